@@ -1,0 +1,137 @@
+import Crypto
+import Foundation
+
+/// The kinds of audited act. Raw values are stored and hashed: never rename one.
+public enum AuditEventType: String, Codable, Sendable, CaseIterable {
+    case apiKeyCreated = "api_key.created"
+    case subjectRegistered = "subject.registered"
+    case subjectUpdated = "subject.updated"
+    case reportReceived = "report.received"
+    case subjectStateChanged = "subject.state_changed"
+    case caseOpened = "case.opened"
+}
+
+/// An act to append to the audit log, before it has a place in the chain.
+public struct AuditEventDraft: Sendable, Equatable {
+    public var type: AuditEventType
+    public var subjectID: String?
+    /// JSON text; hashed exactly as stored. Never carries a reporter id or its HMAC.
+    public var payload: String
+    public var occurredAt: Timestamp
+
+    public init(type: AuditEventType, subjectID: String?, payload: String, occurredAt: Timestamp) {
+        self.type = type
+        self.subjectID = subjectID
+        self.payload = payload
+        self.occurredAt = occurredAt
+    }
+
+    /// Encodes `payload` as sorted-key JSON, so the same act always has the same text.
+    public init<P: Encodable>(type: AuditEventType, subjectID: String?, payload: P, occurredAt: Timestamp) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        // Encoding plain value types to JSON cannot fail; an empty object keeps the chain well-formed if it ever did.
+        let text = (try? encoder.encode(payload)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        self.init(type: type, subjectID: subjectID, payload: text, occurredAt: occurredAt)
+    }
+}
+
+/// An event in its place in the chain.
+public struct AuditEvent: Sendable, Equatable {
+    public var seq: Int64
+    public var type: String
+    public var subjectID: String?
+    public var payload: String
+    public var occurredAt: Timestamp
+    public var prevHash: String
+    public var hash: String
+
+    public init(seq: Int64, type: String, subjectID: String?, payload: String, occurredAt: Timestamp, prevHash: String, hash: String) {
+        self.seq = seq
+        self.type = type
+        self.subjectID = subjectID
+        self.payload = payload
+        self.occurredAt = occurredAt
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+}
+
+/// The tamper-evident chain: each event's hash covers its own fields and the previous event's hash,
+/// so changing, inserting or deleting any event breaks every link after it.
+public enum AuditChain {
+    /// The `prev_hash` of the first event.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public static func hash(seq: Int64, type: String, subjectID: String?, payload: String, occurredAt: Timestamp, prevHash: String) -> String {
+        var hasher = SHA256()
+        // Length-prefixed fields: no two different events can serialise to the same bytes.
+        for field in [String(seq), type, subjectID ?? "\u{0}", String(occurredAt.milliseconds), payload, prevHash] {
+            let bytes = Array(field.utf8)
+            hasher.update(data: Array(String(bytes.count).utf8) + [0x3A] + bytes)
+        }
+        return Hex.encode(hasher.finalize())
+    }
+
+    /// Places drafts after the event (`seq`, `hash`) at the head of the chain.
+    public static func link(_ drafts: [AuditEventDraft], afterSeq seq: Int64, hash: String) -> [AuditEvent] {
+        var previous = hash
+        var next = seq
+        return drafts.map { draft in
+            next += 1
+            let digest = Self.hash(
+                seq: next, type: draft.type.rawValue, subjectID: draft.subjectID, payload: draft.payload,
+                occurredAt: draft.occurredAt, prevHash: previous)
+            defer { previous = digest }
+            return AuditEvent(
+                seq: next, type: draft.type.rawValue, subjectID: draft.subjectID, payload: draft.payload,
+                occurredAt: draft.occurredAt, prevHash: previous, hash: digest)
+        }
+    }
+}
+
+/// Checks a chain one event at a time, so a verifier can stream millions of rows in pages.
+public struct AuditChainVerifier: Sendable {
+    public enum Failure: Equatable, Sendable, CustomStringConvertible {
+        case gap(expectedSeq: Int64, found: Int64)
+        case brokenLink(seq: Int64)
+        case alteredEvent(seq: Int64)
+        case headMismatch(headSeq: Int64, lastSeq: Int64)
+
+        public var description: String {
+            switch self {
+            case .gap(let expected, let found): "event \(expected) is missing (next stored event is \(found))"
+            case .brokenLink(let seq): "event \(seq) does not link to the event before it"
+            case .alteredEvent(let seq): "event \(seq) was altered (its hash does not match its contents)"
+            case .headMismatch(let head, let last):
+                "the chain head records event \(head) but the last stored event is \(last) (events deleted or appended outside Vigil)"
+            }
+        }
+    }
+
+    public private(set) var count: Int64 = 0
+    private var lastSeq: Int64 = 0
+    private var lastHash = AuditChain.genesis
+
+    public init() {}
+
+    public mutating func check(_ event: AuditEvent) -> Failure? {
+        guard event.seq == lastSeq + 1 else { return .gap(expectedSeq: lastSeq + 1, found: event.seq) }
+        guard event.prevHash == lastHash else { return .brokenLink(seq: event.seq) }
+        let expected = AuditChain.hash(
+            seq: event.seq, type: event.type, subjectID: event.subjectID, payload: event.payload,
+            occurredAt: event.occurredAt, prevHash: event.prevHash)
+        guard expected == event.hash else { return .alteredEvent(seq: event.seq) }
+        lastSeq = event.seq
+        lastHash = event.hash
+        count += 1
+        return nil
+    }
+
+    /// After the last event: the recorded head must name the last event, or the tail was cut off.
+    public func finish(headSeq: Int64, headHash: String) -> Failure? {
+        guard headSeq == lastSeq, headHash == lastHash else { return .headMismatch(headSeq: headSeq, lastSeq: lastSeq) }
+        return nil
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// A point in time with millisecond precision, stored as milliseconds since the Unix epoch so that
+/// both storage engines keep it as a plain integer and order it the same way.
+public struct Timestamp: Sendable, Hashable, Comparable, Codable {
+    public var milliseconds: Int64
+
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    public init(_ date: Date) {
+        self.milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    public static func now() -> Timestamp { Timestamp(Date()) }
+
+    public var date: Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+
+    public func adding(seconds: Double) -> Timestamp {
+        Timestamp(milliseconds: milliseconds + Int64(seconds * 1000))
+    }
+
+    /// Seconds from `self` to `later` (negative when `later` is earlier).
+    public func seconds(until later: Timestamp) -> Double {
+        Double(later.milliseconds - milliseconds) / 1000
+    }
+
+    /// ISO 8601 in UTC with milliseconds, the API's time format.
+    public var iso8601: String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
+}

@@ -1,0 +1,30 @@
+/// The one error type of Vigil. Every failure a caller can cause or observe is one of these cases;
+/// the server maps each case to an HTTP status and an RFC 9457 problem body in exactly one place.
+public enum VigilError: Error, Equatable, Sendable {
+    /// The request body is not well-formed JSON (or not a JSON object).
+    case malformedBody(detail: String)
+    /// A field is missing, has the wrong type, or a value that is not allowed. `field` is the JSON path.
+    case invalidField(field: String, detail: String)
+    /// The body is larger than the endpoint accepts.
+    case payloadTooLarge(limitBytes: Int)
+    /// The request's content type is not one the endpoint reads.
+    case unsupportedMediaType(expected: String)
+    /// No credentials, or credentials that do not match a live key.
+    case unauthenticated(detail: String)
+    /// Valid credentials that lack the scope the endpoint needs.
+    case missingScope(String)
+    /// The addressed resource does not exist.
+    case notFound(resource: String, id: String)
+    /// The report names a subject the platform never registered.
+    case unknownSubject(id: String)
+    /// The request conflicts with the current state of the resource.
+    case conflict(detail: String)
+    /// An idempotency key was reused with a different request body.
+    case idempotencyKeyReused
+    /// The method is not supported on this resource (reports are immutable, for instance).
+    case methodNotAllowed(detail: String)
+    /// The caller has sent too many requests; retry after the given number of seconds.
+    case rateLimited(retryAfterSeconds: Int)
+    /// The storage engine is unreachable or refused the write; nothing was acknowledged.
+    case unavailable(detail: String)
+}

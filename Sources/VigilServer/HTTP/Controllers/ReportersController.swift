@@ -1,0 +1,67 @@
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// `GET /v1/reporters/{reporter_id}/reports`: a reporter's own reports and their outcomes.
+struct ReportersController {
+    let inbox: ReporterInbox
+
+    func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.get("reporters/{reporter_id}/reports", use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.require(.reportsRead)
+        let reporterID = try context.parameters.require("reporter_id")
+        let query = request.uri.queryParameters
+        var limit = 50
+        if let text = query.get("limit") {
+            guard let value = Int(text) else { throw VigilError.invalidField(field: "limit", detail: "must be an integer") }
+            limit = value
+        }
+        let page = try await inbox.reports(reporterID: reporterID, cursor: query.get("cursor"), limit: limit)
+        return try JSONBody.response(ReportListView(
+            reports: page.reports.map(ReportListView.Item.init), nextCursor: page.nextCursor))
+    }
+}
+
+struct ReportListView: Encodable {
+    struct Item: Encodable {
+        var reportID: String
+        var subjectID: String
+        var reason: String
+        var channel: String
+        var status: String
+        var receivedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case reason, channel, status
+            case reportID = "report_id"
+            case subjectID = "subject_id"
+            case receivedAt = "received_at"
+        }
+
+        init(_ listing: ReporterReportListing) {
+            reportID = listing.reportID
+            subjectID = listing.subjectID
+            reason = listing.reason
+            channel = listing.channel.rawValue
+            status = listing.status.rawValue
+            receivedAt = listing.receivedAt.iso8601
+        }
+    }
+
+    var reports: [Item]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case reports
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(reports, forKey: .reports)
+        try container.encode(nextCursor, forKey: .nextCursor)  // explicit null: "no more pages"
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// `POST /v1/reports`, and the refusal of every way to change a report afterwards.
+struct ReportsController {
+    let intake: IntakeWorkflow
+    let keyring: ReporterKeyring
+    let policy: Policy
+    let rateLimiter: ReporterRateLimiter
+
+    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
+
+    func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.post("reports", use: file)
+        // Reports are immutable: no edit, withdrawal or deletion, whoever asks.
+        for method in [HTTPRequest.Method.delete, .patch, .put] {
+            group.on("reports/{report_id}", method: method) { _, _ -> Response in
+                throw VigilError.methodNotAllowed(detail: "reports cannot be edited, withdrawn or deleted once filed")
+            }
+        }
+    }
+
+    @Sendable func file(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        let key = try context.require(.reportsWrite)
+        let idempotencyKey = try request.headers[Self.idempotencyHeader].map { value throws(VigilError) in
+            guard !value.isEmpty, value.count <= ReportLimits.idempotencyKeyMaxCharacters,
+                  value.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x21 && $0.value < 0x7F })
+            else {
+                throw VigilError.invalidField(field: "Idempotency-Key", detail: "must be 1 to \(ReportLimits.idempotencyKeyMaxCharacters) visible ASCII characters")
+            }
+            return "\(key.id):\(value)"
+        }
+        let (body, bytes) = try await JSONBody.decode(ReportBody.self, from: request, context: context)
+        let submission = try body.submission()
+        try submission.validate(against: policy)
+        if submission.channel == .trustedFlagger, !key.scopes.contains(Scope.reportsTrusted.rawValue) {
+            throw VigilError.missingScope(Scope.reportsTrusted.rawValue)
+        }
+        let reporterHash = keyring.lookupHash(of: submission.reporterID)
+        try rateLimiter.admit(reporterHash)
+        let contactSeal = try submission.notice.map { try keyring.seal("\($0.notifierName)\n\($0.notifierEmail)") }
+        let receipt = try await intake.submit(IntakeRequest(
+            subjectID: submission.subjectID, reporterHash: reporterHash, reporterSeal: try keyring.seal(submission.reporterID),
+            reason: submission.reason, note: submission.note, channel: submission.channel,
+            accountAgeDays: submission.reporterAccountAgeDays, notice: submission.notice, noticeContactSeal: contactSeal,
+            idempotencyKey: idempotencyKey, fingerprint: keyring.fingerprint(bytes)))
+        return try JSONBody.response(receipt, status: receipt.created ? .created : .ok)
+    }
+}
+
+/// The JSON body of `POST /v1/reports`.
+struct ReportBody: Decodable {
+    var reporterID: String
+    var subjectID: String
+    var reason: String
+    var note: String?
+    var channel: String?
+    var reporterAccountAgeDays: Int?
+    var notice: NoticeBody?
+
+    enum CodingKeys: String, CodingKey {
+        case reporterID = "reporter_id"
+        case subjectID = "subject_id"
+        case reason, note, channel, notice
+        case reporterAccountAgeDays = "reporter_account_age_days"
+    }
+
+    struct NoticeBody: Decodable {
+        var explanation: String
+        var locationURL: String
+        var legalGround: String?
+        var notifierName: String
+        var notifierEmail: String
+
+        enum CodingKeys: String, CodingKey {
+            case explanation
+            case locationURL = "location_url"
+            case legalGround = "legal_ground"
+            case notifierName = "notifier_name"
+            case notifierEmail = "notifier_email"
+        }
+    }
+
+    func submission() throws(VigilError) -> ReportSubmission {
+        let channel: ReportChannel
+        if let name = self.channel {
+            guard let parsed = ReportChannel(rawValue: name) else {
+                throw .invalidField(field: "channel", detail: "must be one of: \(ReportChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            channel = parsed
+        } else {
+            channel = .userReport
+        }
+        return ReportSubmission(
+            reporterID: reporterID, subjectID: subjectID, reason: reason, note: note, channel: channel,
+            reporterAccountAgeDays: reporterAccountAgeDays,
+            notice: notice.map {
+                IllegalContentNotice(explanation: $0.explanation, locationURL: $0.locationURL, legalGround: $0.legalGround,
+                                     notifierName: $0.notifierName, notifierEmail: $0.notifierEmail)
+            })
+    }
+}

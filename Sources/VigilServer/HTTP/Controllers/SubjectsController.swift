@@ -1,0 +1,108 @@
+import Hummingbird
+import VigilCore
+
+/// `PUT /v1/subjects/{id}` and `GET /v1/subjects/{id}`.
+struct SubjectsController {
+    let subjects: SubjectWorkflow
+    let policy: Policy
+
+    func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.put("subjects/{id}", use: register)
+        group.get("subjects/{id}", use: show)
+    }
+
+    @Sendable func register(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.require(.subjectsWrite)
+        let id = try context.parameters.require("id")
+        try Validate.identifier(id, field: "id")
+        let (body, _) = try await JSONBody.decode(SubjectBody.self, from: request, context: context)
+        let (subject, created) = try await subjects.register(try body.registration(id: id))
+        return try JSONBody.response(SubjectView(subject, policy: policy), status: created ? .created : .ok)
+    }
+
+    @Sendable func show(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.require(.subjectsRead)
+        let id = try context.parameters.require("id")
+        return try JSONBody.response(SubjectView(try await subjects.subject(id: id), policy: policy))
+    }
+}
+
+/// The JSON body of `PUT /v1/subjects/{id}`.
+struct SubjectBody: Decodable {
+    struct ReachBody: Decodable {
+        var views: Int?
+        var liveViewers: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case views
+            case liveViewers = "live_viewers"
+        }
+    }
+
+    var kind: String
+    var creatorID: String
+    var reach: ReachBody?
+    var title: String?
+    var text: String?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, reach, title, text
+        case creatorID = "creator_id"
+    }
+
+    func registration(id: String) throws(VigilError) -> SubjectWorkflow.Registration {
+        guard let kind = SubjectKind(rawValue: kind) else {
+            throw .invalidField(field: "kind", detail: "must be one of: \(SubjectKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        try Validate.identifier(creatorID, field: "creator_id")
+        let views = reach?.views ?? 0
+        let live = reach?.liveViewers ?? 0
+        if views < 0 { throw .invalidField(field: "reach.views", detail: "must be zero or more") }
+        if live < 0 { throw .invalidField(field: "reach.live_viewers", detail: "must be zero or more") }
+        if kind != .live, live > 0 { throw .invalidField(field: "reach.live_viewers", detail: "only a live subject has live viewers") }
+        if let title { try Validate.text(title, field: "title", max: 1_000) }
+        if let text, text.count > 10_000 { throw .invalidField(field: "text", detail: "must be at most 10000 characters") }
+        return .init(id: id, kind: kind, creatorID: creatorID, reach: Reach(views: views, liveViewers: live), title: title, text: text)
+    }
+}
+
+/// What the platform may show the creator about a subject: its state and the enforcement facts.
+/// By construction it has no field for reporters, their number, or when they reported.
+struct SubjectView: Encodable {
+    struct Restriction: Encodable {
+        var state: String
+        var ground: String?
+        var groundTitle: String?
+        var since: String
+
+        enum CodingKeys: String, CodingKey {
+            case state, ground, since
+            case groundTitle = "ground_title"
+        }
+    }
+
+    var id: String
+    var kind: String
+    var creatorID: String
+    var state: String
+    var restriction: Restriction?
+    var title: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, state, restriction, title
+        case creatorID = "creator_id"
+    }
+
+    init(_ subject: Subject, policy: Policy) {
+        id = subject.id
+        kind = subject.kind.rawValue
+        creatorID = subject.creatorID
+        state = subject.state.rawValue
+        title = subject.title
+        if subject.state != .visible {
+            restriction = Restriction(
+                state: subject.state.rawValue, ground: subject.stateGround,
+                groundTitle: subject.stateGround.flatMap { policy.category($0)?.title }, since: subject.stateChangedAt.iso8601)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import VigilCore
+
+/// Reading JSON requests and writing JSON responses, with every failure a ``VigilError`` that
+/// names the field at fault.
+enum JSONBody {
+    /// Collects the body (bounded), checks the content type and decodes `T`. Returns the raw bytes
+    /// too, for idempotency fingerprints.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: VigilRequestContext) async throws -> (T, [UInt8]) {
+        guard let contentType = request.headers[.contentType],
+              contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+        else { throw VigilError.unsupportedMediaType(expected: "application/json") }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw VigilError.payloadTooLarge(limitBytes: context.maxUploadSize)
+        }
+        let bytes = Array(buffer.readableBytesView)
+        do {
+            return (try JSONDecoder().decode(T.self, from: Data(bytes)), bytes)
+        } catch let error as DecodingError {
+            throw Self.describe(error)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> VigilError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .invalidField(field: path(context.codingPath + [key]), detail: "is required")
+        case .typeMismatch(let type, let context):
+            return .invalidField(field: path(context.codingPath), detail: "must be \(jsonType(type))")
+        case .valueNotFound(let type, let context):
+            return .invalidField(field: path(context.codingPath), detail: "must be \(jsonType(type)), not null")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return .malformedBody(detail: "the body is not valid JSON")
+            }
+            return .invalidField(field: path(context.codingPath), detail: "has an invalid value")
+        @unknown default:
+            return .malformedBody(detail: "the body could not be read")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        guard !keys.isEmpty else { return "body" }
+        var out = ""
+        for key in keys {
+            if let index = key.intValue { out += "[\(index)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+        }
+        return out
+    }
+
+    private static func jsonType(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is String?.Type: "a string"
+        case is Int.Type, is Int?.Type, is Int64.Type: "an integer"
+        case is Double.Type, is Double?.Type: "a number"
+        case is Bool.Type, is Bool?.Type: "a boolean"
+        default: "an object"
+        }
+    }
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

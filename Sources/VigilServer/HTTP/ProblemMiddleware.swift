@@ -1,0 +1,37 @@
+import Hummingbird
+import Logging
+import VigilCore
+
+/// Turns every error thrown below it into a problem+json response, so no error reaches the client
+/// as a bare status or a stack trace. Unexpected errors are logged (without request data) and
+/// answered as a generic 500.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as VigilError {
+            return ProblemResponse(error).response
+        } catch let error as ProblemResponse {
+            return error.response
+        } catch let error as HTTPError {
+            return Self.problem(for: error).response
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error_type": "\(type(of: error))"])
+            return ProblemResponse(status: .internalServerError, slug: "internal", title: "Internal error", detail: "the server failed to answer this request").response
+        }
+    }
+
+    /// Hummingbird's own errors: unknown routes, bodies over the limit, and the like.
+    static func problem(for error: HTTPError) -> ProblemResponse {
+        switch error.status {
+        case .notFound:
+            ProblemResponse(status: .notFound, slug: "not-found", title: "Not found", detail: "no such endpoint")
+        case .contentTooLarge:
+            ProblemResponse(VigilError.payloadTooLarge(limitBytes: VigilRequestContext.bodyLimit))
+        case .methodNotAllowed:
+            ProblemResponse(status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed", detail: "this endpoint does not support the method")
+        default:
+            ProblemResponse(status: error.status, slug: "http-\(error.status.code)", title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Hummingbird
+import VigilCore
+
+/// The request context of every Vigil route: Hummingbird's core context plus the authenticated caller.
+public struct VigilRequestContext: RequestContext {
+    /// Request bodies above this size are refused with 413 before they are parsed.
+    static let bodyLimit = 64 * 1024
+
+    public var coreContext: CoreRequestContextStorage
+    /// The API key that authenticated this request, once ``APIKeyMiddleware`` has run.
+    public var apiKey: AuthenticatedKey?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { Self.bodyLimit }
+
+    /// The authenticated key, if it holds `scope`; otherwise the request is refused.
+    func require(_ scope: Scope) throws(VigilError) -> AuthenticatedKey {
+        guard let apiKey else { throw .unauthenticated(detail: "send an API key as 'Authorization: Bearer <key>'") }
+        guard apiKey.scopes.contains(scope.rawValue) else { throw .missingScope(scope.rawValue) }
+        return apiKey
+    }
+}

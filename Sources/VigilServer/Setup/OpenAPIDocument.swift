@@ -1,0 +1,229 @@
+import Foundation
+import Yams
+
+/// The OpenAPI 3.1 description of every endpoint, served at `/openapi.json`. Kept as YAML in the
+/// source so it ships inside the binary; a server test checks that every route is described.
+enum OpenAPIDocument {
+    static func json() throws -> Data {
+        guard let object = try Yams.load(yaml: yaml) else { throw CocoaError(.coderReadCorrupt) }
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    static let yaml = #"""
+openapi: "3.1.0"
+info:
+  title: Vigil
+  version: "0.1.0"
+  description: >-
+    Reporting and moderation backend for short-video platforms. Reports are anonymous and
+    immutable; weighted reports take content down pending review. Errors are RFC 9457
+    problem+json bodies naming the field at fault.
+servers:
+  - url: http://127.0.0.1:8080
+security:
+  - apiKey: []
+paths:
+  /healthz:
+    get:
+      summary: Liveness
+      security: []
+      responses:
+        "200": {description: Alive, content: {application/json: {schema: {$ref: "#/components/schemas/Status"}}}}
+  /readyz:
+    get:
+      summary: Readiness (database reachable, migrations applied)
+      security: []
+      responses:
+        "200": {description: Ready, content: {application/json: {schema: {$ref: "#/components/schemas/Status"}}}}
+        "503": {$ref: "#/components/responses/Problem"}
+  /openapi.json:
+    get:
+      summary: This document
+      security: []
+      responses:
+        "200": {description: The OpenAPI document, content: {application/json: {schema: {type: object}}}}
+  /v1/subjects/{id}:
+    parameters:
+      - {name: id, in: path, required: true, description: The platform's id of the subject, schema: {type: string, maxLength: 256}}
+    put:
+      summary: Register or update a subject (scope subjects:write)
+      description: >-
+        Creates the subject (201) or updates its reach and text (200). A subject's kind and
+        creator cannot change (409).
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/SubjectRegistration"}}}
+      responses:
+        "200": {description: Updated, content: {application/json: {schema: {$ref: "#/components/schemas/Subject"}}}}
+        "201": {description: Registered, content: {application/json: {schema: {$ref: "#/components/schemas/Subject"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        "415": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+    get:
+      summary: A subject's state and creator-safe enforcement facts (scope subjects:read)
+      responses:
+        "200": {description: The subject, content: {application/json: {schema: {$ref: "#/components/schemas/Subject"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /v1/reports:
+    post:
+      summary: File a report on behalf of a user (scope reports:write)
+      description: >-
+        The subject must be registered first (422 unknown-subject otherwise). A reporter reporting
+        the same subject again gets 200 with status "duplicate" and is not counted again. The
+        trusted_flagger channel also needs scope reports:trusted. Reports cannot be edited,
+        withdrawn or deleted.
+      parameters:
+        - name: Idempotency-Key
+          in: header
+          required: false
+          description: Retries with the same key and body return the first response; a different body is refused (422).
+          schema: {type: string, minLength: 1, maxLength: 255}
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/ReportSubmission"}}}
+      responses:
+        "200": {description: Duplicate (or a replay of one), content: {application/json: {schema: {$ref: "#/components/schemas/ReportReceipt"}}}}
+        "201": {description: Received and committed, content: {application/json: {schema: {$ref: "#/components/schemas/ReportReceipt"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        "415": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+        "429": {$ref: "#/components/responses/Problem"}
+        "503": {$ref: "#/components/responses/Problem"}
+  /v1/reports/{report_id}:
+    parameters:
+      - {name: report_id, in: path, required: true, schema: {type: string}}
+    delete:
+      summary: Refused — reports are immutable
+      responses:
+        "405": {$ref: "#/components/responses/Problem"}
+    patch:
+      summary: Refused — reports are immutable
+      responses:
+        "405": {$ref: "#/components/responses/Problem"}
+    put:
+      summary: Refused — reports are immutable
+      responses:
+        "405": {$ref: "#/components/responses/Problem"}
+  /v1/reporters/{reporter_id}/reports:
+    parameters:
+      - {name: reporter_id, in: path, required: true, description: The reporter's platform id, schema: {type: string, maxLength: 256}}
+      - {name: cursor, in: query, required: false, description: next_cursor of the previous page, schema: {type: string}}
+      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+    get:
+      summary: A reporter's own reports with their status, newest first (scope reports:read)
+      responses:
+        "200": {description: A page of reports, content: {application/json: {schema: {$ref: "#/components/schemas/ReportList"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+components:
+  securitySchemes:
+    apiKey:
+      type: http
+      scheme: bearer
+      description: An API key made with `vigil keys create --scope S`.
+  responses:
+    Problem:
+      description: An RFC 9457 problem
+      content:
+        application/problem+json:
+          schema: {$ref: "#/components/schemas/Problem"}
+  schemas:
+    Status:
+      type: object
+      required: [status]
+      properties: {status: {type: string}}
+    Problem:
+      type: object
+      required: [type, title, status, detail]
+      properties:
+        type: {type: string, description: "A relative URI naming the problem, e.g. /problems/invalid-field"}
+        title: {type: string}
+        status: {type: integer}
+        detail: {type: string}
+        field: {type: string, description: The request field, header or parameter at fault}
+    SubjectRegistration:
+      type: object
+      required: [kind, creator_id]
+      properties:
+        kind: {type: string, enum: [video, live, comment, account]}
+        creator_id: {type: string, maxLength: 256}
+        reach:
+          type: object
+          properties:
+            views: {type: integer, minimum: 0}
+            live_viewers: {type: integer, minimum: 0, description: Only for live subjects}
+        title: {type: string, maxLength: 1000}
+        text: {type: string, maxLength: 10000}
+    Subject:
+      type: object
+      required: [id, kind, creator_id, state]
+      properties:
+        id: {type: string}
+        kind: {type: string, enum: [video, live, comment, account]}
+        creator_id: {type: string}
+        state: {type: string, enum: [visible, suppressed, pending_review, removed]}
+        title: {type: [string, "null"]}
+        restriction:
+          type: [object, "null"]
+          description: Present when the subject is not visible. Never names or counts reporters.
+          properties:
+            state: {type: string}
+            ground: {type: [string, "null"], description: The policy category}
+            ground_title: {type: [string, "null"]}
+            since: {type: string, format: date-time}
+    ReportSubmission:
+      type: object
+      required: [reporter_id, subject_id, reason]
+      properties:
+        reporter_id: {type: string, maxLength: 256, description: "The reporter's platform id; stored only as a keyed hash and a sealed copy"}
+        subject_id: {type: string, maxLength: 256}
+        reason: {type: string, description: A policy category id, e.g. child_safety, spam}
+        note: {type: string, maxLength: 2000}
+        channel: {type: string, enum: [user_report, illegal_content_notice, trusted_flagger], default: user_report}
+        reporter_account_age_days: {type: integer, minimum: 0}
+        notice:
+          type: object
+          description: Required for channel illegal_content_notice (DSA Art. 16)
+          required: [explanation, location_url, notifier_name, notifier_email]
+          properties:
+            explanation: {type: string, maxLength: 10000}
+            location_url: {type: string, format: uri}
+            legal_ground: {type: string, maxLength: 1000}
+            notifier_name: {type: string, maxLength: 256}
+            notifier_email: {type: string, format: email}
+    ReportReceipt:
+      type: object
+      required: [report_id, status, counted]
+      properties:
+        report_id: {type: string}
+        status: {type: string, enum: [received, duplicate]}
+        counted: {type: boolean}
+    ReportList:
+      type: object
+      required: [reports, next_cursor]
+      properties:
+        next_cursor: {type: [string, "null"]}
+        reports:
+          type: array
+          items:
+            type: object
+            required: [report_id, subject_id, reason, channel, status, received_at]
+            properties:
+              report_id: {type: string}
+              subject_id: {type: string}
+              reason: {type: string}
+              channel: {type: string, enum: [user_report, illegal_content_notice, trusted_flagger]}
+              status: {type: string, enum: [open, action_taken, no_violation]}
+              received_at: {type: string, format: date-time}
+"""#
+}

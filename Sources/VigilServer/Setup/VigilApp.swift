@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import VigilCore
+import VigilStore
+
+/// Everything a running Vigil is made of, wired once. The command line and the tests build the
+/// application through here, so the tests drive the real thing.
+public struct VigilApp: Sendable {
+    public let store: Store
+    public let policy: Policy
+    public let keyring: ReporterKeyring
+    public let accessKeys: AccessKeys
+    public let intake: IntakeWorkflow
+    let rateLimiter: ReporterRateLimiter
+
+    public init(store: Store, policy: Policy, keyring: ReporterKeyring, reportsPerMinutePerReporter: Int = 30, logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.keyring = keyring
+        self.accessKeys = AccessKeys(store: store)
+        self.intake = IntakeWorkflow(store: store, policy: policy, logger: logger)
+        self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
+    }
+
+    /// Opens the data directory's database (creating directory, keys and schema as needed).
+    public static func open(configuration: ServerConfiguration, logger: Logger) async throws -> VigilApp {
+        let policy = try configuration.policyPath.map(PolicyLoader.load) ?? .builtIn
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let keyring = try KeyFile.keyring(configuration: configuration)
+        let store = try await Store.openSQLite(path: configuration.databasePath, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return VigilApp(store: store, policy: policy, keyring: keyring,
+                        reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, logger: logger)
+    }
+
+    public func router() throws -> Router<VigilRequestContext> {
+        let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        SystemController(store: store, openAPI: ByteBuffer(bytes: try OpenAPIDocument.json())).addRoutes(to: router)
+        let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
+        SubjectsController(subjects: SubjectWorkflow(store: store), policy: policy).addRoutes(to: v1)
+        ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter).addRoutes(to: v1)
+        ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
+        return router
+    }
+
+    /// The HTTP application with its background services. Services shut down after the server
+    /// stops accepting requests, so queued reports are committed before exit.
+    public func application(host: String, port: Int, logger: Logger) throws -> some ApplicationProtocol {
+        Application(
+            router: try router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
+            services: [intake],
+            logger: logger)
+    }
+}

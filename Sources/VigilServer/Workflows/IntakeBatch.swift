@@ -1,0 +1,144 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// The in-memory working set of one intake transaction: what was loaded for the batch, and what
+/// the batch will write. Reports are applied in arrival order, each seeing the effects of the
+/// ones before it (a duplicate within the batch, a threshold crossed by an earlier report).
+struct IntakeBatch {
+    let policy: Policy
+    let model: CredibilityModel
+    let now: Timestamp
+    var stored: [String: StoredResponse]
+    var subjects: [String: Subject]
+    var reporters: [String: ReporterRecord] = [:]
+    var existing: [ReporterSubjectKey: String] = [:]
+    var scores: [CategoryScoreKey: CategoryScore] = [:]
+    var openCases: [String: String] = [:]
+
+    private(set) var newReports: [StoredReport] = []
+    private(set) var reporterIncrements: [String: (filed: Int, pending: Int)] = [:]
+    private(set) var changedScores: [CategoryScoreKey: CategoryScore] = [:]
+    private(set) var stateChanges: [String: (state: VisibilityState, ground: String)] = [:]
+    private(set) var newCases: [CaseRecord] = []
+    private(set) var events: [AuditEventDraft] = []
+    private(set) var newResponses: [String: StoredResponse] = [:]
+
+    init(policy: Policy, model: CredibilityModel, now: Timestamp, stored: [String: StoredResponse], subjects: [String: Subject]) {
+        self.policy = policy
+        self.model = model
+        self.now = now
+        self.stored = stored
+        self.subjects = subjects
+    }
+
+    mutating func apply(_ request: IntakeRequest) -> Result<IntakeReceipt, any Error> {
+        if let key = request.idempotencyKey, let previous = stored[key] {
+            guard previous.fingerprint == request.fingerprint else { return .failure(VigilError.idempotencyKeyReused) }
+            guard let receipt = try? JSONDecoder().decode(IntakeReceipt.self, from: Data(previous.body.utf8)) else {
+                return .failure(VigilError.unavailable(detail: "the stored response for this idempotency key is unreadable"))
+            }
+            return .success(receipt)
+        }
+        guard var subject = subjects[request.subjectID] else {
+            return .failure(VigilError.unknownSubject(id: request.subjectID))
+        }
+        guard let category = policy.category(request.reason) else {
+            return .failure(VigilError.invalidField(field: "reason", detail: "is not a policy category"))
+        }
+        let pair = ReporterSubjectKey(reporterHash: request.reporterHash, subjectID: subject.id)
+        if let earlier = existing[pair] {
+            return .success(remember(IntakeReceipt(reportID: earlier, status: .duplicate, counted: false), for: request))
+        }
+
+        let record = reporters[request.reporterHash]?.record ?? .newcomer(at: now)
+        let weight = model.reportWeight(channel: request.channel, record: record, accountAgeDays: request.accountAgeDays, at: now)
+        let scoreKey = CategoryScoreKey(subjectID: subject.id, category: category.id)
+        let current = scores[scoreKey] ?? CategoryScore(score: 0, countedReports: 0)
+        let outcome = Triage.assess(
+            state: subject.state, kind: subject.kind, category: category, currentScore: current.score,
+            weight: weight, channel: request.channel, hasOpenCase: openCases[subject.id] != nil)
+
+        let reportID = Identifier.make(prefix: "rpt", at: now)
+        newReports.append(StoredReport(
+            id: reportID, subjectID: subject.id, reporterHash: request.reporterHash, reporterSeal: request.reporterSeal,
+            reason: category.id, note: request.note, channel: request.channel,
+            noticeExplanation: request.notice?.explanation, noticeLocation: request.notice?.locationURL,
+            noticeLegalGround: request.notice?.legalGround, noticeContactSeal: request.noticeContactSeal,
+            weight: weight, counted: outcome.counted, policyVersion: policy.version, receivedAt: now))
+        existing[pair] = reportID
+        reporterIncrements[request.reporterHash, default: (0, 0)].filed += 1
+        if outcome.counted {
+            reporterIncrements[request.reporterHash, default: (0, 0)].pending += 1
+            let updated = CategoryScore(score: outcome.categoryScore, countedReports: current.countedReports + 1)
+            scores[scoreKey] = updated
+            changedScores[scoreKey] = updated
+        }
+        events.append(AuditEventDraft(
+            type: .reportReceived, subjectID: subject.id,
+            payload: ReportReceivedPayload(
+                reportId: reportID, reason: category.id, channel: request.channel.rawValue, weight: weight,
+                counted: outcome.counted, policyVersion: policy.version),
+            occurredAt: now))
+
+        if let newState = outcome.newState {
+            events.append(AuditEventDraft(
+                type: .subjectStateChanged, subjectID: subject.id,
+                payload: StateChangedPayload(from: subject.state.rawValue, to: newState.rawValue, ground: category.id, cause: "report_threshold", policyVersion: policy.version),
+                occurredAt: now))
+            subject.state = newState
+            subject.stateGround = category.id
+            subjects[subject.id] = subject
+            stateChanges[subject.id] = (newState, category.id)
+        }
+        if outcome.opensCase {
+            let deadline = now.adding(seconds: category.reviewDeadlineHours * 3_600)
+            let caseRecord = CaseRecord(
+                id: Identifier.make(prefix: "case", at: now), subjectID: subject.id, category: category.id,
+                severity: category.severity, openedAt: now, deadlineAt: deadline)
+            newCases.append(caseRecord)
+            openCases[subject.id] = caseRecord.id
+            events.append(AuditEventDraft(
+                type: .caseOpened, subjectID: subject.id,
+                payload: CaseOpenedPayload(caseId: caseRecord.id, category: category.id, severity: category.severity.rawValue, deadlineAt: deadline.milliseconds),
+                occurredAt: now))
+        }
+        return .success(remember(IntakeReceipt(reportID: reportID, status: .received, counted: outcome.counted), for: request))
+    }
+
+    /// Keeps the receipt under the request's idempotency key, so a retry gets the same answer.
+    private mutating func remember(_ receipt: IntakeReceipt, for request: IntakeRequest) -> IntakeReceipt {
+        guard let key = request.idempotencyKey,
+              let body = try? JSONEncoder().encode(receipt)
+        else { return receipt }
+        let response = StoredResponse(fingerprint: request.fingerprint, statusCode: receipt.created ? 201 : 200, body: String(decoding: body, as: UTF8.self))
+        stored[key] = response
+        newResponses[key] = response
+        return receipt
+    }
+}
+
+// Event payloads. They describe the act, never the reporter.
+struct ReportReceivedPayload: Encodable {
+    var reportId: String
+    var reason: String
+    var channel: String
+    var weight: Double
+    var counted: Bool
+    var policyVersion: String
+}
+
+struct StateChangedPayload: Encodable {
+    var from: String
+    var to: String
+    var ground: String
+    var cause: String
+    var policyVersion: String
+}
+
+struct CaseOpenedPayload: Encodable {
+    var caseId: String
+    var category: String
+    var severity: String
+    var deadlineAt: Int64
+}

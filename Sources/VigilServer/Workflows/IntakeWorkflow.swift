@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import VigilCore
+import VigilStore
+
+/// A report on its way into the store: validated, with the reporter already hashed and sealed,
+/// so the plain reporter id goes no further than this value.
+public struct IntakeRequest: Sendable {
+    public var subjectID: String
+    public var reporterHash: String
+    public var reporterSeal: String
+    public var reason: String
+    public var note: String?
+    public var channel: ReportChannel
+    public var accountAgeDays: Int?
+    public var notice: IllegalContentNotice?
+    public var noticeContactSeal: String?
+    /// The idempotency key, already scoped to the API key that sent it.
+    public var idempotencyKey: String?
+    /// A keyed fingerprint of the request body, to tell a retry from a different request.
+    public var fingerprint: String
+}
+
+/// What the platform is told about a report it filed.
+public struct IntakeReceipt: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable { case received, duplicate }
+
+    public var reportID: String
+    public var status: Status
+    public var counted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case reportID = "report_id"
+        case status, counted
+    }
+
+    /// Whether this receipt stands for a report created by this request (else an earlier one).
+    public var created: Bool { status == .received }
+}
+
+/// Report intake: weighs each report, updates its subject's score, takes the subject down and opens
+/// a case when a threshold is crossed, and appends the events, all in the report's transaction.
+///
+/// Concurrent submissions are committed together (group commit): while one transaction is being
+/// written and fsynced, new submissions queue up, and the next transaction takes all of them. Each
+/// caller is answered only after the transaction holding its report committed.
+public final class IntakeWorkflow: Service, Sendable {
+    private struct Pending: Sendable {
+        var request: IntakeRequest
+        var continuation: CheckedContinuation<IntakeReceipt, any Error>
+    }
+
+    private let store: Store
+    private let policy: Policy
+    private let model: CredibilityModel
+    private let maxBatch: Int
+    private let logger: Logger
+    private let queue = Mutex<(items: [Pending], accepting: Bool)>(([], true))
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    public init(store: Store, policy: Policy, model: CredibilityModel = .standard, maxBatch: Int = 512, logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.model = model
+        self.maxBatch = maxBatch
+        self.logger = logger
+        (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Files one report; returns once it is committed (or known to be a duplicate or a replay).
+    public func submit(_ request: IntakeRequest) async throws -> IntakeReceipt {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = queue.withLock { state in
+                guard state.accepting else { return false }
+                state.items.append(Pending(request: request, continuation: continuation))
+                return true
+            }
+            if accepted {
+                wake.yield()
+            } else {
+                continuation.resume(throwing: VigilError.unavailable(detail: "Vigil is shutting down"))
+            }
+        }
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await _ in self.wakeups {
+                await self.drain()
+            }
+        }
+        // Shutting down: take no more, and commit what was already queued.
+        queue.withLock { $0.accepting = false }
+        await drain()
+    }
+
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { state -> [Pending] in
+                let taken = Array(state.items.prefix(maxBatch))
+                state.items.removeFirst(taken.count)
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                let results = try await process(batch.map(\.request))
+                for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+            } catch {
+                // Nothing of this batch was committed: every caller learns so, and may retry.
+                for pending in batch { pending.continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// Applies a batch of reports in one transaction. Per-report refusals (unknown subject, a reused
+    /// idempotency key) are decided before anything is written, so they never abort the others.
+    func process(_ requests: [IntakeRequest]) async throws -> [Result<IntakeReceipt, any Error>] {
+        let policy = self.policy
+        let model = self.model
+        let now = Timestamp.now()
+        return try await store.write { tx in
+            var batch = IntakeBatch(
+                policy: policy, model: model, now: now,
+                stored: try await tx.idempotentResponses(keys: Set(requests.compactMap(\.idempotencyKey))),
+                subjects: try await tx.subjects(ids: Set(requests.map(\.subjectID))))
+            let known = requests.filter { batch.subjects[$0.subjectID] != nil }
+            batch.reporters = try await tx.reporters(hashes: Set(known.map(\.reporterHash)))
+            batch.existing = try await tx.existingReports(for: Set(known.map { ReporterSubjectKey(reporterHash: $0.reporterHash, subjectID: $0.subjectID) }))
+            let subjectIDs = Set(known.map(\.subjectID))
+            batch.scores = try await tx.categoryScores(subjectIDs: subjectIDs)
+            batch.openCases = try await tx.openCases(subjectIDs: subjectIDs)
+
+            let results = requests.map { batch.apply($0) }
+
+            try await tx.insertReports(batch.newReports)
+            try await tx.recordFiledReports(batch.reporterIncrements, at: now)
+            try await tx.saveCategoryScores(batch.changedScores)
+            for (subjectID, change) in batch.stateChanges.sorted(by: { $0.key < $1.key }) {
+                try await tx.setSubjectState(id: subjectID, state: change.state, ground: change.ground, at: now)
+            }
+            try await tx.insertCases(batch.newCases)
+            try await tx.appendEvents(batch.events)
+            try await tx.saveIdempotentResponses(batch.newResponses, at: now)
+            return results
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import VigilCore
+import VigilStore
+
+/// Registration of what can be reported, and the creator-safe view of a subject.
+public struct SubjectWorkflow: Sendable {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// What the platform sends about a subject.
+    public struct Registration: Sendable {
+        public var id: String
+        public var kind: SubjectKind
+        public var creatorID: String
+        public var reach: Reach
+        public var title: String?
+        public var text: String?
+
+        public init(id: String, kind: SubjectKind, creatorID: String, reach: Reach, title: String?, text: String?) {
+            self.id = id
+            self.kind = kind
+            self.creatorID = creatorID
+            self.reach = reach
+            self.title = title
+            self.text = text
+        }
+    }
+
+    /// Registers a new subject or updates an existing one's reach and text. The kind and creator of a
+    /// subject never change: a different value is refused rather than silently moving reports.
+    /// Returns the subject and whether it was created.
+    public func register(_ registration: Registration) async throws -> (Subject, created: Bool) {
+        let now = Timestamp.now()
+        return try await store.write { tx in
+            if var subject = try await tx.subject(id: registration.id) {
+                if subject.kind != registration.kind {
+                    throw VigilError.conflict(detail: "kind: subject '\(registration.id)' is registered as \(subject.kind.rawValue); a subject's kind cannot change")
+                }
+                if subject.creatorID != registration.creatorID {
+                    throw VigilError.conflict(detail: "creator_id: subject '\(registration.id)' belongs to another creator; a subject's creator cannot change")
+                }
+                let changed = subject.reach != registration.reach || subject.title != registration.title || subject.text != registration.text
+                subject.reach = registration.reach
+                subject.title = registration.title
+                subject.text = registration.text
+                if changed {
+                    try await tx.updateSubjectDetails(subject, at: now)
+                    try await tx.appendEvents([AuditEventDraft(
+                        type: .subjectUpdated, subjectID: subject.id,
+                        payload: SubjectPayload(kind: subject.kind.rawValue, creatorId: subject.creatorID, views: subject.reach.views, liveViewers: subject.reach.liveViewers),
+                        occurredAt: now)])
+                }
+                return (subject, false)
+            }
+            let subject = Subject(
+                id: registration.id, kind: registration.kind, creatorID: registration.creatorID, reach: registration.reach,
+                title: registration.title, text: registration.text, state: .visible, stateChangedAt: now)
+            try await tx.insertSubject(subject, at: now)
+            try await tx.appendEvents([AuditEventDraft(
+                type: .subjectRegistered, subjectID: subject.id,
+                payload: SubjectPayload(kind: subject.kind.rawValue, creatorId: subject.creatorID, views: subject.reach.views, liveViewers: subject.reach.liveViewers),
+                occurredAt: now)])
+            return (subject, true)
+        }
+    }
+
+    public func subject(id: String) async throws -> Subject {
+        guard let subject = try await store.read({ try await $0.subject(id: id) }) else {
+            throw VigilError.notFound(resource: "subject", id: id)
+        }
+        return subject
+    }
+}
+
+struct SubjectPayload: Encodable {
+    var kind: String
+    var creatorId: String
+    var views: Int
+    var liveViewers: Int
+}

@@ -1,0 +1,131 @@
+import Foundation
+import SQLKit
+import VigilCore
+
+/// One versioned step of the schema. Versions only grow; an applied migration is never edited.
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    var statements: @Sendable (SQLEngine) -> [String]
+}
+
+/// The schema's history, oldest first. Column types are chosen to mean the same on both engines:
+/// TEXT, BIGINT (times in epoch milliseconds, counts, 0/1 flags) and DOUBLE PRECISION.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "foundation") { engine in
+            [
+                """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, scopes TEXT NOT NULL, label TEXT,
+                    created_at BIGINT NOT NULL, revoked_at BIGINT)
+                """,
+                """
+                CREATE TABLE subjects (
+                    id TEXT PRIMARY KEY, kind TEXT NOT NULL, creator_id TEXT NOT NULL,
+                    views BIGINT NOT NULL, live_viewers BIGINT NOT NULL, title TEXT, body_text TEXT,
+                    state TEXT NOT NULL, state_ground TEXT, state_changed_at BIGINT NOT NULL,
+                    registered_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX subjects_creator ON subjects (creator_id)",
+                """
+                CREATE TABLE reports (
+                    id TEXT PRIMARY KEY, subject_id TEXT NOT NULL REFERENCES subjects (id),
+                    reporter_hash TEXT NOT NULL, reporter_seal TEXT NOT NULL,
+                    reason TEXT NOT NULL, note TEXT, channel TEXT NOT NULL,
+                    notice_explanation TEXT, notice_location TEXT, notice_legal_ground TEXT, notice_contact_seal TEXT,
+                    weight DOUBLE PRECISION NOT NULL, counted BIGINT NOT NULL, policy_version TEXT NOT NULL,
+                    received_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX reports_one_per_reporter ON reports (subject_id, reporter_hash)",
+                "CREATE INDEX reports_by_reporter ON reports (reporter_hash, id)",
+                // A report's outcome changes when its case is decided; the report itself never does.
+                """
+                CREATE TABLE report_outcomes (
+                    report_id TEXT PRIMARY KEY REFERENCES reports (id), status TEXT NOT NULL,
+                    case_id TEXT, decided_at BIGINT)
+                """,
+                """
+                CREATE TABLE reporters (
+                    reporter_hash TEXT PRIMARY KEY, upheld DOUBLE PRECISION NOT NULL,
+                    dismissed DOUBLE PRECISION NOT NULL, record_as_of BIGINT NOT NULL,
+                    reports_filed BIGINT NOT NULL, pending BIGINT NOT NULL, first_seen_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE subject_scores (
+                    subject_id TEXT NOT NULL REFERENCES subjects (id), category TEXT NOT NULL,
+                    score DOUBLE PRECISION NOT NULL, counted_reports BIGINT NOT NULL,
+                    PRIMARY KEY (subject_id, category))
+                """,
+                """
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY, subject_id TEXT NOT NULL REFERENCES subjects (id),
+                    status TEXT NOT NULL, category TEXT NOT NULL, severity TEXT NOT NULL,
+                    opened_at BIGINT NOT NULL, deadline_at BIGINT NOT NULL, closed_at BIGINT)
+                """,
+                "CREATE UNIQUE INDEX cases_one_open_per_subject ON cases (subject_id) WHERE status = 'open'",
+                """
+                CREATE TABLE audit_events (
+                    seq BIGINT PRIMARY KEY, type TEXT NOT NULL, subject_id TEXT, payload TEXT NOT NULL,
+                    occurred_at BIGINT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                "CREATE INDEX audit_events_subject ON audit_events (subject_id, seq)",
+                "CREATE TABLE audit_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+                "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '\(AuditChain.genesis)')",
+                """
+                CREATE TABLE idempotency_keys (
+                    scoped_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status_code BIGINT NOT NULL,
+                    response TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+            ]
+            + engine.forbidStatements(table: "audit_events", operation: "UPDATE", name: "audit_events_no_update", message: "audit events are append-only")
+            + engine.forbidStatements(table: "audit_events", operation: "DELETE", name: "audit_events_no_delete", message: "audit events are append-only")
+            + engine.forbidStatements(table: "reports", operation: "UPDATE", name: "reports_no_update", message: "reports are immutable")
+            + engine.forbidStatements(table: "reports", operation: "DELETE", name: "reports_no_delete", message: "reports are immutable")
+        },
+    ]
+
+    /// The newest schema version this build knows.
+    static var latestVersion: Int { all.map(\.version).max() ?? 0 }
+}
+
+extension Store {
+    /// Applies every migration newer than the database, each in its own transaction with its
+    /// version row, so a failed step leaves the schema at the previous version. Returns the versions applied.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await writeRaw { sql in
+            try await sql.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
+        }
+        let applied = try await appliedMigrations()
+        var done: [Int] = []
+        for migration in Migrations.all where !applied.contains(migration.version) {
+            try await writeRaw { sql in
+                for statement in migration.statements(self.engine) {
+                    try await sql.raw(SQLQueryString(statement)).run()
+                }
+                try await sql.insert(into: "schema_migrations")
+                    .columns("version", "name", "applied_at")
+                    .values(migration.version, migration.name, Timestamp.now().milliseconds)
+                    .run()
+            }
+            done.append(migration.version)
+        }
+        return done
+    }
+
+    /// Versions recorded in `schema_migrations`; empty for a database never migrated.
+    public func appliedMigrations() async throws -> Set<Int> {
+        try await read { session in
+            let exists = try await session.tableExists("schema_migrations")
+            guard exists else { return [] }
+            let rows = try await session.sql.raw("SELECT version FROM schema_migrations").all()
+            return Set(try rows.map { try $0.decode(column: "version", as: Int.self) })
+        }
+    }
+
+    /// Whether the schema is at the version this build expects (readiness).
+    public func isMigrated() async throws -> Bool {
+        try await appliedMigrations().contains(Migrations.latestVersion)
+    }
+}

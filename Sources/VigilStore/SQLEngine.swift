@@ -1,0 +1,32 @@
+/// The storage engines Vigil runs on. Every SQL difference between them lives here, so the rest of
+/// the store is written once.
+public enum SQLEngine: String, Sendable {
+    case sqlite
+    case postgres
+
+    /// A trigger that makes `table` refuse `operation` (`UPDATE`, `DELETE`, or `UPDATE OF col, …`),
+    /// so append-only tables stay append-only even for code that forgets.
+    func forbidStatements(table: String, operation: String, name: String, message: String) -> [String] {
+        switch self {
+        case .sqlite:
+            return ["CREATE TRIGGER \(name) BEFORE \(operation) ON \(table) BEGIN SELECT RAISE(ABORT, '\(message)'); END"]
+        case .postgres:
+            return [
+                """
+                CREATE OR REPLACE FUNCTION \(name)_fn() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION '\(message)'; END $$
+                """,
+                "CREATE TRIGGER \(name) BEFORE \(operation) ON \(table) FOR EACH ROW EXECUTE FUNCTION \(name)_fn()",
+            ]
+        }
+    }
+
+    /// The statement that starts a write transaction. SQLite takes the write lock at once so a
+    /// transaction never fails half-way on a busy database.
+    var beginWrite: String {
+        switch self {
+        case .sqlite: "BEGIN IMMEDIATE"
+        case .postgres: "BEGIN"
+        }
+    }
+}

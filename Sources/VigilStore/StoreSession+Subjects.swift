@@ -1,0 +1,81 @@
+import SQLKit
+import VigilCore
+
+extension StoreSession {
+    private static let subjectColumns = [
+        "id", "kind", "creator_id", "views", "live_viewers", "title", "body_text", "state", "state_ground", "state_changed_at",
+    ]
+
+    /// The subjects with the given ids that exist, keyed by id.
+    public func subjects(ids: some Collection<String>) async throws -> [String: Subject] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.select().columns(Self.subjectColumns).from("subjects").where("id", .in, Array(ids)).all()
+        var result: [String: Subject] = [:]
+        for row in rows {
+            let subject = try Self.decodeSubject(row)
+            result[subject.id] = subject
+        }
+        return result
+    }
+
+    public func subject(id: String) async throws -> Subject? {
+        try await subjects(ids: [id])[id]
+    }
+
+    public func insertSubject(_ subject: Subject, at time: Timestamp) async throws {
+        try await sql.insert(into: "subjects")
+            .columns(Self.subjectColumns + ["registered_at", "updated_at"])
+            .values(
+                subject.id, subject.kind.rawValue, subject.creatorID, subject.reach.views, subject.reach.liveViewers,
+                subject.title, subject.text, subject.state.rawValue, subject.stateGround, subject.stateChangedAt.milliseconds,
+                time.milliseconds, time.milliseconds)
+            .run()
+    }
+
+    /// Updates what the platform may change about a subject: reach and descriptive text.
+    public func updateSubjectDetails(_ subject: Subject, at time: Timestamp) async throws {
+        try await sql.update("subjects")
+            .set("views", to: subject.reach.views)
+            .set("live_viewers", to: subject.reach.liveViewers)
+            .set("title", to: subject.title)
+            .set("body_text", to: subject.text)
+            .set("updated_at", to: time.milliseconds)
+            .where("id", .equal, subject.id)
+            .run()
+    }
+
+    /// Moves a subject to a new visibility state, recording the policy ground.
+    public func setSubjectState(id: String, state: VisibilityState, ground: String?, at time: Timestamp) async throws {
+        try await sql.update("subjects")
+            .set("state", to: state.rawValue)
+            .set("state_ground", to: ground)
+            .set("state_changed_at", to: time.milliseconds)
+            .set("updated_at", to: time.milliseconds)
+            .where("id", .equal, id)
+            .run()
+    }
+
+    private static func decodeSubject(_ row: any SQLRow) throws -> Subject {
+        let kindText = try row.decode(column: "kind", as: String.self)
+        let stateText = try row.decode(column: "state", as: String.self)
+        guard let kind = SubjectKind(rawValue: kindText), let state = VisibilityState(rawValue: stateText) else {
+            throw StoreCorruption(detail: "subject row has kind '\(kindText)' and state '\(stateText)'")
+        }
+        return Subject(
+            id: try row.decode(column: "id", as: String.self),
+            kind: kind,
+            creatorID: try row.decode(column: "creator_id", as: String.self),
+            reach: Reach(views: try row.decode(column: "views", as: Int.self), liveViewers: try row.decode(column: "live_viewers", as: Int.self)),
+            title: try row.decode(column: "title", as: String?.self),
+            text: try row.decode(column: "body_text", as: String?.self),
+            state: state,
+            stateGround: try row.decode(column: "state_ground", as: String?.self),
+            stateChangedAt: Timestamp(milliseconds: try row.decode(column: "state_changed_at", as: Int64.self)))
+    }
+}
+
+/// A stored row that no code path of Vigil can have written: the database was edited by hand.
+public struct StoreCorruption: Error, CustomStringConvertible {
+    public var detail: String
+    public var description: String { "database holds an impossible value: \(detail)" }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import VigilServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Vigil server.")
+
+    @Option(help: "Address to listen on (env VIGIL_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (env VIGIL_PORT; default 8080).") var port: Int?
+    @Option(help: "Community-guidelines policy file, YAML or JSON (env VIGIL_POLICY; default: built in).") var policy: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env VIGIL_LOG_LEVEL).") var logLevel: String?
+    @OptionGroup var data: DataDirectoryOptions
+
+    func run() async throws {
+        let configuration = try data.configuration(policy: policy, host: host, port: port, logLevel: logLevel)
+        var logger = Logger(label: "vigil")
+        logger.logLevel = configuration.logLevel
+        let app: VigilApp
+        do {
+            app = try await VigilApp.open(configuration: configuration, logger: logger)
+        } catch let invalid as PolicyLoader.Invalid {
+            throw ValidationError(invalid.description)
+        }
+        logger.info("starting", metadata: [
+            "data_dir": "\(configuration.dataDirectory)", "policy_version": "\(app.policy.version)",
+        ])
+        do {
+            try await app.application(host: configuration.host, port: configuration.port, logger: logger).runService()
+        } catch {
+            await app.store.close()
+            throw error
+        }
+        await app.store.close()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply database migrations (serve also does this at start).")
+    @OptionGroup var data: DataDirectoryOptions
+
+    func run() async throws {
+        // Opening the app applies pending migrations; report what the schema is at now.
+        let versions = try await withApp(try data.configuration()) { try await $0.store.appliedMigrations() }
+        print("migrations applied: \(versions.sorted().map(String.init).joined(separator: ", "))")
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage platform API keys.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API key; prints it once (only its hash is stored).")
+        @Option(name: .customLong("scope"), help: "A scope the key holds; repeat for several. One of: \(Scope.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var scopes: [String] = []
+        @Option(help: "A label to recognise the key by.") var label: String?
+        @OptionGroup var data: DataDirectoryOptions
+
+        func validate() throws {
+            let valid = Set(Scope.allCases.map(\.rawValue))
+            if scopes.isEmpty { throw ValidationError("give at least one --scope (\(valid.sorted().joined(separator: ", ")))") }
+            for scope in scopes where !valid.contains(scope) {
+                throw ValidationError("'\(scope)' is not a scope; valid scopes: \(valid.sorted().joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let key = try await withApp(try data.configuration()) { try await $0.accessKeys.create(scopes: scopes, label: label) }
+            print(key.token)
+            FileHandle.standardError.write(Data("key \(key.id) created with scopes: \(key.scopes.joined(separator: " ")). It is shown only now.\n".utf8))
+        }
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check the audit log.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Verify the audit log's hash chain; exits 1 if it is broken.")
+        @OptionGroup var data: DataDirectoryOptions
+
+        func run() async throws {
+            let configuration = try data.configuration()
+            guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+                throw ValidationError("no Vigil database at \(configuration.databasePath)")
+            }
+            let result = try await withApp(configuration) { try await $0.store.verifyAuditLog() }
+            switch result {
+            case .intact(let count):
+                print("OK: \(count) events, chain intact")
+            case .broken(let failure):
+                print("BROKEN: \(failure)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

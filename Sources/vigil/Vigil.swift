@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilServer
+
+/// The `vigil` command: run the server and administer its data directory.
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Vigil: reporting and moderation backend for short-video platforms.",
+        subcommands: [Serve.self, Migrate.self, Keys.self, Audit.self])
+}
+
+/// Options shared by every command that opens a data directory.
+struct DataDirectoryOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Data directory (env VIGIL_DATA_DIR; default ./vigil-data).")
+    var dataDirectory: String?
+
+    func configuration(policy: String? = nil, host: String? = nil, port: Int? = nil, logLevel: String? = nil) throws -> ServerConfiguration {
+        do {
+            return try ServerConfiguration.resolve(flags: .init(host: host, port: port, dataDirectory: dataDirectory, policyPath: policy, logLevel: logLevel))
+        } catch let invalid as ServerConfiguration.Invalid {
+            throw ValidationError(invalid.description)
+        }
+    }
+}
+
+/// Opens the data directory for an administrative command, and closes it afterwards.
+func withApp<T>(_ configuration: ServerConfiguration, _ body: (VigilApp) async throws -> T) async throws -> T {
+    var logger = Logger(label: "vigil")
+    logger.logLevel = .warning
+    let app = try await VigilApp.open(configuration: configuration, logger: logger)
+    do {
+        let value = try await body(app)
+        await app.store.close()
+        return value
+    } catch {
+        await app.store.close()
+        throw error
+    }
+}
