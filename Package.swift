@@ -69,6 +69,8 @@ let package = Package(
             dependencies: [
                 "VigilServer", "VigilStore", "VigilCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "vigilTests", dependencies: ["vigil"]),

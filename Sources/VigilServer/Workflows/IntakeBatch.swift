@@ -108,9 +108,10 @@ struct IntakeBatch {
 
     /// Keeps the receipt under the request's idempotency key, so a retry gets the same answer.
     private mutating func remember(_ receipt: IntakeReceipt, for request: IntakeRequest) -> IntakeReceipt {
-        guard let key = request.idempotencyKey,
-              let body = try? JSONEncoder().encode(receipt)
-        else { return receipt }
+        guard let key = request.idempotencyKey else { return receipt }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let body = try? encoder.encode(receipt) else { return receipt }
         let response = StoredResponse(fingerprint: request.fingerprint, statusCode: receipt.created ? 201 : 200, body: String(decoding: body, as: UTF8.self))
         stored[key] = response
         newResponses[key] = response

@@ -1,0 +1,120 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+import Testing
+@testable import VigilServer
+@testable import VigilStore
+import VigilCore
+
+/// Every log line the application wrote during a test, at every level, metadata included.
+final class LogCapture: Sendable {
+    let lines = Mutex<[String]>([])
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    func logger() -> Logger {
+        var logger = Logger(label: "vigil-test") { label in CapturingHandler(label: label, capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    struct CapturingHandler: LogHandler {
+        let label: String
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            capture.lines.withLock { $0.append("\(event.level) \(label) \(event.message) \(all) \(event.source) \(event.file):\(event.line)") }
+        }
+    }
+}
+
+/// The real application on a fresh SQLite database in a temporary directory, with an API key
+/// holding every scope.
+struct Harness {
+    let app: VigilApp
+    let directory: URL
+    let token: String
+    let logs: LogCapture
+
+    var auth: HTTPFields { [.authorization: "Bearer \(token)"] }
+    var jsonAuth: HTTPFields { [.authorization: "Bearer \(token)", .contentType: "application/json"] }
+
+    func reportCount() async throws -> Int { try await app.store.read { try await $0.reportCount() } }
+    func auditHead() async throws -> Int64 { try await app.store.read { try await $0.auditHead() }.seq }
+
+    func key(scopes: [Scope]) async throws -> String {
+        try await app.accessKeys.create(scopes: scopes.map(\.rawValue), label: "test").token
+    }
+}
+
+func withHarness(
+    policy: Policy = .builtIn, reportsPerMinute: Int = 1_000,
+    _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
+) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-server-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let logs = LogCapture()
+    let logger = logs.logger()
+    let keyring = try KeyFile.loadOrCreate(path: directory.appendingPathComponent("vigil.keys").path)
+    let store = try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
+    do {
+        try await store.migrate()
+        let app = VigilApp(store: store, policy: policy, keyring: keyring, reportsPerMinutePerReporter: reportsPerMinute, logger: logger)
+        let token = try await app.accessKeys.create(scopes: Scope.allCases.map(\.rawValue), label: "all").token
+        let harness = Harness(app: app, directory: directory, token: token, logs: logs)
+        try await app.application(host: "127.0.0.1", port: 0, logger: logger).test(.router) { client in
+            try await body(client, harness)
+        }
+    } catch {
+        await store.close()
+        throw error
+    }
+    await store.close()
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func json(_ method: HTTPRequest.Method, _ uri: String, _ harness: Harness, _ body: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var fields = body == nil ? harness.auth : harness.jsonAuth
+        for field in headers { fields[field.name] = field.value }
+        return try await execute(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
+    }
+
+    func register(_ harness: Harness, id: String, kind: String = "video", creator: String = "creator-1") async throws {
+        let response = try await json(.put, "/v1/subjects/\(id)", harness, #"{"kind":"\#(kind)","creator_id":"\#(creator)","reach":{"views":1000}}"#)
+        #expect(response.status == .created)
+    }
+
+    func report(_ harness: Harness, reporter: String, subject: String, reason: String = "spam", extra: String = "", headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await json(.post, "/v1/reports", harness, #"{"reporter_id":"\#(reporter)","subject_id":"\#(subject)","reason":"\#(reason)"\#(extra)}"#, headers: headers)
+    }
+
+    func state(_ harness: Harness, of subject: String) async throws -> String? {
+        let response = try await json(.get, "/v1/subjects/\(subject)", harness)
+        return try response.object()["state"] as? String
+    }
+}
+
+extension TestResponse {
+    func object() throws -> [String: Any] {
+        let data = Data(body.readableBytesView)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "body: \(String(decoding: data, as: UTF8.self))")
+    }
+
+    var text: String { String(buffer: body) }
+}
+
+let idempotencyKey = HTTPField.Name("Idempotency-Key")!

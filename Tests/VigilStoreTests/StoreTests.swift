@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+import Testing
+@testable import VigilStore
+import VigilCore
+
+@Suite("Store")
+struct StoreTests {
+    @Test("migrations apply once and record their version")
+    func migrations() async throws {
+        try await withFreshStore { store, _ async throws in
+            #expect(try await store.isMigrated())
+            #expect(try await store.migrate().isEmpty, "a second run applies nothing")
+            #expect(try await store.appliedMigrations() == Set(Migrations.all.map(\.version)))
+        }
+    }
+
+    @Test("subjects round-trip, and state changes are kept")
+    func subjects() async throws {
+        try await withFreshStore { store, _ async throws in
+            let subject = sampleSubject()
+            try await store.write { try await $0.insertSubject(subject, at: testTime) }
+            #expect(try await store.read { try await $0.subject(id: "video-1") } == subject)
+            try await store.write { try await $0.setSubjectState(id: "video-1", state: .pendingReview, ground: "spam", at: testTime.adding(seconds: 5)) }
+            let changed = try #require(try await store.read { try await $0.subject(id: "video-1") })
+            #expect(changed.state == .pendingReview)
+            #expect(changed.stateGround == "spam")
+            #expect(try await store.read { try await $0.subject(id: "nope") } == nil)
+        }
+    }
+
+    @Test("a reporter has at most one report per subject")
+    func onePerReporter() async throws {
+        try await withFreshStore { store, _ async throws in
+            try await store.write { try await $0.insertSubject(sampleSubject(), at: testTime) }
+            try await store.write { try await $0.insertReports([sampleReport("rpt_1", reporterHash: "h1")]) }
+            await #expect(throws: VigilError.self) {
+                try await store.write { try await $0.insertReports([sampleReport("rpt_2", reporterHash: "h1")]) }
+            }
+            let existing = try await store.read {
+                try await $0.existingReports(for: [ReporterSubjectKey(reporterHash: "h1", subjectID: "video-1"), ReporterSubjectKey(reporterHash: "h2", subjectID: "video-1")])
+            }
+            #expect(existing == [ReporterSubjectKey(reporterHash: "h1", subjectID: "video-1"): "rpt_1"])
+            #expect(try await store.read { try await $0.reportCount() } == 1)
+        }
+    }
+
+    @Test("a failed transaction writes nothing")
+    func rollback() async throws {
+        try await withFreshStore { store, _ async throws in
+            try await store.write { try await $0.insertSubject(sampleSubject(), at: testTime) }
+            await #expect(throws: VigilError.self) {
+                try await store.write { tx in
+                    try await tx.insertReports([sampleReport("rpt_1", reporterHash: "h1")])
+                    try await tx.appendEvents([AuditEventDraft(type: .reportReceived, subjectID: "video-1", payload: "{}", occurredAt: testTime)])
+                    try await tx.insertSubject(sampleSubject(), at: testTime)  // duplicate key: the whole transaction fails
+                }
+            }
+            #expect(try await store.read { try await $0.reportCount() } == 0)
+            #expect(try await store.read { try await $0.auditHead() }.seq == 0)
+        }
+    }
+
+    @Test("reports and audit events refuse updates and deletes")
+    func appendOnly() async throws {
+        try await withFreshStore { store, _ async throws in
+            try await store.write { tx in
+                try await tx.insertSubject(sampleSubject(), at: testTime)
+                try await tx.insertReports([sampleReport("rpt_1", reporterHash: "h1")])
+                try await tx.appendEvents([AuditEventDraft(type: .reportReceived, subjectID: "video-1", payload: "{}", occurredAt: testTime)])
+            }
+            for statement in [
+                "UPDATE reports SET reason = 'other'", "DELETE FROM reports",
+                "UPDATE audit_events SET payload = '{}'", "DELETE FROM audit_events",
+            ] {
+                await #expect(throws: VigilError.self, "\(statement)") {
+                    try await store.writeRaw { try await $0.raw(SQLQueryString(statement)).run() }
+                }
+            }
+            #expect(try await store.read { try await $0.reportCount() } == 1)
+        }
+    }
+
+    @Test("reporter counts accumulate by hash")
+    func reporterCounts() async throws {
+        try await withFreshStore { store, _ async throws in
+            try await store.write { try await $0.recordFiledReports(["h1": (1, 1), "h2": (1, 0)], at: testTime) }
+            try await store.write { try await $0.recordFiledReports(["h1": (2, 1)], at: testTime) }
+            let reporters = try await store.read { try await $0.reporters(hashes: ["h1", "h2", "h3"]) }
+            #expect(reporters["h1"]?.reportsFiled == 3)
+            #expect(reporters["h1"]?.pending == 2)
+            #expect(reporters["h2"]?.pending == 0)
+            #expect(reporters["h3"] == nil)
+            #expect(reporters["h1"]?.record == TrackRecord(asOf: testTime))
+        }
+    }
+
+    @Test("one open case per subject")
+    func oneOpenCase() async throws {
+        try await withFreshStore { store, _ async throws in
+            try await store.write { try await $0.insertSubject(sampleSubject(), at: testTime) }
+            let c = CaseRecord(id: "case_1", subjectID: "video-1", category: "spam", severity: .low, openedAt: testTime, deadlineAt: testTime)
+            try await store.write { try await $0.insertCases([c]) }
+            await #expect(throws: VigilError.self) {
+                try await store.write { try await $0.insertCases([CaseRecord(id: "case_2", subjectID: "video-1", category: "spam", severity: .low, openedAt: testTime, deadlineAt: testTime)]) }
+            }
+            #expect(try await store.read { try await $0.openCases(subjectIDs: ["video-1"]) } == ["video-1": "case_1"])
+        }
+    }
+
+    @Test("the keyring hashes stably, seals non-deterministically, and unseals")
+    func keyring() throws {
+        let keyring = ReporterKeyring(lookupKey: SymmetricKey(size: .bits256), sealKey: SymmetricKey(size: .bits256))
+        #expect(keyring.lookupHash(of: "alice") == keyring.lookupHash(of: "alice"))
+        #expect(keyring.lookupHash(of: "alice") != keyring.lookupHash(of: "bob"))
+        let a = try keyring.seal("alice"), b = try keyring.seal("alice")
+        #expect(a != b, "a fresh nonce each time: equal ids do not give equal seals")
+        #expect(try keyring.unseal(a) == "alice")
+        #expect(!a.contains("alice"))
+        let other = ReporterKeyring(lookupKey: SymmetricKey(size: .bits256), sealKey: SymmetricKey(size: .bits256))
+        #expect(other.lookupHash(of: "alice") != keyring.lookupHash(of: "alice"), "the hash depends on the key")
+        #expect(throws: (any Error).self) { try other.unseal(a) }
+    }
+}
+
+import SQLKit
