@@ -73,7 +73,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "vigilTests", dependencies: ["vigil"]),
+        .testTarget(
+            name: "vigilTests",
+            dependencies: [
+                "vigil", "VigilStore", "VigilCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

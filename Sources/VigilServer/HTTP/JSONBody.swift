@@ -14,7 +14,7 @@ enum JSONBody {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw VigilError.payloadTooLarge(limitBytes: context.maxUploadSize)
         }
         let bytes = Array(buffer.readableBytesView)

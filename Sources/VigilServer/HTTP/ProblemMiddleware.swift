@@ -13,7 +13,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return ProblemResponse(error).response
         } catch let error as ProblemResponse {
             return error.response
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
             return Self.problem(for: error).response
         } catch {
             context.logger.error("unhandled error", metadata: ["error_type": "\(type(of: error))"])
@@ -21,8 +21,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// Hummingbird's own errors: unknown routes, bodies over the limit, and the like.
-    static func problem(for error: HTTPError) -> ProblemResponse {
+    /// Hummingbird's and NIO's own errors (unknown routes, bodies over the limit, …), by status.
+    static func problem(for error: any HTTPResponseError) -> ProblemResponse {
         switch error.status {
         case .notFound:
             ProblemResponse(status: .notFound, slug: "not-found", title: "Not found", detail: "no such endpoint")
@@ -31,7 +31,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .methodNotAllowed:
             ProblemResponse(status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed", detail: "this endpoint does not support the method")
         default:
-            ProblemResponse(status: error.status, slug: "http-\(error.status.code)", title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+            ProblemResponse(
+                status: error.status, slug: "http-\(error.status.code)", title: error.status.reasonPhrase,
+                detail: (error as? HTTPError)?.body ?? error.status.reasonPhrase)
         }
     }
 }

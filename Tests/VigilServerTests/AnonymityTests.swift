@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import VigilServer
+
+/// DESIGN.md §3: reports from known reporter ids, then a search of every creator-facing response,
+/// every log line, and the raw bytes of the database files for those ids. Zero hits.
+@Suite("Anonymity, end to end")
+struct AnonymityTests {
+    static let reporters = ["anon-reporter-ALPHA-93f1", "anon-reporter-BRAVO-5c2e", "anon-reporter-CHARLIE-07aa"]
+    static let notifierName = "Notifier-Person-Q7X"
+    static let notifierEmail = "q7x.notifier@example.org"
+    static var secrets: [String] { reporters + [notifierName, notifierEmail] }
+
+    @Test("no reporter id reaches a creator-facing response, a log line, or the database in plain text")
+    func noLeaks() async throws {
+        // surfaces: what was looked at -> its text, which must not hold a secret.
+        let (directory, surfaces) = try await withHarnessReturningDirectory { client, h async throws -> [String: String] in
+            var outputs: [String: String] = [:]
+            outputs["register video"] = try await client.json(.put, "/v1/subjects/video-A", h, #"{"kind":"video","creator_id":"creator-Z","reach":{"views":10}}"#).text
+            outputs["register live"] = try await client.json(.put, "/v1/subjects/live-B", h, #"{"kind":"live","creator_id":"creator-Z","reach":{"live_viewers":10}}"#).text
+            for (i, reporter) in Self.reporters.enumerated() {
+                outputs["report \(i)"] = try await client.report(h, reporter: reporter, subject: "video-A", reason: "child_safety", extra: #","note":"I saw this \#(i)""#).text
+                outputs["duplicate \(i)"] = try await client.report(h, reporter: reporter, subject: "video-A").text
+                outputs["idempotent \(i)"] = try await client.report(h, reporter: reporter, subject: "live-B", headers: [idempotencyKey: "k\(i)"]).text
+                outputs["replay \(i)"] = try await client.report(h, reporter: reporter, subject: "live-B", headers: [idempotencyKey: "k\(i)"]).text
+                // The reporter's own inbox carries their id in the path: it must stay out of the logs.
+                _ = try await client.json(.get, "/v1/reporters/\(reporter)/reports", h)
+            }
+            let notice = #","channel":"illegal_content_notice","notice":{"explanation":"Unlawful content","location_url":"https://example.com/live-B","notifier_name":"\#(Self.notifierName)","notifier_email":"\#(Self.notifierEmail)"}"#
+            outputs["notice"] = try await client.report(h, reporter: "notice-sender-77", subject: "live-B", reason: "hate_speech", extra: notice).text
+            outputs["bad report"] = try await client.report(h, reporter: Self.reporters[0], subject: "missing-subject").text
+            outputs["subject video"] = try await client.json(.get, "/v1/subjects/video-A", h).text
+            outputs["subject live"] = try await client.json(.get, "/v1/subjects/live-B", h).text
+            outputs["update video"] = try await client.json(.put, "/v1/subjects/video-A", h, #"{"kind":"video","creator_id":"creator-Z","reach":{"views":99}}"#).text
+            outputs["logs"] = h.logs.text
+            #expect(try await client.state(h, of: "video-A") == "pending_review", "the reports were counted")
+            return outputs
+        }
+
+        // The creator-facing subject view has only these fields: no reporters, counts or report times.
+        for name in ["subject video", "subject live", "update video"] {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(surfaces[name, default: ""].utf8)) as? [String: Any])
+            #expect(Set(object.keys).isSubset(of: ["id", "kind", "creator_id", "state", "restriction", "title"]), "\(name): \(object.keys)")
+            if let restriction = object["restriction"] as? [String: Any] {
+                #expect(Set(restriction.keys).isSubset(of: ["state", "ground", "ground_title", "since"]))
+            }
+        }
+
+        for (name, text) in surfaces {
+            for secret in Self.secrets {
+                #expect(!text.contains(secret), "\(name) contains \(secret)")
+            }
+        }
+        #expect(surfaces["logs", default: ""].contains("/v1/reporters/{reporter_id}/reports"), "the access log ran and logged route patterns")
+
+        // Raw bytes of the database and its WAL and shared-memory files.
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("vigil.sqlite") }
+        #expect(files.contains("vigil.sqlite"))
+        var databaseBytes = Data()
+        for file in files { databaseBytes += try Data(contentsOf: directory.appendingPathComponent(file)) }
+        // The search must be able to find what is stored in the clear, or zero hits would mean nothing.
+        #expect(databaseBytes.range(of: Data("creator-Z".utf8)) != nil)
+        #expect(databaseBytes.range(of: Data("I saw this 1".utf8)) != nil)
+        for secret in Self.secrets {
+            #expect(databaseBytes.range(of: Data(secret.utf8)) == nil, "database files contain \(secret)")
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs the harness but keeps the data directory (copied out while the database is still
+    /// open, so the WAL holds recent writes) for the raw-byte search.
+    func withHarnessReturningDirectory(
+        _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> [String: String]
+    ) async throws -> (URL, [String: String]) {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-anon-\(UUID().uuidString)")
+        let box = ResultBox()
+        try await withHarness { client, h async throws in
+            box.set(try await body(client, h))
+            try FileManager.default.copyItem(at: h.directory, to: copy)
+        }
+        return (copy, box.get())
+    }
+}
+
+final class ResultBox: Sendable {
+    private let value = Mutex<[String: String]>([:])
+    func set(_ v: [String: String]) { value.withLock { $0 = v } }
+    func get() -> [String: String] { value.withLock { $0 } }
+}
+
+import Synchronization

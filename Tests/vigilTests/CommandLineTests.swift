@@ -1,0 +1,165 @@
+import Foundation
+import SQLKit
+import Testing
+@testable import VigilStore
+
+/// The `vigil` executable, run as an operator would run it.
+@Suite("vigil command line", .serialized)
+struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static var binary: URL {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for candidate in [here, here.deletingLastPathComponent(), here.deletingLastPathComponent().deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("vigil")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/vigil")
+    }
+
+    func vigil(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("keys create prints a key once; the key file is 0600; the database holds only the key's hash")
+    func keysCreate() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try vigil(["keys", "create", "--scope", "reports:write", "--scope", "subjects:read", "--data-dir", dir.path])
+        #expect(run.status == 0, "\(run.error)")
+        let token = run.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("vgl_"))
+        let secret = try #require(token.split(separator: "_").last)
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("vigil.keys").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        var bytes = Data()
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasPrefix("vigil.sqlite") {
+            bytes += try Data(contentsOf: dir.appendingPathComponent(file))
+        }
+        #expect(!bytes.isEmpty)
+        #expect(bytes.range(of: Data(secret.utf8)) == nil)
+
+        let refused = try vigil(["keys", "create", "--scope", "everything", "--data-dir", dir.path])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("'everything' is not a scope"))
+    }
+
+    @Test("audit verify passes an untouched log and fails a tampered copy", arguments: [
+        ("UPDATE audit_events SET payload = '{}' WHERE seq = 2", "event 2 was altered"),
+        ("DELETE FROM audit_events WHERE seq = 2", "event 2 is missing"),
+        ("DELETE FROM audit_events WHERE seq = 3", "the chain head records event 3"),
+    ])
+    func auditVerify(statement: String, expected: String) async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for scope in ["reports:write", "subjects:read", "subjects:write"] {
+            #expect(try vigil(["keys", "create", "--scope", scope, "--data-dir", dir.path]).status == 0)
+        }
+        let ok = try vigil(["audit", "verify", "--data-dir", dir.path])
+        #expect(ok.status == 0)
+        #expect(ok.output.contains("OK: 3 events"))
+
+        // Tamper with a copy, as someone with the file would: drop the guards, then edit.
+        let copy = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: copy) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            try FileManager.default.copyItem(at: dir.appendingPathComponent(file), to: copy.appendingPathComponent(file))
+        }
+        let store = try await Store.openSQLite(path: copy.appendingPathComponent("vigil.sqlite").path)
+        try await store.writeRaw { sql in
+            try await sql.raw("DROP TRIGGER audit_events_no_update").run()
+            try await sql.raw("DROP TRIGGER audit_events_no_delete").run()
+            try await sql.raw(SQLQueryString(statement)).run()
+        }
+        await store.close()
+
+        let broken = try vigil(["audit", "verify", "--data-dir", copy.path])
+        #expect(broken.status == 1)
+        #expect(broken.output.contains("BROKEN: \(expected)"), "\(broken.output)")
+        #expect(try vigil(["audit", "verify", "--data-dir", dir.path]).status == 0, "the original is untouched")
+    }
+
+    @Test("audit verify refuses a directory with no database")
+    func verifyMissing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try vigil(["audit", "verify", "--data-dir", dir.appendingPathComponent("none").path])
+        #expect(run.status != 0)
+        #expect(run.error.contains("no Vigil database"))
+    }
+
+    @Test("serve refuses an invalid policy file and lists every problem")
+    func invalidPolicy() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = dir.appendingPathComponent("policy.yaml")
+        try """
+            version: "bad-1"
+            categories:
+              spam:
+                severity: trivial
+                thresholds: {video: 10, live: -1, comment: 8}
+                review_deadline_hours: 72
+                dsa_category: STATEMENT_CATEGORY_SCAMS_AND_FRAUD
+              hate:
+                severity: high
+                thresholds: {video: 3, live: 2, comment: 3, account: 5}
+                review_deadline_hours: 12
+                dsa_category: NOT_A_CATEGORY
+                colour: red
+            """.write(to: policy, atomically: true, encoding: .utf8)
+        let run = try vigil(["serve", "--policy", policy.path, "--data-dir", dir.appendingPathComponent("data").path, "--port", "0"])
+        #expect(run.status != 0)
+        for problem in [
+            "categories.spam.severity: must be one of",
+            "categories.spam.thresholds.live: must be a positive number",
+            "categories.spam.thresholds.account: missing",
+            "categories.hate.dsa_category: 'NOT_A_CATEGORY'",
+            "categories.hate.colour: unknown setting",
+        ] {
+            #expect(run.error.contains(problem), "missing: \(problem)\n\(run.error)")
+        }
+    }
+
+    @Test("serve refuses bad configuration and lists every problem")
+    func invalidConfiguration() throws {
+        let run = try vigil(["serve"], environment: ["VIGIL_PORT": "eighty", "VIGIL_LOG_LEVEL": "loud", "VIGIL_LOOKUP_KEY": "c2hvcnQ="])
+        #expect(run.status != 0)
+        for problem in ["VIGIL_PORT): 'eighty' is not a number", "'loud' is not one of", "give both or neither", "VIGIL_LOOKUP_KEY: must be 32 bytes"] {
+            #expect(run.error.contains(problem), "missing: \(problem)\n\(run.error)")
+        }
+    }
+
+    @Test("migrate reports the schema version")
+    func migrate() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try vigil(["migrate", "--data-dir", dir.path])
+        #expect(run.status == 0)
+        #expect(run.output.contains("migrations applied: 1"))
+    }
+}
