@@ -9,6 +9,21 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case reportReceived = "report.received"
     case subjectStateChanged = "subject.state_changed"
     case caseOpened = "case.opened"
+    case casePriorityChanged = "case.priority_changed"
+    case moderatorAdded = "moderator.added"
+    case caseClaimed = "case.claimed"
+    case caseReleased = "case.released"
+    case decisionMade = "decision.made"
+    case caseClosed = "case.closed"
+    case strikeAdded = "strike.added"
+    case accountActionApplied = "account_action.applied"
+    case accountActionLifted = "account_action.lifted"
+    case reporterWarned = "reporter.misuse_warned"
+    case reporterSuspended = "reporter.misuse_suspended"
+    case reporterSuspensionLifted = "reporter.misuse_suspension_lifted"
+
+    /// The acts the platform must apply: the enforcement-events feed carries these and no others.
+    public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]
 }
 
 /// An act to append to the audit log, before it has a place in the chain.

@@ -42,6 +42,8 @@ public struct Subject: Sendable, Equatable {
     /// The policy category whose threshold or decision put the subject in its current state, if any.
     public var stateGround: String?
     public var stateChangedAt: Timestamp
+    /// Reasons a moderator ruled on in the subject's last decision; see ``Triage``.
+    public var reviewedReasons: Set<String> = []
 
     public init(
         id: String, kind: SubjectKind, creatorID: String, reach: Reach, title: String? = nil,

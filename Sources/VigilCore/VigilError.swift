@@ -13,6 +13,8 @@ public enum VigilError: Error, Equatable, Sendable {
     case unauthenticated(detail: String)
     /// Valid credentials that lack the scope the endpoint needs.
     case missingScope(String)
+    /// A moderator whose role does not admit them to the endpoint.
+    case forbiddenRole(role: String, allowed: [String])
     /// The addressed resource does not exist.
     case notFound(resource: String, id: String)
     /// The report names a subject the platform never registered.

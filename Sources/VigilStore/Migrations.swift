@@ -83,6 +83,54 @@ enum Migrations {
             + engine.forbidStatements(table: "reports", operation: "UPDATE", name: "reports_no_update", message: "reports are immutable")
             + engine.forbidStatements(table: "reports", operation: "DELETE", name: "reports_no_delete", message: "reports are immutable")
         },
+        Migration(version: 2, name: "review") { engine in
+            [
+                """
+                CREATE TABLE moderators (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL, token_hash TEXT NOT NULL,
+                    created_at BIGINT NOT NULL, disabled_at BIGINT)
+                """,
+                "ALTER TABLE cases ADD COLUMN kind TEXT NOT NULL DEFAULT 'video'",
+                "ALTER TABLE cases ADD COLUMN priority DOUBLE PRECISION NOT NULL DEFAULT 0",
+                "ALTER TABLE cases ADD COLUMN claimed_by TEXT",
+                "ALTER TABLE cases ADD COLUMN claim_expires_at BIGINT",
+                "ALTER TABLE cases ADD COLUMN decision_id TEXT",
+                "CREATE INDEX cases_queue ON cases (status, priority)",
+                "ALTER TABLE subjects ADD COLUMN reviewed_reasons TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE reporters ADD COLUMN standing TEXT NOT NULL DEFAULT 'good'",
+                "ALTER TABLE reporters ADD COLUMN standing_until BIGINT",
+                "CREATE INDEX report_outcomes_decided ON report_outcomes (decided_at)",
+                """
+                CREATE TABLE decisions (
+                    id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases (id), subject_id TEXT NOT NULL REFERENCES subjects (id),
+                    creator_id TEXT NOT NULL, moderator_id TEXT NOT NULL, outcome TEXT NOT NULL, policy_ids TEXT NOT NULL,
+                    action TEXT, strike BIGINT NOT NULL, note TEXT NOT NULL, policy_version TEXT NOT NULL,
+                    previous_state TEXT NOT NULL, resulting_state TEXT NOT NULL, automated BIGINT NOT NULL, decided_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX decisions_creator ON decisions (creator_id, decided_at)",
+                """
+                CREATE TABLE strikes (
+                    id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, decision_id TEXT NOT NULL REFERENCES decisions (id),
+                    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked_at BIGINT)
+                """,
+                "CREATE INDEX strikes_creator ON strikes (creator_id, expires_at)",
+                """
+                CREATE TABLE account_actions (
+                    id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, action TEXT NOT NULL, decision_id TEXT NOT NULL,
+                    active_strikes BIGINT NOT NULL, starts_at BIGINT NOT NULL, ends_at BIGINT, lifted_at BIGINT)
+                """,
+                "CREATE INDEX account_actions_creator ON account_actions (creator_id, starts_at)",
+                """
+                CREATE TABLE notices (
+                    id TEXT PRIMARY KEY, recipient_type TEXT NOT NULL, recipient TEXT NOT NULL, kind TEXT NOT NULL,
+                    subject_id TEXT, decision_id TEXT, body TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX notices_recipient ON notices (recipient_type, recipient, id)",
+            ]
+            + engine.forbidStatements(table: "decisions", operation: "UPDATE", name: "decisions_no_update", message: "decisions are immutable")
+            + engine.forbidStatements(table: "decisions", operation: "DELETE", name: "decisions_no_delete", message: "decisions are immutable")
+            + engine.forbidStatements(table: "notices", operation: "DELETE", name: "notices_no_delete", message: "notices are durable")
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -5,11 +5,12 @@ extension StoreSession {
     private static let subjectColumns = [
         "id", "kind", "creator_id", "views", "live_viewers", "title", "body_text", "state", "state_ground", "state_changed_at",
     ]
+    private static let readColumns = subjectColumns + ["reviewed_reasons"]
 
     /// The subjects with the given ids that exist, keyed by id.
     public func subjects(ids: some Collection<String>) async throws -> [String: Subject] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await sql.select().columns(Self.subjectColumns).from("subjects").where("id", .in, Array(ids)).all()
+        let rows = try await sql.select().columns(Self.readColumns).from("subjects").where("id", .in, Array(ids)).all()
         var result: [String: Subject] = [:]
         for row in rows {
             let subject = try Self.decodeSubject(row)
@@ -55,13 +56,27 @@ extension StoreSession {
             .run()
     }
 
+    /// Records a decision on the subject: its new state, the reasons ruled on, and scores back to zero
+    /// (decided reports are spent; see ``Triage``).
+    public func recordDecision(onSubject id: String, state: VisibilityState, ground: String?, reviewedReasons: Set<String>, at time: Timestamp) async throws {
+        try await sql.update("subjects")
+            .set("state", to: state.rawValue)
+            .set("state_ground", to: ground)
+            .set("state_changed_at", to: time.milliseconds)
+            .set("updated_at", to: time.milliseconds)
+            .set("reviewed_reasons", to: reviewedReasons.sorted().joined(separator: " "))
+            .where("id", .equal, id)
+            .run()
+        try await sql.delete(from: "subject_scores").where("subject_id", .equal, id).run()
+    }
+
     private static func decodeSubject(_ row: any SQLRow) throws -> Subject {
         let kindText = try row.decode(column: "kind", as: String.self)
         let stateText = try row.decode(column: "state", as: String.self)
         guard let kind = SubjectKind(rawValue: kindText), let state = VisibilityState(rawValue: stateText) else {
             throw StoreCorruption(detail: "subject row has kind '\(kindText)' and state '\(stateText)'")
         }
-        return Subject(
+        var subject = Subject(
             id: try row.decode(column: "id", as: String.self),
             kind: kind,
             creatorID: try row.decode(column: "creator_id", as: String.self),
@@ -71,11 +86,14 @@ extension StoreSession {
             state: state,
             stateGround: try row.decode(column: "state_ground", as: String?.self),
             stateChangedAt: Timestamp(milliseconds: try row.decode(column: "state_changed_at", as: Int64.self)))
+        subject.reviewedReasons = Set(try row.decode(column: "reviewed_reasons", as: String.self).split(separator: " ").map(String.init))
+        return subject
     }
 }
 
 /// A stored row that no code path of Vigil can have written: the database was edited by hand.
 public struct StoreCorruption: Error, CustomStringConvertible {
     public var detail: String
+    public init(detail: String) { self.detail = detail }
     public var description: String { "database holds an impossible value: \(detail)" }
 }

@@ -23,25 +23,6 @@ public struct CategoryScore: Sendable, Equatable {
     }
 }
 
-/// A review case, as much of it as triage needs.
-public struct CaseRecord: Sendable, Equatable {
-    public var id: String
-    public var subjectID: String
-    public var category: String
-    public var severity: Severity
-    public var openedAt: Timestamp
-    public var deadlineAt: Timestamp
-
-    public init(id: String, subjectID: String, category: String, severity: Severity, openedAt: Timestamp, deadlineAt: Timestamp) {
-        self.id = id
-        self.subjectID = subjectID
-        self.category = category
-        self.severity = severity
-        self.openedAt = openedAt
-        self.deadlineAt = deadlineAt
-    }
-}
-
 extension StoreSession {
     public func categoryScores(subjectIDs: some Collection<String>) async throws -> [CategoryScoreKey: CategoryScore] {
         guard !subjectIDs.isEmpty else { return [:] }
@@ -72,30 +53,5 @@ extension StoreSession {
                 update.set(excludedValueOf: "score").set(excludedValueOf: "counted_reports")
             }.run()
         }
-    }
-
-    /// Open case ids by subject id.
-    public func openCases(subjectIDs: some Collection<String>) async throws -> [String: String] {
-        guard !subjectIDs.isEmpty else { return [:] }
-        let rows = try await sql.select().columns("id", "subject_id").from("cases")
-            .where("status", .equal, "open").where("subject_id", .in, Array(subjectIDs)).all()
-        var result: [String: String] = [:]
-        for row in rows {
-            result[try row.decode(column: "subject_id", as: String.self)] = try row.decode(column: "id", as: String.self)
-        }
-        return result
-    }
-
-    public func insertCases(_ cases: [CaseRecord]) async throws {
-        guard !cases.isEmpty else { return }
-        var insert = sql.insert(into: "cases").columns("id", "subject_id", "status", "category", "severity", "opened_at", "deadline_at")
-        for c in cases {
-            insert = insert.values(c.id, c.subjectID, "open", c.category, c.severity.rawValue, c.openedAt.milliseconds, c.deadlineAt.milliseconds)
-        }
-        try await insert.run()
-    }
-
-    public func openCaseCount() async throws -> Int {
-        try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE status = 'open'").first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import VigilCore
 import VigilServer
 
 struct Serve: AsyncParsableCommand {
@@ -69,6 +70,29 @@ struct Keys: AsyncParsableCommand {
             let key = try await withApp(try data.configuration()) { try await $0.accessKeys.create(scopes: scopes, label: label) }
             print(key.token)
             FileHandle.standardError.write(Data("key \(key.id) created with scopes: \(key.scopes.joined(separator: " ")). It is shown only now.\n".utf8))
+        }
+    }
+}
+
+struct Moderators: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage moderators.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a moderator; prints their token once (only its hash is stored).")
+        @Argument(help: "The moderator's name, unique.") var name: String
+        @Option(help: "One of: \(ModeratorRole.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
+        @OptionGroup var data: DataDirectoryOptions
+
+        func validate() throws {
+            guard ModeratorRole(rawValue: role) != nil else {
+                throw ValidationError("'\(role)' is not a role; roles: \(ModeratorRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let added = try await withApp(try data.configuration()) { try await $0.moderators.add(name: name, role: role) }
+            print(added.token)
+            FileHandle.standardError.write(Data("moderator \(name) (\(added.id)) added with role \(role). The token is shown only now.\n".utf8))
         }
     }
 }

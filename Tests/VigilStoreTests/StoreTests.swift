@@ -99,12 +99,12 @@ struct StoreTests {
     func oneOpenCase() async throws {
         try await withFreshStore { store, _ async throws in
             try await store.write { try await $0.insertSubject(sampleSubject(), at: testTime) }
-            let c = CaseRecord(id: "case_1", subjectID: "video-1", category: "spam", severity: .low, openedAt: testTime, deadlineAt: testTime)
+            let c = CaseRecord(id: "case_1", subjectID: "video-1", kind: .video, category: "spam", severity: .low, openedAt: testTime, deadlineAt: testTime, priority: 1)
             try await store.write { try await $0.insertCases([c]) }
             await #expect(throws: VigilError.self) {
-                try await store.write { try await $0.insertCases([CaseRecord(id: "case_2", subjectID: "video-1", category: "spam", severity: .low, openedAt: testTime, deadlineAt: testTime)]) }
+                try await store.write { try await $0.insertCases([CaseRecord(id: "case_2", subjectID: "video-1", kind: .video, category: "spam", severity: .low, openedAt: testTime, deadlineAt: testTime, priority: 1)]) }
             }
-            #expect(try await store.read { try await $0.openCases(subjectIDs: ["video-1"]) } == ["video-1": "case_1"])
+            #expect(try await store.read { try await $0.openCases(subjectIDs: ["video-1"]) }["video-1"]?.id == "case_1")
         }
     }
 

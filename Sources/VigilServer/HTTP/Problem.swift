@@ -40,6 +40,9 @@ struct ProblemResponse: Error {
             self.init(status: .unauthorized, slug: "unauthenticated", title: "Authentication required", detail: detail, field: "Authorization", headers: [.wwwAuthenticate: "Bearer"])
         case .missingScope(let scope):
             self.init(status: .forbidden, slug: "missing-scope", title: "Missing scope", detail: "this API key lacks the scope '\(scope)'")
+        case .forbiddenRole(let role, let allowed):
+            self.init(status: .forbidden, slug: "forbidden-role", title: "Role not allowed",
+                      detail: "the role '\(role)' may not do this; allowed: \((allowed + ["admin"]).joined(separator: ", "))")
         case .notFound(let resource, let id):
             self.init(status: .notFound, slug: "not-found", title: "Not found", detail: "no \(resource) with id '\(id.prefix(256))'")
         case .unknownSubject(let id):

@@ -9,6 +9,8 @@ public struct VigilRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The API key that authenticated this request, once ``APIKeyMiddleware`` has run.
     public var apiKey: AuthenticatedKey?
+    /// The moderator who authenticated this request, once ``ModeratorMiddleware`` has run.
+    public var moderator: AuthenticatedModerator?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
@@ -21,5 +23,14 @@ public struct VigilRequestContext: RequestContext {
         guard let apiKey else { throw .unauthenticated(detail: "send an API key as 'Authorization: Bearer <key>'") }
         guard apiKey.scopes.contains(scope.rawValue) else { throw .missingScope(scope.rawValue) }
         return apiKey
+    }
+
+    /// The authenticated moderator, if their role is among `roles` (admins are always admitted).
+    func requireModerator(_ roles: ModeratorRole...) throws(VigilError) -> AuthenticatedModerator {
+        guard let moderator else { throw .unauthenticated(detail: "send a moderator token as 'Authorization: Bearer <token>'") }
+        guard moderator.role == .admin || roles.contains(moderator.role) else {
+            throw .forbiddenRole(role: moderator.role.rawValue, allowed: roles.map(\.rawValue))
+        }
+        return moderator
     }
 }

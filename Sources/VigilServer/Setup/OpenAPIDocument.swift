@@ -125,12 +125,150 @@ paths:
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /v1/creators/{creator_id}/notices:
+    parameters:
+      - {name: creator_id, in: path, required: true, schema: {type: string}}
+      - {name: cursor, in: query, required: false, schema: {type: string}}
+      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+    get:
+      summary: A creator's notices, newest first — statements of reasons and liftings (scope notices:read)
+      responses:
+        "200": {description: A page of notices, content: {application/json: {schema: {$ref: "#/components/schemas/NoticeList"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /v1/reporters/{reporter_id}/notices:
+    parameters:
+      - {name: reporter_id, in: path, required: true, schema: {type: string}}
+      - {name: cursor, in: query, required: false, schema: {type: string}}
+      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+    get:
+      summary: A reporter's notices, newest first — misuse warnings, suspensions and their lifting (scope notices:read)
+      responses:
+        "200": {description: A page of notices, content: {application/json: {schema: {$ref: "#/components/schemas/NoticeList"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /v1/enforcement-events:
+    parameters:
+      - {name: after, in: query, required: false, description: next_cursor of the previous call, schema: {type: string}}
+      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
+    get:
+      summary: The ordered, durable feed of state changes and account measures to apply (scope events:read)
+      responses:
+        "200":
+          description: Events after the cursor, oldest first
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [events, next_cursor]
+                properties:
+                  next_cursor: {type: string}
+                  events:
+                    type: array
+                    items:
+                      type: object
+                      required: [event_id, type, occurred_at, data]
+                      properties:
+                        event_id: {type: string}
+                        type: {type: string, enum: [subject.state_changed, account_action.applied, account_action.lifted]}
+                        subject_id: {type: [string, "null"]}
+                        occurred_at: {type: string, format: date-time}
+                        data: {type: object}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /v1/mod/queue:
+    get:
+      summary: Open cases by priority — live first, then overdue, then severity, score and reach (roles triage, moderator)
+      security: [{moderatorToken: []}]
+      parameters:
+        - {name: kind, in: query, required: false, schema: {type: string, enum: [video, live, comment, account]}}
+        - {name: category, in: query, required: false, schema: {type: string}}
+        - {name: state, in: query, required: false, schema: {type: string, enum: [visible, suppressed, pending_review, removed]}}
+        - {name: overdue, in: query, required: false, schema: {type: boolean}}
+        - {name: claimed, in: query, required: false, schema: {type: boolean}}
+        - {name: cursor, in: query, required: false, schema: {type: string}}
+        - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+      responses:
+        "200": {description: A page of the queue, content: {application/json: {schema: {$ref: "#/components/schemas/Queue"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /v1/mod/queue/next:
+    post:
+      summary: Claim the most urgent unclaimed case (role moderator)
+      security: [{moderatorToken: []}]
+      responses:
+        "200": {description: The claimed case, content: {application/json: {schema: {$ref: "#/components/schemas/Claim"}}}}
+        "204": {description: No unclaimed case}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+  /v1/mod/cases/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      summary: A case — subject, reports by reason with per-case reporter pseudonyms and track records, score history, creator history (roles triage, moderator, appeals)
+      security: [{moderatorToken: []}]
+      responses:
+        "200": {description: The case, content: {application/json: {schema: {type: object}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /v1/mod/cases/{id}/claim:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Claim (or renew the claim on) a case for the lease period (role moderator)
+      security: [{moderatorToken: []}]
+      responses:
+        "200": {description: Claimed, content: {application/json: {schema: {$ref: "#/components/schemas/Claim"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+  /v1/mod/cases/{id}/release:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Give a claimed case back to the queue (role moderator)
+      security: [{moderatorToken: []}]
+      responses:
+        "204": {description: Released}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+  /v1/mod/cases/{id}/decision:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Decide a case you hold (role moderator)
+      security: [{moderatorToken: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/DecisionInput"}}}
+      responses:
+        "201": {description: Decided, content: {application/json: {schema: {$ref: "#/components/schemas/Decision"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        "415": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
 components:
   securitySchemes:
     apiKey:
       type: http
       scheme: bearer
       description: An API key made with `vigil keys create --scope S`.
+    moderatorToken:
+      type: http
+      scheme: bearer
+      description: A moderator token made with `vigil moderators add NAME --role ROLE`.
   responses:
     Problem:
       description: An RFC 9457 problem
@@ -208,6 +346,78 @@ components:
         report_id: {type: string}
         status: {type: string, enum: [received, duplicate]}
         counted: {type: boolean}
+    NoticeList:
+      type: object
+      required: [notices, next_cursor]
+      properties:
+        next_cursor: {type: [string, "null"]}
+        notices:
+          type: array
+          items:
+            type: object
+            required: [notice_id, kind, created_at, content]
+            properties:
+              notice_id: {type: string}
+              kind: {type: string, enum: [statement_of_reasons, restriction_lifted, misuse_warning, misuse_suspension, misuse_suspension_lifted]}
+              subject_id: {type: [string, "null"]}
+              decision_id: {type: [string, "null"]}
+              created_at: {type: string, format: date-time}
+              content: {type: object, description: "For statement_of_reasons: restriction, facts, automated_detection, automated_decision, grounds, policy_version, redress, appealable_decision_id, appeal_deadline"}
+    Queue:
+      type: object
+      required: [cases, as_of, next_cursor]
+      properties:
+        as_of: {type: string, format: date-time}
+        next_cursor: {type: [string, "null"]}
+        cases:
+          type: array
+          items:
+            type: object
+            properties:
+              case_id: {type: string}
+              subject_id: {type: string}
+              kind: {type: string}
+              category: {type: string}
+              severity: {type: string}
+              subject_state: {type: string}
+              weighted_score: {type: number}
+              views: {type: integer}
+              live_viewers: {type: integer}
+              opened_at: {type: string, format: date-time}
+              deadline_at: {type: string, format: date-time}
+              overdue: {type: boolean}
+              priority: {type: number}
+              claimed: {type: boolean}
+    Claim:
+      type: object
+      required: [case_id, subject_id, held_by]
+      properties:
+        case_id: {type: string}
+        subject_id: {type: string}
+        held_by: {type: string}
+        expires_at: {type: string, format: date-time}
+    DecisionInput:
+      type: object
+      required: [outcome, note]
+      properties:
+        outcome: {type: string, enum: [violation, no_violation]}
+        policy_ids: {type: array, items: {type: string}, description: Required for a violation}
+        action: {type: string, enum: [remove, suppress], description: Required for a violation}
+        strike: {type: boolean, default: false}
+        note: {type: string, maxLength: 5000}
+    Decision:
+      type: object
+      properties:
+        decision_id: {type: string}
+        case_id: {type: string}
+        subject_id: {type: string}
+        outcome: {type: string}
+        policy_ids: {type: array, items: {type: string}}
+        action: {type: [string, "null"]}
+        strike: {type: boolean}
+        resulting_state: {type: string}
+        policy_version: {type: string}
+        decided_at: {type: string, format: date-time}
     ReportList:
       type: object
       required: [reports, next_cursor]

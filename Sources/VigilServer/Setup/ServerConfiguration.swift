@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VigilCore
 
 /// Everything `vigil serve` needs, from flags or `VIGIL_*` environment variables (flags win).
 /// Resolution reports every problem at once, so a bad deployment is fixed in one go.
@@ -10,6 +11,8 @@ public struct ServerConfiguration: Sendable {
     public var policyPath: String?
     public var logLevel: Logger.Level
     public var reportsPerMinutePerReporter: Int
+    /// Credibility, misuse, strike and claim settings.
+    public var rules: ModerationRules = .standard
     /// Base64 keys given in the environment; when absent, the key file in the data directory is used.
     public var lookupKey: String?
     public var sealKey: String?
@@ -78,10 +81,55 @@ public struct ServerConfiguration: Sendable {
             }
         }
 
+        let rules = moderationRules(environment, problems: &problems)
+
         guard problems.isEmpty, let logLevel else { throw Invalid(problems: problems) }
         return ServerConfiguration(
             host: host, port: port, dataDirectory: dataDirectory, policyPath: policyPath, logLevel: logLevel,
-            reportsPerMinutePerReporter: rate, lookupKey: lookupKey, sealKey: sealKey)
+            reportsPerMinutePerReporter: rate, rules: rules, lookupKey: lookupKey, sealKey: sealKey)
+    }
+
+    /// The moderation settings from `VIGIL_CLAIM_LEASE_SECONDS`, `VIGIL_MISUSE_*` and `VIGIL_STRIKE_*`.
+    static func moderationRules(_ environment: [String: String], problems: inout [String]) -> ModerationRules {
+        var rules = ModerationRules.standard
+        func number(_ name: String, _ current: Double, range: ClosedRange<Double>) -> Double {
+            guard let text = environment[name] else { return current }
+            guard let value = Double(text), range.contains(value) else {
+                problems.append("\(name): '\(text)' must be a number from \(range.lowerBound) to \(range.upperBound)")
+                return current
+            }
+            return value
+        }
+        rules.claimLeaseSeconds = number("VIGIL_CLAIM_LEASE_SECONDS", rules.claimLeaseSeconds, range: 10...86_400)
+        rules.misuse.windowDays = number("VIGIL_MISUSE_WINDOW_DAYS", rules.misuse.windowDays, range: 1...3_650)
+        rules.misuse.minDismissed = Int(number("VIGIL_MISUSE_MIN_DISMISSED", Double(rules.misuse.minDismissed), range: 1...100_000))
+        rules.misuse.minDismissedShare = number("VIGIL_MISUSE_MIN_SHARE", rules.misuse.minDismissedShare, range: 0...1)
+        rules.misuse.suspensionDays = number("VIGIL_MISUSE_SUSPENSION_DAYS", rules.misuse.suspensionDays, range: 1...3_650)
+        rules.strikes.strikeLifetimeDays = number("VIGIL_STRIKE_LIFETIME_DAYS", rules.strikes.strikeLifetimeDays, range: 1...3_650)
+        if let ladder = environment["VIGIL_STRIKE_LADDER"] {
+            if let parsed = parseLadder(ladder) {
+                rules.strikes = StrikePolicy(strikeLifetimeDays: rules.strikes.strikeLifetimeDays, ladder: parsed)
+            } else {
+                problems.append("VIGIL_STRIKE_LADDER: '\(ladder)' must look like '1:warning,3:live_access_removed:7,5:account_suspended:30' (strikes:action[:days])")
+            }
+        }
+        return rules
+    }
+
+    static func parseLadder(_ text: String) -> [StrikeRung]? {
+        var rungs: [StrikeRung] = []
+        for part in text.split(separator: ",") {
+            let fields = part.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard (2...3).contains(fields.count), let strikes = Int(fields[0]), strikes > 0,
+                  let action = AccountActionKind(rawValue: fields[1]) else { return nil }
+            var days: Double?
+            if fields.count == 3 {
+                guard let value = Double(fields[2]), value > 0 else { return nil }
+                days = value
+            }
+            rungs.append(StrikeRung(strikes: strikes, action: action, days: days))
+        }
+        return rungs.isEmpty || Set(rungs.map(\.strikes)).count != rungs.count ? nil : rungs
     }
 
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("vigil.sqlite") }

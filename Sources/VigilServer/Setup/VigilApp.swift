@@ -12,15 +12,23 @@ public struct VigilApp: Sendable {
     public let policy: Policy
     public let keyring: ReporterKeyring
     public let accessKeys: AccessKeys
+    public let rules: ModerationRules
     public let intake: IntakeWorkflow
+    public let moderators: ModeratorAccess
+    public let review: ReviewWorkflow
+    public let maintenance: MaintenanceService
     let rateLimiter: ReporterRateLimiter
 
-    public init(store: Store, policy: Policy, keyring: ReporterKeyring, reportsPerMinutePerReporter: Int = 30, logger: Logger) {
+    public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30, logger: Logger) {
         self.store = store
         self.policy = policy
         self.keyring = keyring
+        self.rules = rules
         self.accessKeys = AccessKeys(store: store)
-        self.intake = IntakeWorkflow(store: store, policy: policy, logger: logger)
+        self.moderators = ModeratorAccess(store: store)
+        self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger)
+        self.review = ReviewWorkflow(store: store, policy: policy, rules: rules)
+        self.maintenance = MaintenanceService(store: store, logger: logger)
         self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
     }
 
@@ -36,7 +44,7 @@ public struct VigilApp: Sendable {
             await store.close()
             throw error
         }
-        return VigilApp(store: store, policy: policy, keyring: keyring,
+        return VigilApp(store: store, policy: policy, keyring: keyring, rules: configuration.rules,
                         reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, logger: logger)
     }
 
@@ -45,10 +53,14 @@ public struct VigilApp: Sendable {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AccessLogMiddleware())
         SystemController(store: store, openAPI: ByteBuffer(bytes: try OpenAPIDocument.json())).addRoutes(to: router)
+        // Moderator routes first: the platform group's API-key middleware must not claim /v1/mod.
+        let mod = router.group("v1/mod").add(middleware: ModeratorMiddleware(moderators: moderators))
+        ModerationController(review: review, policy: policy).addRoutes(to: mod)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store), policy: policy).addRoutes(to: v1)
         ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter).addRoutes(to: v1)
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
+        NoticesController(store: store, keyring: keyring).addRoutes(to: v1)
         return router
     }
 
@@ -58,7 +70,7 @@ public struct VigilApp: Sendable {
         Application(
             router: try router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
-            services: [intake],
+            services: [intake, maintenance],
             logger: logger)
     }
 }

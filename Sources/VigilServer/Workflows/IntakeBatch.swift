@@ -7,26 +7,28 @@ import VigilStore
 /// ones before it (a duplicate within the batch, a threshold crossed by an earlier report).
 struct IntakeBatch {
     let policy: Policy
-    let model: CredibilityModel
+    let rules: ModerationRules
     let now: Timestamp
     var stored: [String: StoredResponse]
     var subjects: [String: Subject]
     var reporters: [String: ReporterRecord] = [:]
     var existing: [ReporterSubjectKey: String] = [:]
     var scores: [CategoryScoreKey: CategoryScore] = [:]
-    var openCases: [String: String] = [:]
+    var openCases: [String: CaseRecord] = [:]
 
     private(set) var newReports: [StoredReport] = []
     private(set) var reporterIncrements: [String: (filed: Int, pending: Int)] = [:]
     private(set) var changedScores: [CategoryScoreKey: CategoryScore] = [:]
     private(set) var stateChanges: [String: (state: VisibilityState, ground: String)] = [:]
     private(set) var newCases: [CaseRecord] = []
+    private(set) var priorityChanges: [String: Double] = [:]
+    private(set) var notices: [NoticeRecord] = []
     private(set) var events: [AuditEventDraft] = []
     private(set) var newResponses: [String: StoredResponse] = [:]
 
-    init(policy: Policy, model: CredibilityModel, now: Timestamp, stored: [String: StoredResponse], subjects: [String: Subject]) {
+    init(policy: Policy, rules: ModerationRules, now: Timestamp, stored: [String: StoredResponse], subjects: [String: Subject]) {
         self.policy = policy
-        self.model = model
+        self.rules = rules
         self.now = now
         self.stored = stored
         self.subjects = subjects
@@ -51,13 +53,16 @@ struct IntakeBatch {
             return .success(remember(IntakeReceipt(reportID: earlier, status: .duplicate, counted: false), for: request))
         }
 
-        let record = reporters[request.reporterHash]?.record ?? .newcomer(at: now)
-        let weight = model.reportWeight(channel: request.channel, record: record, accountAgeDays: request.accountAgeDays, at: now)
+        let reporter = reporters[request.reporterHash]
+        let suspended = reporter?.standing.isSuspended(at: now) ?? false
+        let weight = suspended ? 0 : rules.credibility.reportWeight(
+            channel: request.channel, record: reporter?.record ?? .newcomer(at: now), accountAgeDays: request.accountAgeDays, at: now)
         let scoreKey = CategoryScoreKey(subjectID: subject.id, category: category.id)
         let current = scores[scoreKey] ?? CategoryScore(score: 0, countedReports: 0)
         let outcome = Triage.assess(
-            state: subject.state, kind: subject.kind, category: category, currentScore: current.score,
-            weight: weight, channel: request.channel, hasOpenCase: openCases[subject.id] != nil)
+            subject: TriageSubject(state: subject.state, kind: subject.kind, hasOpenCase: openCases[subject.id] != nil, reviewedReasons: subject.reviewedReasons),
+            category: category, currentScore: current.score, weight: weight, channel: request.channel,
+            reporterSuspended: suspended, newReasonMinWeight: rules.newReasonMinWeight)
 
         let reportID = Identifier.make(prefix: "rpt", at: now)
         newReports.append(StoredReport(
@@ -73,6 +78,15 @@ struct IntakeBatch {
             let updated = CategoryScore(score: outcome.categoryScore, countedReports: current.countedReports + 1)
             scores[scoreKey] = updated
             changedScores[scoreKey] = updated
+            if var open = openCases[subject.id] {
+                open.priority = CasePriority.base(severity: open.severity, weightedScore: total(of: subject.id), reach: subject.reach)
+                openCases[subject.id] = open
+                if newCases.contains(where: { $0.id == open.id }) {
+                    newCases = newCases.map { $0.id == open.id ? open : $0 }
+                } else {
+                    priorityChanges[open.id] = open.priority
+                }
+            }
         }
         events.append(AuditEventDraft(
             type: .reportReceived, subjectID: subject.id,
@@ -90,20 +104,29 @@ struct IntakeBatch {
             subject.stateGround = category.id
             subjects[subject.id] = subject
             stateChanges[subject.id] = (newState, category.id)
+            notices.append(NoticeComposer.statement(
+                .provisionalTakedown(subject: subject, category: category, policyVersion: policy.version, at: now),
+                to: subject.creatorID, subjectID: subject.id, decisionID: nil, at: now))
         }
         if outcome.opensCase {
             let deadline = now.adding(seconds: category.reviewDeadlineHours * 3_600)
             let caseRecord = CaseRecord(
-                id: Identifier.make(prefix: "case", at: now), subjectID: subject.id, category: category.id,
-                severity: category.severity, openedAt: now, deadlineAt: deadline)
+                id: Identifier.make(prefix: "case", at: now), subjectID: subject.id, kind: subject.kind, category: category.id,
+                severity: category.severity, openedAt: now, deadlineAt: deadline,
+                priority: CasePriority.base(severity: category.severity, weightedScore: total(of: subject.id), reach: subject.reach, lowered: outcome.lowersPriority))
             newCases.append(caseRecord)
-            openCases[subject.id] = caseRecord.id
+            openCases[subject.id] = caseRecord
             events.append(AuditEventDraft(
                 type: .caseOpened, subjectID: subject.id,
                 payload: CaseOpenedPayload(caseId: caseRecord.id, category: category.id, severity: category.severity.rawValue, deadlineAt: deadline.milliseconds),
                 occurredAt: now))
         }
         return .success(remember(IntakeReceipt(reportID: reportID, status: .received, counted: outcome.counted), for: request))
+    }
+
+    /// A subject's weighted score over all categories, derived from the scores loaded and updated so far.
+    private func total(of subjectID: String) -> Double {
+        scores.reduce(0) { $1.key.subjectID == subjectID ? $0 + $1.value.score : $0 }
     }
 
     /// Keeps the receipt under the request's idempotency key, so a retry gets the same answer.

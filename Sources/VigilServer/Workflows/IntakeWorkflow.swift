@@ -54,17 +54,17 @@ public final class IntakeWorkflow: Service, Sendable {
 
     private let store: Store
     private let policy: Policy
-    private let model: CredibilityModel
+    private let rules: ModerationRules
     private let maxBatch: Int
     private let logger: Logger
     private let queue = Mutex<(items: [Pending], accepting: Bool)>(([], true))
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    public init(store: Store, policy: Policy, model: CredibilityModel = .standard, maxBatch: Int = 512, logger: Logger) {
+    public init(store: Store, policy: Policy, rules: ModerationRules = .standard, maxBatch: Int = 512, logger: Logger) {
         self.store = store
         self.policy = policy
-        self.model = model
+        self.rules = rules
         self.maxBatch = maxBatch
         self.logger = logger
         (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -119,11 +119,11 @@ public final class IntakeWorkflow: Service, Sendable {
     /// idempotency key) are decided before anything is written, so they never abort the others.
     func process(_ requests: [IntakeRequest]) async throws -> [Result<IntakeReceipt, any Error>] {
         let policy = self.policy
-        let model = self.model
+        let rules = self.rules
         let now = Timestamp.now()
         return try await store.write { tx in
             var batch = IntakeBatch(
-                policy: policy, model: model, now: now,
+                policy: policy, rules: rules, now: now,
                 stored: try await tx.idempotentResponses(keys: Set(requests.compactMap(\.idempotencyKey))),
                 subjects: try await tx.subjects(ids: Set(requests.map(\.subjectID))))
             let known = requests.filter { batch.subjects[$0.subjectID] != nil }
@@ -142,6 +142,10 @@ public final class IntakeWorkflow: Service, Sendable {
                 try await tx.setSubjectState(id: subjectID, state: change.state, ground: change.ground, at: now)
             }
             try await tx.insertCases(batch.newCases)
+            for (caseID, priority) in batch.priorityChanges.sorted(by: { $0.key < $1.key }) {
+                try await tx.setCasePriority(id: caseID, priority: priority)
+            }
+            try await tx.insertNotices(batch.notices)
             try await tx.appendEvents(batch.events)
             try await tx.saveIdempotentResponses(batch.newResponses, at: now)
             return results

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// Notices and the enforcement feed: `GET /v1/creators/{creator_id}/notices`,
+/// `GET /v1/reporters/{reporter_id}/notices` and `GET /v1/enforcement-events`.
+struct NoticesController {
+    let store: Store
+    let keyring: ReporterKeyring
+
+    static let maxPageSize = 100
+
+    func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.get("creators/{creator_id}/notices", use: creatorNotices)
+        group.get("reporters/{reporter_id}/notices", use: reporterNotices)
+        group.get("enforcement-events", use: enforcementEvents)
+    }
+
+    @Sendable func creatorNotices(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.require(.noticesRead)
+        let creatorID = try context.parameters.require("creator_id")
+        try Validate.identifier(creatorID, field: "creator_id")
+        return try await page(.creator(creatorID), request: request)
+    }
+
+    @Sendable func reporterNotices(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.require(.noticesRead)
+        let reporterID = try context.parameters.require("reporter_id")
+        try Validate.identifier(reporterID, field: "reporter_id")
+        return try await page(.reporter(hash: keyring.lookupHash(of: reporterID)), request: request)
+    }
+
+    private func page(_ recipient: NoticeRecord.Recipient, request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let limit = try ModerationController.integer(query.get("limit"), field: "limit", default: 50)
+        guard (1...Self.maxPageSize).contains(limit) else { throw VigilError.invalidField(field: "limit", detail: "must be between 1 and \(Self.maxPageSize)") }
+        let cursor = query.get("cursor")
+        if let cursor { try Validate.identifier(cursor, field: "cursor") }
+        let rows = try await store.read { try await $0.notices(for: recipient, before: cursor, limit: limit + 1) }
+        let notices = rows.prefix(limit).map { notice -> [String: Any] in
+            var item: [String: Any] = [
+                "notice_id": notice.id, "kind": notice.kind.rawValue, "created_at": notice.createdAt.iso8601,
+                "content": (try? JSONSerialization.jsonObject(with: Data(notice.body.utf8))) ?? [:],
+            ]
+            item["subject_id"] = notice.subjectID ?? NSNull()
+            item["decision_id"] = notice.decisionID ?? NSNull()
+            return item
+        }
+        let next: Any = rows.count > limit ? (notices.last?["notice_id"] ?? NSNull()) : NSNull()
+        return try JSONBody.rawResponse(["notices": notices, "next_cursor": next])
+    }
+
+    @Sendable func enforcementEvents(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.require(.eventsRead)
+        let query = request.uri.queryParameters
+        let limit = try ModerationController.integer(query.get("limit"), field: "limit", default: 100)
+        guard (1...1_000).contains(limit) else { throw VigilError.invalidField(field: "limit", detail: "must be between 1 and 1000") }
+        var after: Int64 = 0
+        if let text = query.get("after") {
+            guard let value = Int64(text), value >= 0 else { throw VigilError.invalidField(field: "after", detail: "must be a cursor from this feed (a non-negative integer)") }
+            after = value
+        }
+        let start = after
+        let events = try await store.read { try await $0.enforcementEvents(after: start, limit: limit) }
+        let items = events.map { event -> [String: Any] in
+            [
+                "event_id": String(event.seq), "type": event.type, "subject_id": event.subjectID ?? NSNull(),
+                "occurred_at": event.occurredAt.iso8601,
+                "data": (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) ?? [:],
+            ]
+        }
+        // The cursor only moves forward: with no new events, the caller keeps polling from the same place.
+        return try JSONBody.rawResponse(["events": items, "next_cursor": String(events.last?.seq ?? after)])
+    }
+}

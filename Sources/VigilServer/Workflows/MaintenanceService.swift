@@ -1,0 +1,61 @@
+import Logging
+import ServiceLifecycle
+import VigilCore
+import VigilStore
+
+/// Ends what was given an end: misuse suspensions of reporters and timed account measures of
+/// creators. Each lifting is an event and a notice. Runs every `interval`; `sweep(at:)` does one pass.
+public struct MaintenanceService: Service {
+    let store: Store
+    let interval: Duration
+    let logger: Logger
+
+    public init(store: Store, interval: Duration = .seconds(30), logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    _ = try await sweep(at: .now())
+                } catch {
+                    logger.warning("maintenance sweep failed", metadata: ["error_type": "\(type(of: error))"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Lifts everything that lapsed by `time`. Returns how many suspensions and measures were lifted.
+    @discardableResult
+    public func sweep(at time: Timestamp) async throws -> (suspensions: Int, accountActions: Int) {
+        try await store.write { tx in
+            var events: [AuditEventDraft] = []
+            var notices: [NoticeRecord] = []
+            let reporters = try await tx.lapsedSuspensions(at: time, limit: 1_000)
+            for hash in reporters {
+                try await tx.setReporterStanding(hash: hash, ReporterStanding(standing: .warned))
+                events.append(AuditEventDraft(type: .reporterSuspensionLifted, subjectID: nil, payload: MisusePayload(reporterRef: hash, dismissed: 0, upheld: 0, until: nil), occurredAt: time))
+                notices.append(NoticeComposer.message(.misuseSuspensionLifted, .init(
+                    message: "Your reports are counted again. Further unfounded reports can lead to another suspension.", until: nil, decisionId: nil),
+                    to: .reporter(hash: hash), subjectID: nil, decisionID: nil, at: time))
+            }
+            let actions = try await tx.lapsedAccountActions(at: time, limit: 1_000)
+            for action in actions {
+                try await tx.markAccountActionLifted(id: action.id, at: time)
+                events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionPayload(
+                    actionId: action.id, creatorId: action.creatorID, action: action.action.rawValue, endsAt: action.endsAt?.milliseconds,
+                    decisionId: action.decisionID, activeStrikes: action.activeStrikes), occurredAt: time))
+                notices.append(NoticeComposer.message(.restrictionLifted, .init(
+                    message: "The measure '\(action.action.rawValue)' on your account has ended.", until: nil, decisionId: action.decisionID),
+                    to: .creator(action.creatorID), subjectID: nil, decisionID: action.decisionID, at: time))
+            }
+            try await tx.appendEvents(events)
+            try await tx.insertNotices(notices)
+            return (reporters.count, actions.count)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// The moderator behind a request.
+public struct AuthenticatedModerator: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var role: ModeratorRole
+}
+
+/// Moderators and their tokens: ``SecretToken``s with the prefix `vmod`, stored hashed.
+public final class ModeratorAccess: Sendable {
+    private let store: Store
+    private let cache: CredentialCache<ModeratorRecord>
+
+    public init(store: Store, cacheLifetime: Duration = .seconds(30)) {
+        self.store = store
+        self.cache = CredentialCache(lifetime: cacheLifetime)
+    }
+
+    /// Adds a moderator; returns the id and the token, which is shown once.
+    public func add(name: String, role: String) async throws -> (id: String, token: String) {
+        try Validate.text(name, field: "name", max: 128)
+        guard let role = ModeratorRole(rawValue: role) else {
+            throw VigilError.invalidField(field: "role", detail: "must be one of: \(ModeratorRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let token = SecretToken.generate()
+        let record = ModeratorRecord(id: token.id, name: name, role: role, tokenHash: token.secretHash, disabled: false)
+        let now = Timestamp.now()
+        try await store.write { tx in
+            if try await tx.moderator(named: name) != nil {
+                throw VigilError.conflict(detail: "name: a moderator named '\(name)' exists already")
+            }
+            try await tx.insertModerator(record, at: now)
+            try await tx.appendEvents([AuditEventDraft(
+                type: .moderatorAdded, subjectID: nil, payload: ModeratorAddedPayload(moderatorId: record.id, name: name, role: role.rawValue), occurredAt: now)])
+        }
+        return (record.id, token.rendered(prefix: "vmod"))
+    }
+
+    public func authenticate(_ presented: String) async throws -> AuthenticatedModerator {
+        guard let token = SecretToken(parsing: presented, prefix: "vmod"),
+              let record = try await cache.value(for: token.id, load: { try await store.read { try await $0.moderator(id: token.id) } }),
+              !record.disabled, token.matches(storedHash: record.tokenHash)
+        else { throw VigilError.unauthenticated(detail: "the moderator token is not valid") }
+        return AuthenticatedModerator(id: record.id, name: record.name, role: record.role)
+    }
+}
+
+struct ModeratorAddedPayload: Encodable {
+    var moderatorId: String
+    var name: String
+    var role: String
+}

@@ -1,0 +1,192 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// Human review: the prioritised queue, claims with leases, the case view, and decisions.
+public struct ReviewWorkflow: Sendable {
+    let store: Store
+    let policy: Policy
+    let rules: ModerationRules
+
+    public static let maxPageSize = 100
+
+    public init(store: Store, policy: Policy, rules: ModerationRules) {
+        self.store = store
+        self.policy = policy
+        self.rules = rules
+    }
+
+    // MARK: Queue
+
+    /// A page of the queue. The cursor pins the time the first page was computed, so "overdue"
+    /// means the same on every page of one walk through the queue.
+    public func queue(filter: QueueFilter, cursor: String?, limit: Int) async throws -> (entries: [QueueEntry], now: Timestamp, nextCursor: String?) {
+        guard (1...Self.maxPageSize).contains(limit) else {
+            throw VigilError.invalidField(field: "limit", detail: "must be between 1 and \(Self.maxPageSize)")
+        }
+        if let category = filter.category, policy.category(category) == nil {
+            throw VigilError.invalidField(field: "category", detail: "'\(category.prefix(64))' is not a policy category")
+        }
+        var offset = 0
+        var now = Timestamp.now()
+        if let cursor {
+            guard let position = QueueCursor(cursor) else { throw VigilError.invalidField(field: "cursor", detail: "is not a cursor this server issued") }
+            offset = position.offset
+            now = position.asOf
+        }
+        let (start, asOf) = (offset, now)
+        let page = try await store.read { try await $0.queue(filter, now: asOf, offset: start, limit: limit + 1) }
+        let entries = Array(page.prefix(limit))
+        let next = page.count > limit ? QueueCursor(offset: offset + limit, asOf: now).text : nil
+        return (entries, now, next)
+    }
+
+    // MARK: Claims
+
+    public func claim(caseID: String, by moderator: AuthenticatedModerator) async throws -> CaseRecord {
+        let now = Timestamp.now()
+        let expires = now.adding(seconds: rules.claimLeaseSeconds)
+        return try await store.write { tx in
+            guard let record = try await tx.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
+            guard record.status == .open else { throw VigilError.conflict(detail: "case \(caseID) is closed") }
+            guard try await tx.claimCase(id: caseID, moderatorID: moderator.id, now: now, expiresAt: expires) else {
+                throw VigilError.conflict(detail: "case \(caseID) is held by another moderator until \(record.claimExpiresAt?.iso8601 ?? "later")")
+            }
+            try await tx.appendEvents([Self.claimEvent(record, moderator: moderator, expires: expires, at: now)])
+            var claimed = record
+            claimed.claimedBy = moderator.id
+            claimed.claimExpiresAt = expires
+            return claimed
+        }
+    }
+
+    /// Claims the most urgent case nobody holds, or returns nil when there is none.
+    public func claimNext(by moderator: AuthenticatedModerator) async throws -> CaseRecord? {
+        let now = Timestamp.now()
+        let expires = now.adding(seconds: rules.claimLeaseSeconds)
+        return try await store.write { tx in
+            guard let id = try await tx.nextUnclaimedCase(now: now), let record = try await tx.caseRecord(id: id),
+                  try await tx.claimCase(id: id, moderatorID: moderator.id, now: now, expiresAt: expires)
+            else { return nil }
+            try await tx.appendEvents([Self.claimEvent(record, moderator: moderator, expires: expires, at: now)])
+            var claimed = record
+            claimed.claimedBy = moderator.id
+            claimed.claimExpiresAt = expires
+            return claimed
+        }
+    }
+
+    public func release(caseID: String, by moderator: AuthenticatedModerator) async throws {
+        let now = Timestamp.now()
+        try await store.write { tx in
+            guard try await tx.caseRecord(id: caseID) != nil else { throw VigilError.notFound(resource: "case", id: caseID) }
+            guard try await tx.releaseCase(id: caseID, moderatorID: moderator.id) else {
+                throw VigilError.conflict(detail: "you do not hold case \(caseID)")
+            }
+            try await tx.appendEvents([AuditEventDraft(type: .caseReleased, subjectID: nil, payload: ClaimPayload(caseId: caseID, moderatorId: moderator.id, expiresAt: nil), occurredAt: now)])
+        }
+    }
+
+    private static func claimEvent(_ record: CaseRecord, moderator: AuthenticatedModerator, expires: Timestamp, at now: Timestamp) -> AuditEventDraft {
+        AuditEventDraft(type: .caseClaimed, subjectID: record.subjectID,
+                        payload: ClaimPayload(caseId: record.id, moderatorId: moderator.id, expiresAt: expires.milliseconds), occurredAt: now)
+    }
+
+    // MARK: Case view
+
+    public func caseDetail(caseID: String) async throws -> CaseDetail {
+        let now = Timestamp.now()
+        return try await store.read { session in
+            guard let record = try await session.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
+            guard let subject = try await session.subject(id: record.subjectID) else { throw StoreCorruption(detail: "case \(caseID) without its subject") }
+            let reports = try await session.reports(ofCase: record)
+            let reporters = try await session.reporters(hashes: Set(reports.map(\.reporterHash)))
+            let scores = try await session.categoryScores(subjectIDs: [subject.id])
+            let decisions = try await session.decisions(ofCreator: subject.creatorID, limit: 20)
+            let strikes = try await session.activeStrikeCount(creatorID: subject.creatorID, at: now)
+            let actions = try await session.activeAccountActions(creatorID: subject.creatorID, at: now)
+            let names = try await session.moderatorNames(ids: [record.claimedBy].compactMap { $0 })
+            return CaseDetail(
+                record: record, subject: subject, reports: reports, reporters: reporters, scores: scores,
+                priorDecisions: decisions.filter { $0.caseID != record.id }, activeStrikes: strikes, accountActions: actions,
+                holderName: record.holder(at: now).flatMap { names[$0] }, now: now, model: rules.credibility)
+        }
+    }
+
+    // MARK: Decisions
+
+    /// Decides a case held by `moderator`: the subject, every report of the case, every counted
+    /// reporter's track record and standing, strikes, account measures and notices, in one transaction.
+    public func decide(caseID: String, by moderator: AuthenticatedModerator, _ input: DecisionInput) async throws -> DecisionRecord {
+        try input.validate(against: policy)
+        let now = Timestamp.now()
+        let policy = self.policy
+        let rules = self.rules
+        return try await store.write { tx in
+            guard let record = try await tx.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
+            guard record.status == .open else { throw VigilError.conflict(detail: "case \(caseID) is closed") }
+            guard record.holder(at: now) == moderator.id else {
+                throw VigilError.conflict(detail: "you do not hold case \(caseID): claim it first (an expired claim must be renewed)")
+            }
+            guard let subject = try await tx.subject(id: record.subjectID) else { throw StoreCorruption(detail: "case \(caseID) without its subject") }
+            let reports = try await tx.reports(ofCase: record)
+            var decision = DecisionEffects(policy: policy, rules: rules, now: now, record: record, subject: subject, moderator: moderator, input: input)
+
+            try await tx.insertDecision(decision.record)
+            let reviewed = Set(reports.map(\.reason)).union(input.policyIDs)
+            try await tx.recordDecision(onSubject: subject.id, state: decision.record.resultingState, ground: decision.ground, reviewedReasons: reviewed, at: now)
+            try await tx.resolveReports(ids: reports.map(\.id), status: decision.reportStatus, caseID: caseID, at: now)
+            try await tx.closeCase(id: caseID, decisionID: decision.record.id, at: now)
+
+            // Track records and misuse standing of every reporter whose report was counted.
+            let counted = Dictionary(grouping: reports.filter(\.counted), by: \.reporterHash)
+            let known = try await tx.reporters(hashes: counted.keys)
+            let recent = try await tx.decidedCounts(reporterHashes: counted.keys, since: now.adding(seconds: -rules.misuse.windowDays * 86_400))
+            for hash in counted.keys.sorted() {
+                guard let reporter = known[hash], let decided = counted[hash] else { continue }
+                let updated = decision.updateReporter(reporter, decidedReports: decided.count, recent: recent[hash] ?? DecidedCounts(upheld: 0, dismissed: 0))
+                try await tx.updateReporter(updated, decidedPending: decided.count)
+            }
+
+            // Strike and the account measure it brings.
+            if input.strike {
+                let strikeID = Identifier.make(prefix: "stk", at: now)
+                let expires = now.adding(seconds: rules.strikes.strikeLifetimeDays * 86_400)
+                try await tx.insertStrike(id: strikeID, creatorID: subject.creatorID, decisionID: decision.record.id, at: now, expiresAt: expires)
+                let active = try await tx.activeStrikeCount(creatorID: subject.creatorID, at: now)
+                if let action = decision.addStrike(id: strikeID, expires: expires, activeCount: active) {
+                    try await tx.insertAccountAction(action)
+                }
+            }
+            try await tx.appendEvents(decision.events)
+            try await tx.insertNotices(decision.notices)
+            return decision.record
+        }
+    }
+}
+
+/// Where a walk through the queue stands: how far, and as of when.
+struct QueueCursor {
+    var offset: Int
+    var asOf: Timestamp
+
+    init(offset: Int, asOf: Timestamp) {
+        self.offset = offset
+        self.asOf = asOf
+    }
+
+    init?(_ text: String) {
+        guard let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8) else { return nil }
+        let parts = decoded.split(separator: ":")
+        guard parts.count == 2, let offset = Int(parts[0]), offset >= 0, let ms = Int64(parts[1]) else { return nil }
+        self.init(offset: offset, asOf: Timestamp(milliseconds: ms))
+    }
+
+    var text: String { Data("\(offset):\(asOf.milliseconds)".utf8).base64EncodedString() }
+}
+
+struct ClaimPayload: Encodable {
+    var caseId: String
+    var moderatorId: String
+    var expiresAt: Int64?
+}

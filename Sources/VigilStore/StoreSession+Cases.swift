@@ -1,0 +1,250 @@
+import SQLKit
+import VigilCore
+
+/// A review case.
+public struct CaseRecord: Sendable, Equatable {
+    public enum Status: String, Sendable { case open, closed }
+
+    public var id: String
+    public var subjectID: String
+    public var kind: SubjectKind
+    public var category: String
+    public var severity: Severity
+    public var openedAt: Timestamp
+    public var deadlineAt: Timestamp
+    public var priority: Double
+    public var status: Status = .open
+    public var claimedBy: String?
+    public var claimExpiresAt: Timestamp?
+    public var decisionID: String?
+
+    public init(id: String, subjectID: String, kind: SubjectKind, category: String, severity: Severity, openedAt: Timestamp, deadlineAt: Timestamp, priority: Double) {
+        self.id = id
+        self.subjectID = subjectID
+        self.kind = kind
+        self.category = category
+        self.severity = severity
+        self.openedAt = openedAt
+        self.deadlineAt = deadlineAt
+        self.priority = priority
+    }
+
+    /// The moderator holding the case at `time`, if the lease is still running.
+    public func holder(at time: Timestamp) -> String? {
+        guard let claimedBy, let claimExpiresAt, time < claimExpiresAt else { return nil }
+        return claimedBy
+    }
+
+    public func isOverdue(at time: Timestamp) -> Bool { status == .open && deadlineAt < time }
+}
+
+/// Which open cases the queue shows.
+public struct QueueFilter: Sendable, Equatable {
+    public var kind: SubjectKind?
+    public var category: String?
+    public var state: VisibilityState?
+    public var overdue: Bool?
+    public var claimed: Bool?
+
+    public init(kind: SubjectKind? = nil, category: String? = nil, state: VisibilityState? = nil, overdue: Bool? = nil, claimed: Bool? = nil) {
+        self.kind = kind
+        self.category = category
+        self.state = state
+        self.overdue = overdue
+        self.claimed = claimed
+    }
+}
+
+/// One line of the queue: the case, and what the moderator needs to pick it.
+public struct QueueEntry: Sendable, Equatable {
+    public var record: CaseRecord
+    public var subjectState: VisibilityState
+    public var weightedScore: Double
+    public var reach: Reach
+}
+
+/// A report as a moderator sees it, before pseudonyms replace the reporter hash.
+public struct CaseReport: Sendable, Equatable {
+    public var id: String
+    public var reporterHash: String
+    public var reason: String
+    public var note: String?
+    public var channel: ReportChannel
+    public var weight: Double
+    public var counted: Bool
+    public var receivedAt: Timestamp
+    public var noticeExplanation: String?
+    public var noticeLocation: String?
+    public var noticeLegalGround: String?
+}
+
+extension StoreSession {
+    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id"
+
+    /// The queue's order: live first, then overdue, then by priority, then the nearest deadline.
+    private static func queueOrder(now: Timestamp) -> SQLQueryString {
+        "ORDER BY CASE WHEN c.kind = 'live' THEN 1 ELSE 0 END DESC, CASE WHEN c.deadline_at < \(bind: now.milliseconds) THEN 1 ELSE 0 END DESC, c.priority DESC, c.deadline_at ASC, c.id ASC"
+    }
+
+    public func insertCases(_ cases: [CaseRecord]) async throws {
+        guard !cases.isEmpty else { return }
+        var insert = sql.insert(into: "cases").columns("id", "subject_id", "status", "category", "severity", "opened_at", "deadline_at", "kind", "priority")
+        for c in cases {
+            insert = insert.values(c.id, c.subjectID, "open", c.category, c.severity.rawValue, c.openedAt.milliseconds, c.deadlineAt.milliseconds, c.kind.rawValue, c.priority)
+        }
+        try await insert.run()
+    }
+
+    /// Open cases by subject id.
+    public func openCases(subjectIDs: some Collection<String>) async throws -> [String: CaseRecord] {
+        guard !subjectIDs.isEmpty else { return [:] }
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.caseColumns) FROM cases c WHERE c.status = 'open' AND c.subject_id IN ("
+        query.appendInterpolation(binds: Array(subjectIDs))
+        query.appendLiteral(")")
+        let records = try await sql.raw(query).all().map(Self.decodeCase)
+        return Dictionary(records.map { ($0.subjectID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func setCasePriority(id: String, priority: Double) async throws {
+        try await sql.update("cases").set("priority", to: priority).where("id", .equal, id).run()
+    }
+
+    public func caseRecord(id: String) async throws -> CaseRecord? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.caseColumns) FROM cases c WHERE c.id = \(bind: id)").first().map(Self.decodeCase)
+    }
+
+    public func openCaseCount() async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE status = 'open'").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// A page of the open-case queue, in priority order, as of `now`.
+    public func queue(_ filter: QueueFilter, now: Timestamp, offset: Int, limit: Int) async throws -> [QueueEntry] {
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.caseColumns), s.state AS subject_state, s.views, s.live_viewers,
+              (SELECT COALESCE(SUM(sc.score), 0) FROM subject_scores sc WHERE sc.subject_id = c.subject_id) AS weighted_score
+            FROM cases c JOIN subjects s ON s.id = c.subject_id
+            WHERE c.status = 'open'
+            """
+        if let kind = filter.kind { query.appendInterpolation(" AND c.kind = \(bind: kind.rawValue)" as SQLQueryString) }
+        if let category = filter.category { query.appendInterpolation(" AND c.category = \(bind: category)" as SQLQueryString) }
+        if let state = filter.state { query.appendInterpolation(" AND s.state = \(bind: state.rawValue)" as SQLQueryString) }
+        if let overdue = filter.overdue {
+            query.appendInterpolation((overdue ? " AND c.deadline_at < \(bind: now.milliseconds)" : " AND c.deadline_at >= \(bind: now.milliseconds)") as SQLQueryString)
+        }
+        if let claimed = filter.claimed {
+            let held: SQLQueryString = "(c.claimed_by IS NOT NULL AND c.claim_expires_at > \(bind: now.milliseconds))"
+            query.appendLiteral(claimed ? " AND " : " AND NOT ")
+            query.appendInterpolation(held)
+        }
+        query.appendLiteral(" ")
+        query.appendInterpolation(Self.queueOrder(now: now))
+        query.appendInterpolation(" LIMIT \(literal: limit) OFFSET \(literal: offset)" as SQLQueryString)
+        return try await sql.raw(query).all().map { row in
+            let state = try row.decode(column: "subject_state", as: String.self)
+            guard let subjectState = VisibilityState(rawValue: state) else { throw StoreCorruption(detail: "subject state '\(state)'") }
+            return QueueEntry(
+                record: try Self.decodeCase(row), subjectState: subjectState,
+                weightedScore: try row.decode(column: "weighted_score", as: Double.self),
+                reach: Reach(views: try row.decode(column: "views", as: Int.self), liveViewers: try row.decode(column: "live_viewers", as: Int.self)))
+        }
+    }
+
+    /// Gives the case to `moderatorID` until `expiresAt` if it is open and nobody else holds an
+    /// unexpired lease on it (the holder may renew). Returns whether the claim took.
+    public func claimCase(id: String, moderatorID: String, now: Timestamp, expiresAt: Timestamp) async throws -> Bool {
+        let rows = try await sql.raw("""
+            UPDATE cases SET claimed_by = \(bind: moderatorID), claim_expires_at = \(bind: expiresAt.milliseconds)
+            WHERE id = \(bind: id) AND status = 'open'
+              AND (claimed_by IS NULL OR claim_expires_at <= \(bind: now.milliseconds) OR claimed_by = \(bind: moderatorID))
+            RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+
+    /// The id of the most urgent open case nobody holds, skipping rows other nodes have locked.
+    public func nextUnclaimedCase(now: Timestamp) async throws -> String? {
+        var query: SQLQueryString = "SELECT c.id FROM cases c WHERE c.status = 'open' AND (c.claimed_by IS NULL OR c.claim_expires_at <= \(bind: now.milliseconds)) "
+        query.appendInterpolation(Self.queueOrder(now: now))
+        query.appendLiteral(" LIMIT 1")
+        if engine == .postgres { query.appendLiteral(" FOR UPDATE SKIP LOCKED") }
+        return try await sql.raw(query).first()?.decode(column: "id", as: String.self)
+    }
+
+    public func releaseCase(id: String, moderatorID: String) async throws -> Bool {
+        let rows = try await sql.raw("""
+            UPDATE cases SET claimed_by = NULL, claim_expires_at = NULL
+            WHERE id = \(bind: id) AND status = 'open' AND claimed_by = \(bind: moderatorID) RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+
+    public func closeCase(id: String, decisionID: String, at time: Timestamp) async throws {
+        try await sql.update("cases")
+            .set("status", to: "closed").set("decision_id", to: decisionID).set("closed_at", to: time.milliseconds)
+            .set("claimed_by", to: SQLLiteral.null).set("claim_expires_at", to: SQLLiteral.null)
+            .where("id", .equal, id).run()
+    }
+
+    /// The reports a case is about: for an open case, the subject's undecided reports; for a
+    /// closed one, those its decision resolved. Oldest first.
+    public func reports(ofCase record: CaseRecord) async throws -> [CaseReport] {
+        let query: SQLQueryString
+        switch record.status {
+        case .open:
+            query = """
+                SELECT r.* FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+                WHERE r.subject_id = \(bind: record.subjectID) AND o.status = 'open' ORDER BY r.id
+                """
+        case .closed:
+            query = """
+                SELECT r.* FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+                WHERE o.case_id = \(bind: record.id) ORDER BY r.id
+                """
+        }
+        return try await sql.raw(query).all().map { row in
+            let channel = try row.decode(column: "channel", as: String.self)
+            guard let parsed = ReportChannel(rawValue: channel) else { throw StoreCorruption(detail: "report channel '\(channel)'") }
+            return CaseReport(
+                id: try row.decode(column: "id", as: String.self),
+                reporterHash: try row.decode(column: "reporter_hash", as: String.self),
+                reason: try row.decode(column: "reason", as: String.self),
+                note: try row.decode(column: "note", as: String?.self),
+                channel: parsed,
+                weight: try row.decode(column: "weight", as: Double.self),
+                counted: try row.decode(column: "counted", as: Int.self) != 0,
+                receivedAt: Timestamp(milliseconds: try row.decode(column: "received_at", as: Int64.self)),
+                noticeExplanation: try row.decode(column: "notice_explanation", as: String?.self),
+                noticeLocation: try row.decode(column: "notice_location", as: String?.self),
+                noticeLegalGround: try row.decode(column: "notice_legal_ground", as: String?.self))
+        }
+    }
+
+    /// Records the outcome of reports decided together.
+    public func resolveReports(ids: [String], status: ReportStatus, caseID: String, at time: Timestamp) async throws {
+        for chunk in ids.chunked(into: 500) {
+            try await sql.update("report_outcomes")
+                .set("status", to: status.rawValue).set("case_id", to: caseID).set("decided_at", to: time.milliseconds)
+                .where("report_id", .in, Array(chunk)).run()
+        }
+    }
+
+    static func decodeCase(_ row: any SQLRow) throws -> CaseRecord {
+        let kind = try row.decode(column: "kind", as: String.self)
+        let severity = try row.decode(column: "severity", as: String.self)
+        let status = try row.decode(column: "status", as: String.self)
+        guard let k = SubjectKind(rawValue: kind), let sev = Severity(rawValue: severity), let st = CaseRecord.Status(rawValue: status) else {
+            throw StoreCorruption(detail: "case row with kind '\(kind)', severity '\(severity)', status '\(status)'")
+        }
+        var record = CaseRecord(
+            id: try row.decode(column: "id", as: String.self), subjectID: try row.decode(column: "subject_id", as: String.self),
+            kind: k, category: try row.decode(column: "category", as: String.self), severity: sev,
+            openedAt: Timestamp(milliseconds: try row.decode(column: "opened_at", as: Int64.self)),
+            deadlineAt: Timestamp(milliseconds: try row.decode(column: "deadline_at", as: Int64.self)),
+            priority: try row.decode(column: "priority", as: Double.self))
+        record.status = st
+        record.claimedBy = try row.decode(column: "claimed_by", as: String?.self)
+        record.claimExpiresAt = try row.decode(column: "claim_expires_at", as: Int64?.self).map(Timestamp.init(milliseconds:))
+        record.decisionID = try row.decode(column: "decision_id", as: String?.self)
+        return record
+    }
+}

@@ -1,0 +1,54 @@
+import SQLKit
+import VigilCore
+
+/// A moderator as stored: a name, a role, and the SHA-256 of their token's secret.
+public struct ModeratorRecord: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var role: ModeratorRole
+    public var tokenHash: String
+    public var disabled: Bool
+
+    public init(id: String, name: String, role: ModeratorRole, tokenHash: String, disabled: Bool) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.tokenHash = tokenHash
+        self.disabled = disabled
+    }
+}
+
+extension StoreSession {
+    public func insertModerator(_ moderator: ModeratorRecord, at time: Timestamp) async throws {
+        try await sql.insert(into: "moderators").columns("id", "name", "role", "token_hash", "created_at")
+            .values(moderator.id, moderator.name, moderator.role.rawValue, moderator.tokenHash, time.milliseconds).run()
+    }
+
+    public func moderator(id: String) async throws -> ModeratorRecord? {
+        try await moderators(where: "id", equals: id).first
+    }
+
+    public func moderator(named name: String) async throws -> ModeratorRecord? {
+        try await moderators(where: "name", equals: name).first
+    }
+
+    /// Names of moderators by id, for views that say who holds or decided something.
+    public func moderatorNames(ids: some Collection<String>) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.select().columns("id", "name").from("moderators").where("id", .in, Array(ids)).all()
+        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self)) })
+    }
+
+    private func moderators(where column: String, equals value: String) async throws -> [ModeratorRecord] {
+        let rows = try await sql.select().columns("id", "name", "role", "token_hash", "disabled_at").from("moderators")
+            .where(SQLIdentifier(column), .equal, SQLBind(value)).all()
+        return try rows.map { row in
+            let role = try row.decode(column: "role", as: String.self)
+            guard let parsed = ModeratorRole(rawValue: role) else { throw StoreCorruption(detail: "moderator role '\(role)'") }
+            return ModeratorRecord(
+                id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self),
+                role: parsed, tokenHash: try row.decode(column: "token_hash", as: String.self),
+                disabled: try row.decode(column: "disabled_at", as: Int64?.self) != nil)
+        }
+    }
+}
