@@ -8,7 +8,8 @@ public enum CasePriority {
         let severityPart = Double(severity.rank) * 100
         let scorePart = min(30, 10 * log2(1 + max(0, weightedScore)))
         let reachPart = min(30, 3 * log2(1 + Double(max(reach.views, 0) + 10 * max(reach.liveViewers, 0))))
-        // A notice from a reporter suspended for misuse is still looked at, after the others.
-        return severityPart + scorePart + reachPart - (lowered ? 200 : 0)
+        // A notice from a reporter suspended for misuse is still looked at, after all the others:
+        // the penalty exceeds the largest base (300 + 30 + 30).
+        return severityPart + scorePart + reachPart - (lowered ? 400 : 0)
     }
 }

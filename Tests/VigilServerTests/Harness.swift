@@ -57,10 +57,15 @@ struct Harness {
     func key(scopes: [Scope]) async throws -> String {
         try await app.accessKeys.create(scopes: scopes.map(\.rawValue), label: "test").token
     }
+
+    /// Adds a moderator and returns their token.
+    func moderator(_ name: String, role: ModeratorRole = .moderator) async throws -> String {
+        try await app.moderators.add(name: name, role: role.rawValue).token
+    }
 }
 
 func withHarness(
-    policy: Policy = .builtIn, reportsPerMinute: Int = 1_000,
+    policy: Policy = .builtIn, rules: ModerationRules = .standard, reportsPerMinute: Int = 1_000,
     _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
 ) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-server-\(UUID().uuidString)")
@@ -72,7 +77,7 @@ func withHarness(
     let store = try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
     do {
         try await store.migrate()
-        let app = VigilApp(store: store, policy: policy, keyring: keyring, reportsPerMinutePerReporter: reportsPerMinute, logger: logger)
+        let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute, logger: logger)
         let token = try await app.accessKeys.create(scopes: Scope.allCases.map(\.rawValue), label: "all").token
         let harness = Harness(app: app, directory: directory, token: token, logs: logs)
         try await app.application(host: "127.0.0.1", port: 0, logger: logger).test(.router) { client in
@@ -105,6 +110,35 @@ extension TestClientProtocol {
     func state(_ harness: Harness, of subject: String) async throws -> String? {
         let response = try await json(.get, "/v1/subjects/\(subject)", harness)
         return try response.object()["state"] as? String
+    }
+}
+
+extension TestClientProtocol {
+    /// A moderator API call.
+    @discardableResult
+    func mod(_ method: HTTPRequest.Method, _ uri: String, token: String, _ body: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// Takes the case from the queue and decides it.
+    func decideNext(_ token: String, _ decision: String) async throws -> [String: Any] {
+        let claimed = try await mod(.post, "/v1/mod/queue/next", token: token)
+        #expect(claimed.status == .ok, "\(claimed.text)")
+        let caseID = try #require(try claimed.object()["case_id"] as? String)
+        let decided = try await mod(.post, "/v1/mod/cases/\(caseID)/decision", token: token, decision)
+        #expect(decided.status == .created, "\(decided.text)")
+        return try decided.object()
+    }
+
+    func notices(_ harness: Harness, creator: String) async throws -> [[String: Any]] {
+        try #require(try await json(.get, "/v1/creators/\(creator)/notices", harness).object()["notices"] as? [[String: Any]])
+    }
+
+    func reportStatuses(_ harness: Harness, reporter: String) async throws -> [String] {
+        let items = try #require(try await json(.get, "/v1/reporters/\(reporter)/reports", harness).object()["reports"] as? [[String: Any]])
+        return items.compactMap { $0["status"] as? String }
     }
 }
 

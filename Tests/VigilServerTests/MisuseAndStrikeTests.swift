@@ -1,0 +1,120 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import VigilServer
+@testable import VigilStore
+import VigilCore
+
+@Suite("Misuse and strikes")
+struct MisuseAndStrikeTests {
+    /// A subject that `reporter` alone notifies as illegal (a notice always reaches the queue,
+    /// whatever the reporter's weight), then decided.
+    func reportAndDecide(_ client: any TestClientProtocol, _ h: Harness, subject: String, reporter: String, moderator: String, decision: String) async throws {
+        try await client.register(h, id: subject)
+        let notice = #","channel":"illegal_content_notice","notice":{"explanation":"Illegal","location_url":"https://e.x/v","notifier_name":"N","notifier_email":"n@e.x"}"#
+        #expect(try await client.report(h, reporter: reporter, subject: subject, reason: "child_safety", extra: notice).status == .created)
+        _ = try await client.decideNext(moderator, decision)
+    }
+
+    func reporterNotices(_ client: any TestClientProtocol, _ h: Harness, _ reporter: String) async throws -> [String] {
+        let page = try await client.json(.get, "/v1/reporters/\(reporter)/notices", h).object()
+        return try #require(page["notices"] as? [[String: Any]]).compactMap { $0["kind"] as? String }
+    }
+
+    @Test("misuse: warned, then suspended (recorded, not counted, notices still queued), then lifted automatically")
+    func misuseSteps() async throws {
+        var rules = ModerationRules.standard
+        rules.misuse = MisusePolicy(windowDays: 30, minDismissed: 2, minDismissedShare: 0.6, suspensionDays: 14)
+        try await withHarness(rules: rules) { client, h async throws in
+            let moderator = try await h.moderator("m")
+            let dismiss = #"{"outcome":"no_violation","note":"nothing there"}"#
+            try await reportAndDecide(client, h, subject: "a", reporter: "troll", moderator: moderator, decision: dismiss)
+            #expect(try await reporterNotices(client, h, "troll").isEmpty)
+            try await reportAndDecide(client, h, subject: "b", reporter: "troll", moderator: moderator, decision: dismiss)
+            #expect(try await reporterNotices(client, h, "troll") == ["misuse_warning"])
+            try await reportAndDecide(client, h, subject: "c", reporter: "troll", moderator: moderator, decision: dismiss)
+            #expect(try await reporterNotices(client, h, "troll") == ["misuse_suspension", "misuse_warning"])
+
+            // Suspended: accepted and recorded, but weighs nothing and opens no case.
+            try await client.register(h, id: "d")
+            let report = try await client.report(h, reporter: "troll", subject: "d", reason: "child_safety")
+            #expect(report.status == .created)
+            #expect(try report.object()["counted"] as? Bool == false)
+            #expect(try await client.state(h, of: "d") == "visible")
+            #expect(try await h.app.store.read { try await $0.openCaseCount() } == 0)
+
+            // An illegal-content notice from them is still queued — behind every other case.
+            try await client.register(h, id: "e")
+            try await client.register(h, id: "f")
+            _ = try await client.report(h, reporter: "someone", subject: "f", reason: "spam", extra: #","channel":"illegal_content_notice","notice":{"explanation":"x","location_url":"https://e.x/f","notifier_name":"N","notifier_email":"n@e.x"}"#)
+            let notice = #","channel":"illegal_content_notice","notice":{"explanation":"Illegal","location_url":"https://e.x/e","notifier_name":"T","notifier_email":"t@e.x"}"#
+            #expect(try await client.report(h, reporter: "troll", subject: "e", reason: "child_safety", extra: notice).status == .created)
+            #expect(try await client.state(h, of: "e") == "visible")
+            let queue = try await client.mod(.get, "/v1/mod/queue", token: moderator).object()
+            #expect((queue["cases"] as? [[String: Any]])?.compactMap { $0["subject_id"] as? String } == ["f", "e"])
+
+            // The suspension lifts by itself once its period is over.
+            let swept = try await h.app.maintenance.sweep(at: Timestamp.now().adding(seconds: 15 * 86_400))
+            #expect(swept.suspensions == 1)
+            #expect(try await reporterNotices(client, h, "troll").first == "misuse_suspension_lifted")
+            try await client.register(h, id: "g")
+            #expect(try await client.report(h, reporter: "troll", subject: "g", reason: "spam").object()["counted"] as? Bool == true)
+            guard case .intact = try await h.app.store.verifyAuditLog() else {
+                Issue.record("audit log broken")
+                return
+            }
+        }
+    }
+
+    @Test("upheld reports keep a reporter in good standing")
+    func accurateReporter() async throws {
+        var rules = ModerationRules.standard
+        rules.misuse = MisusePolicy(windowDays: 30, minDismissed: 2, minDismissedShare: 0.6, suspensionDays: 14)
+        try await withHarness(rules: rules) { client, h async throws in
+            let moderator = try await h.moderator("m")
+            for subject in ["a", "b", "c"] {
+                try await reportAndDecide(client, h, subject: subject, reporter: "sharp-eye", moderator: moderator,
+                                          decision: #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","note":"confirmed"}"#)
+            }
+            #expect(try await reporterNotices(client, h, "sharp-eye").isEmpty)
+            let record = try #require(try await h.app.store.read { try await $0.reporters(hashes: [h.app.keyring.lookupHash(of: "sharp-eye")]) }.values.first)
+            #expect(record.record.upheld > 2.99)
+            #expect(h.app.rules.credibility.reportWeight(channel: .userReport, record: record.record, accountAgeDays: nil, at: .now()) > 1)
+        }
+    }
+
+    @Test("strikes climb the ladder; timed account measures end with an enforcement event")
+    func strikeLadder() async throws {
+        try await withHarness { client, h async throws in
+            let moderator = try await h.moderator("m")
+            for i in 0..<3 {
+                try await client.register(h, id: "clip-\(i)", creator: "repeat-offender")
+                _ = try await client.report(h, reporter: "r\(i)", subject: "clip-\(i)", reason: "child_safety")
+                _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","strike":true,"note":"again"}"#)
+            }
+            let notices = try await client.notices(h, creator: "repeat-offender")
+            let types = notices.compactMap { (($0["content"] as? [String: Any])?["restriction"] as? [String: Any])?["type"] as? String }
+            #expect(types.filter { $0 == "warning" }.count == 1)
+            #expect(types.filter { $0 == "live_access_removed" }.count == 1)
+            #expect(types.filter { $0 == "removed" }.count == 3)
+            let liveBan = try #require(notices.first { (($0["content"] as? [String: Any])?["restriction"] as? [String: Any])?["type"] as? String == "live_access_removed" })
+            #expect((((liveBan["content"] as? [String: Any])?["restriction"] as? [String: Any])?["ends_at"]) is String)
+
+            let feed = try #require(try await client.json(.get, "/v1/enforcement-events", h).object()["events"] as? [[String: Any]])
+            #expect(feed.compactMap { ($0["data"] as? [String: Any])?["action"] as? String } == ["warning", "live_access_removed"])
+
+            let swept = try await h.app.maintenance.sweep(at: Timestamp.now().adding(seconds: 8 * 86_400))
+            #expect(swept.accountActions == 1, "the 7-day live ban ends; the warning has no end")
+            let after = try #require(try await client.json(.get, "/v1/enforcement-events", h).object()["events"] as? [[String: Any]])
+            #expect(after.last?["type"] as? String == "account_action.lifted")
+            #expect((after.last?["data"] as? [String: Any])?["action"] as? String == "live_access_removed")
+            #expect(try await h.app.maintenance.sweep(at: Timestamp.now().adding(seconds: 8 * 86_400)).accountActions == 0, "lifted once")
+            let active = try await h.app.store.read { try await $0.activeStrikeCount(creatorID: "repeat-offender", at: .now()) }
+            #expect(active == 3)
+            let expired = try await h.app.store.read { try await $0.activeStrikeCount(creatorID: "repeat-offender", at: Timestamp.now().adding(seconds: 91 * 86_400)) }
+            #expect(expired == 0, "strikes expire after 90 days")
+        }
+    }
+}

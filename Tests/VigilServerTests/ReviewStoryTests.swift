@@ -1,0 +1,167 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import VigilServer
+@testable import VigilStore
+import VigilCore
+
+/// The stories of DESIGN.md §6, through the HTTP API, with the anonymity checks run over every
+/// output each party receives.
+@Suite("Review stories")
+struct ReviewStoryTests {
+    static let reporters = ["story-reporter-ONE-4411", "story-reporter-TWO-8822", "story-reporter-THREE-3377"]
+
+    /// Everything stored about the reporters that must never appear in an output: their ids,
+    /// keyed hashes and seals.
+    func secrets(_ h: Harness) async throws -> [String] {
+        let stored = try await h.app.store.read { session in
+            try await session.sql.raw("SELECT reporter_hash, reporter_seal FROM reports").all().map {
+                [try $0.decode(column: "reporter_hash", as: String.self), try $0.decode(column: "reporter_seal", as: String.self)]
+            }
+        }
+        return Self.reporters + stored.flatMap { $0 }
+    }
+
+    func expectNoSecrets(_ outputs: [String: String], _ secrets: [String]) {
+        for (name, text) in outputs {
+            for secret in secrets { #expect(!text.contains(secret), "\(name) contains a reporter secret") }
+        }
+    }
+
+    @Test("reports → pending_review → queue → violation with strike → removed, notices, credibility, feed, audit")
+    func violationStory() async throws {
+        try await withHarness { client, h async throws in
+            try await client.register(h, id: "clip", creator: "creator-S")
+            for reporter in Self.reporters {
+                _ = try await client.report(h, reporter: reporter, subject: "clip", reason: "hate_speech", extra: #","note":"slur at 0:12""#)
+            }
+            var outputs: [String: String] = [:]
+            outputs["subject after reports"] = try await client.json(.get, "/v1/subjects/clip", h).text
+            #expect(try await client.state(h, of: "clip") == "pending_review")
+            let provisional = try await client.notices(h, creator: "creator-S")
+            #expect(provisional.count == 1)
+            let statement = try #require(provisional.first?["content"] as? [String: Any])
+            #expect((statement["restriction"] as? [String: Any])?["type"] as? String == "pending_review")
+            #expect(statement["automated_decision"] as? Bool == true)
+            #expect(((statement["grounds"] as? [[String: Any]])?.first?["policy_id"]) as? String == "hate_speech")
+
+            let moderator = try await h.moderator("mona")
+            let queue = try await client.mod(.get, "/v1/mod/queue", token: moderator)
+            outputs["queue"] = queue.text
+            let caseID = try #require(((try queue.object()["cases"] as? [[String: Any]])?.first?["case_id"]) as? String)
+            let claimed = try await client.mod(.post, "/v1/mod/queue/next", token: moderator)
+            #expect(try claimed.object()["case_id"] as? String == caseID)
+            #expect(try claimed.object()["held_by"] as? String == "mona")
+            let view = try await client.mod(.get, "/v1/mod/cases/\(caseID)", token: moderator)
+            outputs["case view"] = view.text
+            let detail = try view.object()
+            let pseudonyms = try #require((detail["reporters"] as? [[String: Any]])?.compactMap { $0["pseudonym"] as? String })
+            #expect(pseudonyms == ["Reporter A", "Reporter B", "Reporter C"])
+            let history = try #require(detail["score_history"] as? [[String: Any]])
+            #expect(history.compactMap { $0["cumulative"] as? Double } == [1, 2, 3])
+            let groups = try #require(detail["reports_by_reason"] as? [[String: Any]])
+            #expect(groups.first?["reason"] as? String == "hate_speech")
+            #expect((groups.first?["reports"] as? [[String: Any]])?.first?["note"] as? String == "slur at 0:12")
+
+            let decision = try await client.mod(.post, "/v1/mod/cases/\(caseID)/decision", token: moderator,
+                #"{"outcome":"violation","policy_ids":["hate_speech"],"action":"remove","strike":true,"note":"Slur at 0:12, no context"}"#)
+            #expect(decision.status == .created, "\(decision.text)")
+            outputs["decision"] = decision.text
+            let decisionID = try #require(try decision.object()["decision_id"] as? String)
+            #expect(try await client.state(h, of: "clip") == "removed")
+            outputs["subject after decision"] = try await client.json(.get, "/v1/subjects/clip", h).text
+
+            // The creator: the provisional statement, the removal with its decision id, and the strike's warning.
+            let creatorNotices = try await client.notices(h, creator: "creator-S")
+            outputs["creator notices"] = try await client.json(.get, "/v1/creators/creator-S/notices", h).text
+            #expect(creatorNotices.count == 3)
+            let types = creatorNotices.compactMap { (($0["content"] as? [String: Any])?["restriction"] as? [String: Any])?["type"] as? String }
+            #expect(Set(types) == ["pending_review", "removed", "warning"])
+            let removal = try #require(creatorNotices.first { (($0["content"] as? [String: Any])?["restriction"] as? [String: Any])?["type"] as? String == "removed" })
+            #expect(removal["decision_id"] as? String == decisionID)
+            #expect((removal["content"] as? [String: Any])?["appealable_decision_id"] as? String == decisionID)
+            #expect((removal["content"] as? [String: Any])?["appeal_deadline"] is String)
+
+            // Each reporter: action taken, and a better track record.
+            for reporter in Self.reporters {
+                #expect(try await client.reportStatuses(h, reporter: reporter) == ["action_taken"])
+            }
+            let records = try await h.app.store.read { try await $0.reporters(hashes: Self.reporters.map(h.app.keyring.lookupHash)) }
+            #expect(records.values.allSatisfy { $0.record.upheld == 1 && $0.record.dismissed == 0 && $0.pending == 0 })
+            #expect(records.count == 3)
+
+            // The platform's feed: taken down, removed, and the account warning.
+            let feed = try await client.json(.get, "/v1/enforcement-events", h)
+            outputs["enforcement feed"] = feed.text
+            let events = try #require(try feed.object()["events"] as? [[String: Any]])
+            #expect(events.compactMap { $0["type"] as? String } == ["subject.state_changed", "subject.state_changed", "account_action.applied"])
+            #expect(events.compactMap { ($0["data"] as? [String: Any])?["to"] as? String } == ["pending_review", "removed"])
+            let cursor = try #require(try feed.object()["next_cursor"] as? String)
+            let after = try await client.json(.get, "/v1/enforcement-events?after=\(cursor)", h).object()
+            #expect((after["events"] as? [Any])?.isEmpty == true)
+            #expect(after["next_cursor"] as? String == cursor)
+
+            // The case is closed: no second decision.
+            let again = try await client.mod(.post, "/v1/mod/cases/\(caseID)/decision", token: moderator, #"{"outcome":"no_violation","note":"changed my mind"}"#)
+            #expect(again.status == .conflict)
+
+            guard case .intact = try await h.app.store.verifyAuditLog() else {
+                Issue.record("audit log broken")
+                return
+            }
+            expectNoSecrets(outputs, try await secrets(h))
+        }
+    }
+
+    @Test("reports → pending_review → no_violation → visible again, reporters dismissed, creator told")
+    func noViolationStory() async throws {
+        try await withHarness { client, h async throws in
+            try await client.register(h, id: "dance", creator: "creator-T")
+            for reporter in Self.reporters { _ = try await client.report(h, reporter: reporter, subject: "dance", reason: "hate_speech") }
+            #expect(try await client.state(h, of: "dance") == "pending_review")
+            let moderator = try await h.moderator("nico")
+            var outputs: [String: String] = [:]
+            let decision = try await client.decideNext(moderator, #"{"outcome":"no_violation","note":"Choreography, nothing hateful"}"#)
+            #expect(decision["resulting_state"] as? String == "visible")
+            #expect(try await client.state(h, of: "dance") == "visible")
+            outputs["subject"] = try await client.json(.get, "/v1/subjects/dance", h).text
+            let notices = try await client.notices(h, creator: "creator-T")
+            outputs["creator notices"] = try await client.json(.get, "/v1/creators/creator-T/notices", h).text
+            #expect(notices.compactMap { $0["kind"] as? String } == ["restriction_lifted", "statement_of_reasons"])
+            for reporter in Self.reporters {
+                #expect(try await client.reportStatuses(h, reporter: reporter) == ["no_violation"])
+            }
+            let records = try await h.app.store.read { try await $0.reporters(hashes: Self.reporters.map(h.app.keyring.lookupHash)) }
+            #expect(records.values.allSatisfy { $0.record.dismissed == 1 && $0.record.upheld == 0 && $0.pending == 0 })
+            let feed = try await client.json(.get, "/v1/enforcement-events", h)
+            outputs["feed"] = feed.text
+            let events = try #require(try feed.object()["events"] as? [[String: Any]])
+            #expect(events.compactMap { ($0["data"] as? [String: Any])?["to"] as? String } == ["pending_review", "visible"])
+            guard case .intact = try await h.app.store.verifyAuditLog() else {
+                Issue.record("audit log broken")
+                return
+            }
+            expectNoSecrets(outputs, try await secrets(h))
+        }
+    }
+
+    @Test("after a decision: the same reason needs the full threshold again; a new reason opens review without a takedown")
+    func reportsAfterDecision() async throws {
+        try await withHarness { client, h async throws in
+            try await client.register(h, id: "v")
+            for i in 0..<3 { _ = try await client.report(h, reporter: "first-\(i)", subject: "v", reason: "hate_speech") }
+            let moderator = try await h.moderator("omar")
+            _ = try await client.decideNext(moderator, #"{"outcome":"no_violation","note":"fine"}"#)
+            for i in 0..<2 { _ = try await client.report(h, reporter: "second-\(i)", subject: "v", reason: "hate_speech") }
+            #expect(try await client.state(h, of: "v") == "visible")
+            #expect(try await h.app.store.read { try await $0.openCaseCount() } == 0, "old weight is spent: two new reports are not enough")
+            _ = try await client.report(h, reporter: "third", subject: "v", reason: "spam")
+            #expect(try await h.app.store.read { try await $0.openCaseCount() } == 1, "a new reason opens review")
+            #expect(try await client.state(h, of: "v") == "visible", "but takes nothing down")
+            _ = try await client.report(h, reporter: "second-2", subject: "v", reason: "hate_speech")
+            #expect(try await client.state(h, of: "v") == "pending_review", "the full threshold of new weight takes it down again")
+        }
+    }
+}
