@@ -30,3 +30,25 @@ public enum VigilError: Error, Equatable, Sendable {
     /// The storage engine is unreachable or refused the write; nothing was acknowledged.
     case unavailable(detail: String)
 }
+
+extension VigilError: CustomStringConvertible {
+    /// Plain words for operators (the command line); the HTTP mapping builds its own problem bodies.
+    public var description: String {
+        switch self {
+        case .malformedBody(let detail): detail
+        case .invalidField(let field, let detail): "\(field) \(detail)"
+        case .payloadTooLarge(let limit): "the body must be at most \(limit) bytes"
+        case .unsupportedMediaType(let expected): "send the body as \(expected)"
+        case .unauthenticated(let detail): detail
+        case .missingScope(let scope): "missing scope '\(scope)'"
+        case .forbiddenRole(let role, let allowed): "the role '\(role)' may not do this; allowed: \(allowed.joined(separator: ", "))"
+        case .notFound(let resource, let id): "no \(resource) with id '\(id)'"
+        case .unknownSubject(let id): "subject '\(id)' is not registered"
+        case .conflict(let detail): detail
+        case .idempotencyKeyReused: "the idempotency key was used with a different request"
+        case .methodNotAllowed(let detail): detail
+        case .rateLimited(let seconds): "too many requests; retry after \(seconds) seconds"
+        case .unavailable(let detail): detail
+        }
+    }
+}

@@ -95,7 +95,13 @@ enum Migrations {
                 "ALTER TABLE cases ADD COLUMN claimed_by TEXT",
                 "ALTER TABLE cases ADD COLUMN claim_expires_at BIGINT",
                 "ALTER TABLE cases ADD COLUMN decision_id TEXT",
-                "CREATE INDEX cases_queue ON cases (status, priority)",
+                "ALTER TABLE cases ADD COLUMN is_live BIGINT NOT NULL DEFAULT 0",
+                // Set by the maintenance sweep once the deadline passes, so the queue order is made of
+                // stored columns only and one index yields it without sorting.
+                "ALTER TABLE cases ADD COLUMN overdue BIGINT NOT NULL DEFAULT 0",
+                "UPDATE cases SET is_live = CASE WHEN kind = 'live' THEN 1 ELSE 0 END",
+                "CREATE INDEX cases_queue ON cases (status, is_live DESC, overdue DESC, priority DESC, deadline_at, id)",
+                "CREATE INDEX cases_deadline ON cases (status, overdue, deadline_at)",
                 "ALTER TABLE subjects ADD COLUMN reviewed_reasons TEXT NOT NULL DEFAULT ''",
                 "ALTER TABLE reporters ADD COLUMN standing TEXT NOT NULL DEFAULT 'good'",
                 "ALTER TABLE reporters ADD COLUMN standing_until BIGINT",

@@ -17,6 +17,8 @@ public struct CaseRecord: Sendable, Equatable {
     public var claimedBy: String?
     public var claimExpiresAt: Timestamp?
     public var decisionID: String?
+    /// Whether the maintenance sweep has marked the case overdue (it then rises in the queue).
+    public var markedOverdue = false
 
     public init(id: String, subjectID: String, kind: SubjectKind, category: String, severity: Severity, openedAt: Timestamp, deadlineAt: Timestamp, priority: Double) {
         self.id = id
@@ -35,7 +37,8 @@ public struct CaseRecord: Sendable, Equatable {
         return claimedBy
     }
 
-    public func isOverdue(at time: Timestamp) -> Bool { status == .open && deadlineAt < time }
+    /// Past its deadline at `time` (marked or not yet marked by the sweep).
+    public func isOverdue(at time: Timestamp) -> Bool { status == .open && (markedOverdue || deadlineAt < time) }
 }
 
 /// Which open cases the queue shows.
@@ -79,18 +82,18 @@ public struct CaseReport: Sendable, Equatable {
 }
 
 extension StoreSession {
-    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id"
+    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id, c.overdue"
 
     /// The queue's order: live first, then overdue, then by priority, then the nearest deadline.
-    private static func queueOrder(now: Timestamp) -> SQLQueryString {
-        "ORDER BY CASE WHEN c.kind = 'live' THEN 1 ELSE 0 END DESC, CASE WHEN c.deadline_at < \(bind: now.milliseconds) THEN 1 ELSE 0 END DESC, c.priority DESC, c.deadline_at ASC, c.id ASC"
-    }
+    /// Exactly the `cases_queue` index, so a page is read in order without sorting the queue.
+    private static let queueOrder: SQLQueryString = "ORDER BY c.is_live DESC, c.overdue DESC, c.priority DESC, c.deadline_at ASC, c.id ASC"
 
     public func insertCases(_ cases: [CaseRecord]) async throws {
         guard !cases.isEmpty else { return }
-        var insert = sql.insert(into: "cases").columns("id", "subject_id", "status", "category", "severity", "opened_at", "deadline_at", "kind", "priority")
+        var insert = sql.insert(into: "cases").columns("id", "subject_id", "status", "category", "severity", "opened_at", "deadline_at", "kind", "priority", "is_live")
         for c in cases {
-            insert = insert.values(c.id, c.subjectID, "open", c.category, c.severity.rawValue, c.openedAt.milliseconds, c.deadlineAt.milliseconds, c.kind.rawValue, c.priority)
+            insert = insert.values(c.id, c.subjectID, "open", c.category, c.severity.rawValue, c.openedAt.milliseconds, c.deadlineAt.milliseconds,
+                                   c.kind.rawValue, c.priority, c.kind == .live ? 1 : 0)
         }
         try await insert.run()
     }
@@ -129,7 +132,7 @@ extension StoreSession {
         if let category = filter.category { query.appendInterpolation(" AND c.category = \(bind: category)" as SQLQueryString) }
         if let state = filter.state { query.appendInterpolation(" AND s.state = \(bind: state.rawValue)" as SQLQueryString) }
         if let overdue = filter.overdue {
-            query.appendInterpolation((overdue ? " AND c.deadline_at < \(bind: now.milliseconds)" : " AND c.deadline_at >= \(bind: now.milliseconds)") as SQLQueryString)
+            query.appendLiteral(overdue ? " AND c.overdue = 1" : " AND c.overdue = 0")
         }
         if let claimed = filter.claimed {
             let held: SQLQueryString = "(c.claimed_by IS NOT NULL AND c.claim_expires_at > \(bind: now.milliseconds))"
@@ -137,7 +140,7 @@ extension StoreSession {
             query.appendInterpolation(held)
         }
         query.appendLiteral(" ")
-        query.appendInterpolation(Self.queueOrder(now: now))
+        query.appendInterpolation(Self.queueOrder)
         query.appendInterpolation(" LIMIT \(literal: limit) OFFSET \(literal: offset)" as SQLQueryString)
         return try await sql.raw(query).all().map { row in
             let state = try row.decode(column: "subject_state", as: String.self)
@@ -164,7 +167,7 @@ extension StoreSession {
     /// The id of the most urgent open case nobody holds, skipping rows other nodes have locked.
     public func nextUnclaimedCase(now: Timestamp) async throws -> String? {
         var query: SQLQueryString = "SELECT c.id FROM cases c WHERE c.status = 'open' AND (c.claimed_by IS NULL OR c.claim_expires_at <= \(bind: now.milliseconds)) "
-        query.appendInterpolation(Self.queueOrder(now: now))
+        query.appendInterpolation(Self.queueOrder)
         query.appendLiteral(" LIMIT 1")
         if engine == .postgres { query.appendLiteral(" FOR UPDATE SKIP LOCKED") }
         return try await sql.raw(query).first()?.decode(column: "id", as: String.self)
@@ -176,6 +179,14 @@ extension StoreSession {
             WHERE id = \(bind: id) AND status = 'open' AND claimed_by = \(bind: moderatorID) RETURNING id
             """).all()
         return !rows.isEmpty
+    }
+
+    /// Marks open cases whose deadline passed by `time` as overdue. Returns how many.
+    @discardableResult
+    public func markOverdueCases(at time: Timestamp) async throws -> Int {
+        try await sql.raw("""
+            UPDATE cases SET overdue = 1 WHERE status = 'open' AND overdue = 0 AND deadline_at <= \(bind: time.milliseconds) RETURNING id
+            """).all().count
     }
 
     public func closeCase(id: String, decisionID: String, at time: Timestamp) async throws {
@@ -245,6 +256,7 @@ extension StoreSession {
         record.claimedBy = try row.decode(column: "claimed_by", as: String?.self)
         record.claimExpiresAt = try row.decode(column: "claim_expires_at", as: Int64?.self).map(Timestamp.init(milliseconds:))
         record.decisionID = try row.decode(column: "decision_id", as: String?.self)
+        record.markedOverdue = try row.decode(column: "overdue", as: Int.self) != 0
         return record
     }
 }

@@ -97,10 +97,12 @@ struct ClaimAndQueueTests {
             #expect(try await ids("?overdue=true").isEmpty)
             #expect(try await ids("?state=pending_review").count == 4)
 
-            // Make the spam case overdue: it rises above the other videos, still after live.
+            // Let the spam case's deadline pass: once the sweep marks it overdue, it rises above the
+            // other videos, still after live.
             try await h.app.store.write { tx in
                 try await tx.sql.raw("UPDATE cases SET deadline_at = 1 WHERE subject_id = 'video-spam'").run()
             }
+            #expect(try await h.app.maintenance.sweep(at: .now()).overdue == 1)
             #expect(try await ids("") == ["live-hate", "video-spam", "video-critical", "video-hate"])
             #expect(try await ids("?overdue=true") == ["video-spam"])
 

@@ -154,12 +154,34 @@ struct CommandLineTests {
         }
     }
 
+    @Test("moderators add prints a token once; names are unique; roles are checked")
+    func moderatorsAdd() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try vigil(["moderators", "add", "Mona", "--role", "moderator", "--data-dir", dir.path])
+        #expect(run.status == 0, "\(run.error)")
+        let token = run.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("vmod_"))
+        let secret = try #require(token.split(separator: "_").last)
+        var bytes = Data()
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasPrefix("vigil.sqlite") {
+            bytes += try Data(contentsOf: dir.appendingPathComponent(file))
+        }
+        #expect(bytes.range(of: Data(secret.utf8)) == nil, "only the token's hash is stored")
+        let twice = try vigil(["moderators", "add", "Mona", "--role", "admin", "--data-dir", dir.path])
+        #expect(twice.status != 0)
+        #expect(twice.error.contains("exists already"))
+        let badRole = try vigil(["moderators", "add", "Max", "--role", "boss", "--data-dir", dir.path])
+        #expect(badRole.status != 0)
+        #expect(badRole.error.contains("'boss' is not a role"))
+    }
+
     @Test("migrate reports the schema version")
     func migrate() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try vigil(["migrate", "--data-dir", dir.path])
         #expect(run.status == 0)
-        #expect(run.output.contains("migrations applied: 1"))
+        #expect(run.output.contains("migrations applied: 1, 2"))
     }
 }

@@ -3,14 +3,15 @@ import ServiceLifecycle
 import VigilCore
 import VigilStore
 
-/// Ends what was given an end: misuse suspensions of reporters and timed account measures of
-/// creators. Each lifting is an event and a notice. Runs every `interval`; `sweep(at:)` does one pass.
+/// Keeps time-driven state current: marks cases past their deadline as overdue (they rise in the
+/// queue), and ends misuse suspensions and timed account measures, each lifting an event and a
+/// notice. Runs every `interval`; `sweep(at:)` does one pass.
 public struct MaintenanceService: Service {
     let store: Store
     let interval: Duration
     let logger: Logger
 
-    public init(store: Store, interval: Duration = .seconds(30), logger: Logger) {
+    public init(store: Store, interval: Duration = .seconds(5), logger: Logger) {
         self.store = store
         self.interval = interval
         self.logger = logger
@@ -31,8 +32,9 @@ public struct MaintenanceService: Service {
 
     /// Lifts everything that lapsed by `time`. Returns how many suspensions and measures were lifted.
     @discardableResult
-    public func sweep(at time: Timestamp) async throws -> (suspensions: Int, accountActions: Int) {
+    public func sweep(at time: Timestamp) async throws -> (overdue: Int, suspensions: Int, accountActions: Int) {
         try await store.write { tx in
+            let overdue = try await tx.markOverdueCases(at: time)
             var events: [AuditEventDraft] = []
             var notices: [NoticeRecord] = []
             let reporters = try await tx.lapsedSuspensions(at: time, limit: 1_000)
@@ -55,7 +57,7 @@ public struct MaintenanceService: Service {
             }
             try await tx.appendEvents(events)
             try await tx.insertNotices(notices)
-            return (reporters.count, actions.count)
+            return (overdue, reporters.count, actions.count)
         }
     }
 }

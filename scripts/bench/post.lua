@@ -1,0 +1,2 @@
+-- wrk: POST with an empty body (queue/next).
+wrk.method = "POST"
