@@ -31,3 +31,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 }
+
+extension Timestamp {
+    /// Parses `YYYY-MM-DD` (midnight UTC) or a full ISO 8601 time; nil for anything else.
+    public static func parse(_ text: String) -> Timestamp? {
+        if text.count == 10, let date = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) {
+            return Timestamp(date)
+        }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return Timestamp(date) }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return Timestamp(date) }
+        return nil
+    }
+}

@@ -98,7 +98,7 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
     }
 
-    func register(_ harness: Harness, id: String, kind: String = "video", creator: String = "creator-1") async throws {
+    func register(_ harness: Harness, id: String, creator: String = "creator-1", kind: String = "video") async throws {
         let response = try await json(.put, "/v1/subjects/\(id)", harness, #"{"kind":"\#(kind)","creator_id":"\#(creator)","reach":{"views":1000}}"#)
         #expect(response.status == .created)
     }

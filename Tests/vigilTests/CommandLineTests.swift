@@ -176,6 +176,20 @@ struct CommandLineTests {
         #expect(badRole.error.contains("'boss' is not a role"))
     }
 
+    @Test("export sor writes a file and refuses a bad date")
+    func exportStatements() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("sor.jsonl")
+        let run = try vigil(["export", "sor", "--since", "2026-01-01", "--out", out.path, "--data-dir", dir.appendingPathComponent("data").path])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.error.contains("0 statements in 0 bulk requests"))
+        #expect(FileManager.default.fileExists(atPath: out.path))
+        let bad = try vigil(["export", "sor", "--since", "last tuesday", "--data-dir", dir.path])
+        #expect(bad.status != 0)
+        #expect(bad.error.contains("is not a date"))
+    }
+
     @Test("migrate reports the schema version")
     func migrate() throws {
         let dir = try temporaryDirectory()

@@ -1,0 +1,87 @@
+import Foundation
+import SQLKit
+import VigilCore
+
+extension StoreSession {
+    /// Every restriction applied at or after `since`, oldest first: provisional takedowns (from the
+    /// audit log), violation decisions, and account measures. Grounds are as recorded; the caller
+    /// orders them by severity.
+    public func restrictions(since: Timestamp) async throws -> [EnforcedRestriction] {
+        var result: [EnforcedRestriction] = []
+
+        // Provisional takedowns: state changes caused by reports crossing a threshold.
+        let takedowns = try await sql.raw("""
+            SELECT e.seq, e.subject_id, e.payload, e.occurred_at, s.kind, s.registered_at
+            FROM audit_events e JOIN subjects s ON s.id = e.subject_id
+            WHERE e.type = 'subject.state_changed' AND e.occurred_at >= \(bind: since.milliseconds) ORDER BY e.seq
+            """).all()
+        for row in takedowns {
+            let payload = try JSONSerialization.jsonObject(with: Data(try row.decode(column: "payload", as: String.self).utf8)) as? [String: Any]
+            guard payload?["cause"] as? String == "report_threshold", let ground = payload?["ground"] as? String,
+                  let to = (payload?["to"] as? String).flatMap(VisibilityState.init(rawValue:)) else { continue }
+            let subjectID = try row.decode(column: "subject_id", as: String.self)
+            let at = Timestamp(milliseconds: try row.decode(column: "occurred_at", as: Int64.self))
+            // The reports that were undecided when the threshold was crossed.
+            let channels = try await sql.raw("""
+                SELECT DISTINCT r.channel FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+                WHERE r.subject_id = \(bind: subjectID) AND r.received_at <= \(bind: at.milliseconds)
+                  AND (o.decided_at IS NULL OR o.decided_at >= \(bind: at.milliseconds))
+                """).all()
+            result.append(EnforcedRestriction(
+                puid: "ptd-\(try row.decode(column: "seq", as: Int64.self))", measure: .visibility(to),
+                subjectKind: SubjectKind(rawValue: try row.decode(column: "kind", as: String.self)),
+                contentDate: Timestamp(milliseconds: try row.decode(column: "registered_at", as: Int64.self)), appliedAt: at, endsAt: nil,
+                grounds: [ground], channels: try Self.channels(channels), automatedDetection: false, automatedDecision: true))
+        }
+
+        // Moderators' violation decisions.
+        let decisions = try await sql.raw("""
+            SELECT d.id, d.case_id, d.policy_ids, d.resulting_state, d.automated, d.decided_at, s.kind, s.registered_at
+            FROM decisions d JOIN subjects s ON s.id = d.subject_id
+            WHERE d.outcome = 'violation' AND d.decided_at >= \(bind: since.milliseconds) ORDER BY d.decided_at, d.id
+            """).all()
+        for row in decisions {
+            let state = try row.decode(column: "resulting_state", as: String.self)
+            guard let resulting = VisibilityState(rawValue: state) else { throw StoreCorruption(detail: "decision state '\(state)'") }
+            result.append(EnforcedRestriction(
+                puid: try row.decode(column: "id", as: String.self), measure: .visibility(resulting),
+                subjectKind: SubjectKind(rawValue: try row.decode(column: "kind", as: String.self)),
+                contentDate: Timestamp(milliseconds: try row.decode(column: "registered_at", as: Int64.self)),
+                appliedAt: Timestamp(milliseconds: try row.decode(column: "decided_at", as: Int64.self)), endsAt: nil,
+                grounds: try row.decode(column: "policy_ids", as: String.self).split(separator: " ").map(String.init),
+                channels: try await caseChannels(try row.decode(column: "case_id", as: String.self)),
+                automatedDetection: false, automatedDecision: try row.decode(column: "automated", as: Int.self) != 0))
+        }
+
+        // Account measures brought by strikes.
+        let actions = try await sql.raw("""
+            SELECT a.id, a.action, a.starts_at, a.ends_at, a.creator_id, d.policy_ids, d.case_id, d.automated,
+              (SELECT MIN(registered_at) FROM subjects WHERE creator_id = a.creator_id) AS first_seen
+            FROM account_actions a JOIN decisions d ON d.id = a.decision_id
+            WHERE a.starts_at >= \(bind: since.milliseconds) ORDER BY a.starts_at, a.id
+            """).all()
+        for row in actions {
+            let action = try row.decode(column: "action", as: String.self)
+            guard let kind = AccountActionKind(rawValue: action) else { throw StoreCorruption(detail: "account action '\(action)'") }
+            let startsAt = Timestamp(milliseconds: try row.decode(column: "starts_at", as: Int64.self))
+            result.append(EnforcedRestriction(
+                puid: try row.decode(column: "id", as: String.self), measure: .account(kind), subjectKind: .account,
+                contentDate: (try row.decode(column: "first_seen", as: Int64?.self)).map(Timestamp.init(milliseconds:)) ?? startsAt,
+                appliedAt: startsAt, endsAt: try row.decode(column: "ends_at", as: Int64?.self).map(Timestamp.init(milliseconds:)),
+                grounds: try row.decode(column: "policy_ids", as: String.self).split(separator: " ").map(String.init),
+                channels: try await caseChannels(try row.decode(column: "case_id", as: String.self)),
+                automatedDetection: false, automatedDecision: try row.decode(column: "automated", as: Int.self) != 0))
+        }
+        return result.sorted { ($0.appliedAt, $0.puid) < ($1.appliedAt, $1.puid) }
+    }
+
+    private func caseChannels(_ caseID: String) async throws -> Set<ReportChannel> {
+        try Self.channels(try await sql.raw("""
+            SELECT DISTINCT r.channel FROM reports r JOIN report_outcomes o ON o.report_id = r.id WHERE o.case_id = \(bind: caseID)
+            """).all())
+    }
+
+    private static func channels(_ rows: [any SQLRow]) throws -> Set<ReportChannel> {
+        Set(try rows.compactMap { ReportChannel(rawValue: try $0.decode(column: "channel", as: String.self)) })
+    }
+}
