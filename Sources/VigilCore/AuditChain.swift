@@ -21,6 +21,10 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case reporterWarned = "reporter.misuse_warned"
     case reporterSuspended = "reporter.misuse_suspended"
     case reporterSuspensionLifted = "reporter.misuse_suspension_lifted"
+    case appealFiled = "appeal.filed"
+    case appealClaimed = "appeal.claimed"
+    case appealDecided = "appeal.decided"
+    case strikeRevoked = "strike.revoked"
 
     /// The acts the platform must apply: the enforcement-events feed carries these and no others.
     public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]

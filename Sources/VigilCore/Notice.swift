@@ -10,6 +10,8 @@ public enum NoticeKind: String, Codable, Sendable {
     case misuseSuspension = "misuse_suspension"
     /// To a reporter: the suspension ended.
     case misuseSuspensionLifted = "misuse_suspension_lifted"
+    /// To whoever appealed: the appeal's outcome and its reasons.
+    case appealOutcome = "appeal_outcome"
 }
 
 /// A statement of reasons (DSA Art. 17), as the creator receives it. By construction it has no

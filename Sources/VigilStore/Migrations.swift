@@ -137,6 +137,20 @@ enum Migrations {
             + engine.forbidStatements(table: "decisions", operation: "DELETE", name: "decisions_no_delete", message: "decisions are immutable")
             + engine.forbidStatements(table: "notices", operation: "DELETE", name: "notices_no_delete", message: "notices are durable")
         },
+        Migration(version: 3, name: "appeals") { _ in
+            [
+                """
+                CREATE TABLE appeals (
+                    id TEXT PRIMARY KEY, decision_id TEXT NOT NULL REFERENCES decisions (id), appellant_type TEXT NOT NULL,
+                    appellant TEXT NOT NULL, statement TEXT NOT NULL, status TEXT NOT NULL, filed_at BIGINT NOT NULL,
+                    claimed_by TEXT, claim_expires_at BIGINT, decided_by TEXT, decided_at BIGINT, outcome_note TEXT)
+                """,
+                "CREATE UNIQUE INDEX appeals_once ON appeals (decision_id, appellant_type, appellant)",
+                "CREATE INDEX appeals_queue ON appeals (status, filed_at, id)",
+                "CREATE INDEX appeals_appellant ON appeals (appellant_type, appellant, filed_at)",
+                "ALTER TABLE strikes ADD COLUMN revoked_by TEXT",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -259,6 +259,95 @@ paths:
         "413": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /v1/appeals:
+    post:
+      summary: Appeal a decision — the creator against a restriction, or a reporter against a decision not to act (scope appeals:write)
+      description: >-
+        Within six months of the decision, once per decision and appellant. The decision_id is in
+        the creator's statement of reasons. Refusals (late, twice, not yours, nothing to appeal) are problems.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [decision_id, statement]
+              properties:
+                decision_id: {type: string}
+                creator_id: {type: string, description: Give this or reporter_id}
+                reporter_id: {type: string, description: A reporter contesting a no_violation decision on their report}
+                statement: {type: string, maxLength: 5000}
+      responses:
+        "201": {description: Filed, content: {application/json: {schema: {$ref: "#/components/schemas/Appeal"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        "415": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /v1/creators/{creator_id}/appeals:
+    parameters:
+      - {name: creator_id, in: path, required: true, schema: {type: string}}
+    get:
+      summary: A creator's appeals and their status (scope notices:read)
+      responses:
+        "200":
+          description: The appeals, newest first
+          content: {application/json: {schema: {type: object, properties: {appeals: {type: array, items: {$ref: "#/components/schemas/Appeal"}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /v1/mod/appeals:
+    get:
+      summary: Open appeals, oldest first (roles appeals, admin)
+      security: [{moderatorToken: []}]
+      parameters:
+        - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+        - {name: offset, in: query, required: false, schema: {type: integer, minimum: 0, default: 0}}
+      responses:
+        "200":
+          description: A page of appeals
+          content: {application/json: {schema: {type: object, properties: {appeals: {type: array, items: {$ref: "#/components/schemas/Appeal"}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /v1/mod/appeals/{id}/claim:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Claim an appeal; refused to the moderator who made the decision (roles appeals, admin)
+      security: [{moderatorToken: []}]
+      responses:
+        "200": {description: Claimed, content: {application/json: {schema: {$ref: "#/components/schemas/Appeal"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+  /v1/mod/appeals/{id}/decision:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Decide a claimed appeal; granted reverses the restriction, strike, account measures and reporters' records (roles appeals, admin)
+      security: [{moderatorToken: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [outcome, note]
+              properties:
+                outcome: {type: string, enum: [granted, denied]}
+                note: {type: string, maxLength: 5000}
+      responses:
+        "200": {description: Decided, content: {application/json: {schema: {$ref: "#/components/schemas/Appeal"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
 components:
   securitySchemes:
     apiKey:
@@ -418,6 +507,19 @@ components:
         resulting_state: {type: string}
         policy_version: {type: string}
         decided_at: {type: string, format: date-time}
+    Appeal:
+      type: object
+      required: [appeal_id, decision_id, appellant_type, status, filed_at]
+      properties:
+        appeal_id: {type: string}
+        decision_id: {type: string}
+        appellant_type: {type: string, enum: [creator, reporter]}
+        creator_id: {type: string}
+        statement: {type: string, description: Shown to appeals moderators only}
+        status: {type: string, enum: [open, granted, denied]}
+        filed_at: {type: string, format: date-time}
+        decided_at: {type: string, format: date-time}
+        outcome_note: {type: string}
     ReportList:
       type: object
       required: [reports, next_cursor]

@@ -16,6 +16,7 @@ public struct VigilApp: Sendable {
     public let intake: IntakeWorkflow
     public let moderators: ModeratorAccess
     public let review: ReviewWorkflow
+    public let appeals: AppealsWorkflow
     public let maintenance: MaintenanceService
     let rateLimiter: ReporterRateLimiter
 
@@ -28,6 +29,7 @@ public struct VigilApp: Sendable {
         self.moderators = ModeratorAccess(store: store)
         self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger)
         self.review = ReviewWorkflow(store: store, policy: policy, rules: rules)
+        self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules)
         self.maintenance = MaintenanceService(store: store, logger: logger)
         self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
     }
@@ -56,11 +58,13 @@ public struct VigilApp: Sendable {
         // Moderator routes first: the platform group's API-key middleware must not claim /v1/mod.
         let mod = router.group("v1/mod").add(middleware: ModeratorMiddleware(moderators: moderators))
         ModerationController(review: review, policy: policy).addRoutes(to: mod)
+        AppealsReviewController(appeals: appeals).addRoutes(to: mod)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store), policy: policy).addRoutes(to: v1)
         ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter).addRoutes(to: v1)
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
         NoticesController(store: store, keyring: keyring).addRoutes(to: v1)
+        AppealsController(appeals: appeals).addRoutes(to: v1)
         return router
     }
 

@@ -14,6 +14,8 @@ public enum Scope: String, CaseIterable, Sendable {
     case noticesRead = "notices:read"
     /// Read the enforcement-events feed.
     case eventsRead = "events:read"
+    /// File appeals on behalf of creators and reporters.
+    case appealsWrite = "appeals:write"
 }
 
 /// The caller behind a request: the key's public id and its scopes.

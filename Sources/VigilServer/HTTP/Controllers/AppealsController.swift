@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// `POST /v1/appeals` and `GET /v1/creators/{creator_id}/appeals` for the platform.
+struct AppealsController {
+    let appeals: AppealsWorkflow
+
+    func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.post("appeals", use: file)
+        group.get("creators/{creator_id}/appeals", use: list)
+    }
+
+    @Sendable func file(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.require(.appealsWrite)
+        let (body, _) = try await JSONBody.decode(AppealBody.self, from: request, context: context)
+        let appellant: AppealsWorkflow.Appellant
+        switch (body.creatorID, body.reporterID) {
+        case (let creator?, nil): appellant = .creator(creator)
+        case (nil, let reporter?): appellant = .reporter(reporter)
+        case (nil, nil): throw VigilError.invalidField(field: "creator_id", detail: "is required (or reporter_id, for a reporter contesting a decision not to act)")
+        case (.some, .some): throw VigilError.invalidField(field: "reporter_id", detail: "give creator_id or reporter_id, not both")
+        }
+        let appeal = try await appeals.file(decisionID: body.decisionID, appellant: appellant, statement: body.statement)
+        return try JSONBody.response(AppealView(appeal, showAppellant: false), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.require(.noticesRead)
+        let creatorID = try context.parameters.require("creator_id")
+        return try JSONBody.response(["appeals": try await appeals.appeals(ofCreator: creatorID).map { AppealView($0, showAppellant: false) }])
+    }
+}
+
+/// `/v1/mod/appeals`: the appeals queue, claims and decisions (roles appeals, admin).
+struct AppealsReviewController {
+    let appeals: AppealsWorkflow
+
+    func addRoutes(to group: RouterGroup<VigilRequestContext>) {
+        group.get("appeals", use: queue)
+        group.post("appeals/{id}/claim", use: claim)
+        group.post("appeals/{id}/decision", use: decide)
+    }
+
+    @Sendable func queue(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.requireModerator(.appeals)
+        let query = request.uri.queryParameters
+        let limit = try ModerationController.integer(query.get("limit"), field: "limit", default: 50)
+        let offset = try ModerationController.integer(query.get("offset"), field: "offset", default: 0)
+        guard offset >= 0 else { throw VigilError.invalidField(field: "offset", detail: "must be zero or more") }
+        let page = try await appeals.queue(offset: offset, limit: limit)
+        return try JSONBody.response(["appeals": page.map { AppealView($0, showAppellant: true) }])
+    }
+
+    @Sendable func claim(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        let moderator = try context.requireModerator(.appeals)
+        let appeal = try await appeals.claim(appealID: try context.parameters.require("id"), by: moderator)
+        return try JSONBody.response(AppealView(appeal, showAppellant: true))
+    }
+
+    @Sendable func decide(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        let moderator = try context.requireModerator(.appeals)
+        let (body, _) = try await JSONBody.decode(AppealDecisionBody.self, from: request, context: context)
+        guard let outcome = AppealOutcome(rawValue: body.outcome) else {
+            throw VigilError.invalidField(field: "outcome", detail: "must be one of: granted, denied")
+        }
+        let appeal = try await appeals.decide(appealID: try context.parameters.require("id"), by: moderator, outcome: outcome, note: body.note)
+        return try JSONBody.response(AppealView(appeal, showAppellant: true))
+    }
+}
+
+struct AppealBody: Decodable {
+    var decisionID: String
+    var creatorID: String?
+    var reporterID: String?
+    var statement: String
+
+    enum CodingKeys: String, CodingKey {
+        case statement
+        case decisionID = "decision_id"
+        case creatorID = "creator_id"
+        case reporterID = "reporter_id"
+    }
+}
+
+struct AppealDecisionBody: Decodable {
+    var outcome: String
+    var note: String
+}
+
+/// An appeal as shown. A reporter appellant appears only as "reporter": never their id or hash.
+struct AppealView: Encodable {
+    var appealId: String
+    var decisionId: String
+    var appellantType: String
+    var creatorId: String?
+    var statement: String?
+    var status: String
+    var filedAt: String
+    var decidedAt: String?
+    var outcomeNote: String?
+
+    init(_ appeal: AppealRecord, showAppellant: Bool) {
+        appealId = appeal.id
+        decisionId = appeal.decisionID
+        appellantType = appeal.appellantType.rawValue
+        creatorId = appeal.appellantType == .creator ? appeal.appellant : nil
+        statement = showAppellant ? appeal.statement : nil
+        status = appeal.status.rawValue
+        filedAt = appeal.filedAt.iso8601
+        decidedAt = appeal.decidedAt?.iso8601
+        outcomeNote = appeal.outcomeNote
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// Appeals (DSA Art. 20): filing, the appeals queue with claims, and decisions by a moderator other
+/// than the one who decided. A granted appeal reverses what the decision did.
+public struct AppealsWorkflow: Sendable {
+    let store: Store
+    let keyring: ReporterKeyring
+    let policy: Policy
+    let rules: ModerationRules
+
+    public init(store: Store, keyring: ReporterKeyring, policy: Policy, rules: ModerationRules) {
+        self.store = store
+        self.keyring = keyring
+        self.policy = policy
+        self.rules = rules
+    }
+
+    /// Who is appealing, as the platform says.
+    public enum Appellant: Sendable {
+        case creator(String)
+        case reporter(String)
+    }
+
+    public func file(decisionID: String, appellant: Appellant, statement: String) async throws -> AppealRecord {
+        try Validate.identifier(decisionID, field: "decision_id")
+        try Validate.text(statement, field: "statement", max: AppealRules.statementMaxCharacters)
+        let now = Timestamp.now()
+        let (type, key): (AppellantType, String)
+        switch appellant {
+        case .creator(let id):
+            try Validate.identifier(id, field: "creator_id")
+            (type, key) = (.creator, id)
+        case .reporter(let id):
+            try Validate.identifier(id, field: "reporter_id")
+            (type, key) = (.reporter, keyring.lookupHash(of: id))
+        }
+        return try await store.write { tx in
+            guard let decision = try await tx.decision(id: decisionID) else {
+                throw VigilError.invalidField(field: "decision_id", detail: "names no decision")
+            }
+            switch type {
+            case .creator:
+                guard decision.creatorID == key else { throw VigilError.invalidField(field: "creator_id", detail: "is not the creator this decision concerns") }
+                guard decision.outcome == .violation else { throw VigilError.invalidField(field: "decision_id", detail: "found no violation: there is nothing to appeal") }
+            case .reporter:
+                guard decision.outcome == .noViolation else { throw VigilError.invalidField(field: "decision_id", detail: "acted on the content: there is no decision not to act to contest") }
+                guard try await tx.reporterHadReport(hash: key, caseID: decision.caseID) else {
+                    throw VigilError.invalidField(field: "reporter_id", detail: "had no report decided by this decision")
+                }
+            }
+            guard AppealRules.isInTime(decidedAt: decision.decidedAt, filedAt: now) else {
+                throw VigilError.invalidField(field: "decision_id", detail: "was made more than six months ago: the appeal window has closed")
+            }
+            guard try await !tx.appealExists(decisionID: decisionID, appellantType: type, appellant: key) else {
+                throw VigilError.conflict(detail: "this decision has already been appealed by this \(type.rawValue); a decision can be appealed once")
+            }
+            let appeal = AppealRecord(id: Identifier.make(prefix: "apl", at: now), decisionID: decisionID, appellantType: type, appellant: key, statement: statement, filedAt: now)
+            try await tx.insertAppeal(appeal)
+            try await tx.appendEvents([AuditEventDraft(type: .appealFiled, subjectID: decision.subjectID, payload: AppealPayload(
+                appealId: appeal.id, decisionId: decisionID, appellantType: type.rawValue, outcome: nil, moderatorId: nil), occurredAt: now)])
+            return appeal
+        }
+    }
+
+    public func appeals(ofCreator creatorID: String) async throws -> [AppealRecord] {
+        try Validate.identifier(creatorID, field: "creator_id")
+        return try await store.read { try await $0.appeals(ofType: .creator, appellant: creatorID, limit: 100) }
+    }
+
+    public func queue(offset: Int, limit: Int) async throws -> [AppealRecord] {
+        guard (1...100).contains(limit) else { throw VigilError.invalidField(field: "limit", detail: "must be between 1 and 100") }
+        return try await store.read { try await $0.openAppeals(offset: offset, limit: limit) }
+    }
+
+    public func claim(appealID: String, by moderator: AuthenticatedModerator) async throws -> AppealRecord {
+        let now = Timestamp.now()
+        let expires = now.adding(seconds: rules.claimLeaseSeconds)
+        return try await store.write { tx in
+            guard var appeal = try await tx.appeal(id: appealID) else { throw VigilError.notFound(resource: "appeal", id: appealID) }
+            guard appeal.status == .open else { throw VigilError.conflict(detail: "appeal \(appealID) is decided") }
+            try await Self.refuseOriginalDecider(tx, appeal: appeal, moderator: moderator)
+            guard try await tx.claimAppeal(id: appealID, moderatorID: moderator.id, now: now, expiresAt: expires) else {
+                throw VigilError.conflict(detail: "appeal \(appealID) is held by another moderator")
+            }
+            try await tx.appendEvents([AuditEventDraft(type: .appealClaimed, subjectID: nil, payload: ClaimPayload(caseId: appealID, moderatorId: moderator.id, expiresAt: expires.milliseconds), occurredAt: now)])
+            appeal.claimedBy = moderator.id
+            appeal.claimExpiresAt = expires
+            return appeal
+        }
+    }
+
+    /// Decides an appeal held by `moderator`. Granted: the restriction, its strike and account
+    /// measures are reversed and the reporters' records corrected (for a creator's appeal), or the
+    /// content goes back to review (for a reporter's). Either way the appellant is told why.
+    public func decide(appealID: String, by moderator: AuthenticatedModerator, outcome: AppealOutcome, note: String) async throws -> AppealRecord {
+        try Validate.text(note, field: "note", max: DecisionInput.noteMaxCharacters)
+        let now = Timestamp.now()
+        let policy = self.policy
+        let rules = self.rules
+        return try await store.write { tx in
+            guard var appeal = try await tx.appeal(id: appealID) else { throw VigilError.notFound(resource: "appeal", id: appealID) }
+            guard appeal.status == .open else { throw VigilError.conflict(detail: "appeal \(appealID) is decided") }
+            try await Self.refuseOriginalDecider(tx, appeal: appeal, moderator: moderator)
+            guard appeal.holder(at: now) == moderator.id else { throw VigilError.conflict(detail: "you do not hold appeal \(appealID): claim it first") }
+            guard let decision = try await tx.decision(id: appeal.decisionID), let subject = try await tx.subject(id: decision.subjectID) else {
+                throw StoreCorruption(detail: "appeal \(appealID) without its decision or subject")
+            }
+            try await tx.recordAppealOutcome(id: appealID, outcome: outcome, moderatorID: moderator.id, note: note, at: now)
+            var events = [AuditEventDraft(type: .appealDecided, subjectID: subject.id, payload: AppealPayload(
+                appealId: appealID, decisionId: decision.id, appellantType: appeal.appellantType.rawValue, outcome: outcome.rawValue, moderatorId: moderator.id), occurredAt: now)]
+            var message: String
+            switch (outcome, appeal.appellantType) {
+            case (.granted, .creator):
+                if subject.state == decision.resultingState, subject.state != .visible {
+                    try await tx.setSubjectState(id: subject.id, state: .visible, ground: nil, at: now)
+                    events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: DecisionStateChangedPayload(
+                        from: subject.state.rawValue, to: VisibilityState.visible.rawValue, ground: nil, cause: "appeal_granted",
+                        decisionId: decision.id, creatorId: subject.creatorID, policyVersion: policy.version), occurredAt: now))
+                }
+                for strike in try await tx.revokeStrikes(decisionID: decision.id, by: appealID, at: now) {
+                    events.append(AuditEventDraft(type: .strikeRevoked, subjectID: subject.id, payload: StrikeRevokedPayload(strikeId: strike, creatorId: subject.creatorID, appealId: appealID), occurredAt: now))
+                }
+                for action in try await tx.activeAccountActions(decisionID: decision.id, at: now) {
+                    try await tx.markAccountActionLifted(id: action.id, at: now)
+                    events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionPayload(
+                        actionId: action.id, creatorId: action.creatorID, action: action.action.rawValue, endsAt: action.endsAt?.milliseconds,
+                        decisionId: decision.id, activeStrikes: action.activeStrikes), occurredAt: now))
+                }
+                try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: false, at: now, rules: rules)
+                try await tx.correctReportOutcomes(caseID: decision.caseID, to: .noViolation)
+                message = "Your appeal was granted: the restriction, its strike and any account measure it brought have been reversed."
+            case (.granted, .reporter):
+                try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: true, at: now, rules: rules)
+                if try await tx.openCases(subjectIDs: [subject.id]).isEmpty, let category = policy.category(try await tx.caseRecord(id: decision.caseID)?.category ?? "") {
+                    let reopened = CaseRecord(
+                        id: Identifier.make(prefix: "case", at: now), subjectID: subject.id, kind: subject.kind, category: category.id,
+                        severity: category.severity, openedAt: now, deadlineAt: now.adding(seconds: category.reviewDeadlineHours * 3_600),
+                        priority: CasePriority.base(severity: category.severity, weightedScore: 0, reach: subject.reach))
+                    try await tx.insertCases([reopened])
+                    events.append(AuditEventDraft(type: .caseOpened, subjectID: subject.id, payload: CaseOpenedPayload(
+                        caseId: reopened.id, category: category.id, severity: category.severity.rawValue, deadlineAt: reopened.deadlineAt.milliseconds), occurredAt: now))
+                }
+                message = "Your appeal was granted: the content will be reviewed again by another moderator."
+            case (.denied, _):
+                message = "Your appeal was reviewed by a moderator other than the one who decided, and the decision stands."
+            }
+            message += " Reasons: \(note)"
+            let recipient: NoticeRecord.Recipient = appeal.appellantType == .creator ? .creator(appeal.appellant) : .reporter(hash: appeal.appellant)
+            try await tx.appendEvents(events)
+            try await tx.insertNotices([NoticeComposer.message(.appealOutcome, .init(message: message, until: nil, decisionId: decision.id),
+                                                               to: recipient, subjectID: subject.id, decisionID: decision.id, at: now)])
+            appeal.status = outcome == .granted ? .granted : .denied
+            appeal.decidedBy = moderator.id
+            appeal.decidedAt = now
+            appeal.outcomeNote = note
+            return appeal
+        }
+    }
+
+    /// The moderator who made a decision may not decide its appeal (DSA Art. 20(6)).
+    private static func refuseOriginalDecider(_ tx: StoreSession, appeal: AppealRecord, moderator: AuthenticatedModerator) async throws {
+        if try await tx.decision(id: appeal.decisionID)?.moderatorID == moderator.id {
+            throw VigilError.conflict(detail: "you made the decision under appeal: another moderator must decide the appeal")
+        }
+    }
+
+    /// Moves each counted reporter's decided reports from upheld to dismissed (or back).
+    private static func correctReporters(_ tx: StoreSession, caseID: String, upheldWasRight: Bool, at now: Timestamp, rules: ModerationRules) async throws {
+        let counted = try await tx.countedReporters(caseID: caseID)
+        let known = try await tx.reporters(hashes: counted.keys)
+        for (hash, n) in counted.sorted(by: { $0.key < $1.key }) {
+            guard var reporter = known[hash] else { continue }
+            var record = reporter.record.decayed(to: now, halfLifeDays: rules.credibility.halfLifeDays)
+            let moved = Double(n)
+            if upheldWasRight {
+                record.dismissed = max(0, record.dismissed - moved)
+                record.upheld += moved
+            } else {
+                record.upheld = max(0, record.upheld - moved)
+                record.dismissed += moved
+            }
+            reporter.record = record
+            try await tx.updateReporter(reporter, decidedPending: 0)
+        }
+    }
+}
+
+struct AppealPayload: Encodable {
+    var appealId: String
+    var decisionId: String
+    var appellantType: String
+    var outcome: String?
+    var moderatorId: String?
+}
+
+struct StrikeRevokedPayload: Encodable {
+    var strikeId: String
+    var creatorId: String
+    var appealId: String
+}

@@ -1,0 +1,142 @@
+import SQLKit
+import VigilCore
+
+/// An appeal against a decision. A reporter appellant is stored by their keyed hash only.
+public struct AppealRecord: Sendable, Equatable {
+    public var id: String
+    public var decisionID: String
+    public var appellantType: AppellantType
+    /// The creator id, or a reporter's keyed hash.
+    public var appellant: String
+    public var statement: String
+    public var status: AppealStatus
+    public var filedAt: Timestamp
+    public var claimedBy: String?
+    public var claimExpiresAt: Timestamp?
+    public var decidedBy: String?
+    public var decidedAt: Timestamp?
+    public var outcomeNote: String?
+
+    public init(id: String, decisionID: String, appellantType: AppellantType, appellant: String, statement: String, filedAt: Timestamp) {
+        self.id = id
+        self.decisionID = decisionID
+        self.appellantType = appellantType
+        self.appellant = appellant
+        self.statement = statement
+        self.status = .open
+        self.filedAt = filedAt
+    }
+
+    public func holder(at time: Timestamp) -> String? {
+        guard let claimedBy, let claimExpiresAt, time < claimExpiresAt else { return nil }
+        return claimedBy
+    }
+}
+
+extension StoreSession {
+    public func insertAppeal(_ a: AppealRecord) async throws {
+        try await sql.insert(into: "appeals").columns("id", "decision_id", "appellant_type", "appellant", "statement", "status", "filed_at")
+            .values(a.id, a.decisionID, a.appellantType.rawValue, a.appellant, a.statement, a.status.rawValue, a.filedAt.milliseconds).run()
+    }
+
+    public func appeal(id: String) async throws -> AppealRecord? {
+        try await sql.raw("SELECT * FROM appeals WHERE id = \(bind: id)").first().map(Self.decodeAppeal)
+    }
+
+    public func appealExists(decisionID: String, appellantType: AppellantType, appellant: String) async throws -> Bool {
+        try await sql.raw("""
+            SELECT id FROM appeals WHERE decision_id = \(bind: decisionID) AND appellant_type = \(bind: appellantType.rawValue) AND appellant = \(bind: appellant)
+            """).first() != nil
+    }
+
+    /// An appellant's appeals, newest first.
+    public func appeals(ofType type: AppellantType, appellant: String, limit: Int) async throws -> [AppealRecord] {
+        try await sql.raw("""
+            SELECT * FROM appeals WHERE appellant_type = \(bind: type.rawValue) AND appellant = \(bind: appellant)
+            ORDER BY filed_at DESC, id DESC LIMIT \(literal: limit)
+            """).all().map(Self.decodeAppeal)
+    }
+
+    /// Open appeals, oldest first (appeals are decided in the order they came).
+    public func openAppeals(offset: Int, limit: Int) async throws -> [AppealRecord] {
+        try await sql.raw("SELECT * FROM appeals WHERE status = 'open' ORDER BY filed_at, id LIMIT \(literal: limit) OFFSET \(literal: offset)")
+            .all().map(Self.decodeAppeal)
+    }
+
+    public func claimAppeal(id: String, moderatorID: String, now: Timestamp, expiresAt: Timestamp) async throws -> Bool {
+        !(try await sql.raw("""
+            UPDATE appeals SET claimed_by = \(bind: moderatorID), claim_expires_at = \(bind: expiresAt.milliseconds)
+            WHERE id = \(bind: id) AND status = 'open'
+              AND (claimed_by IS NULL OR claim_expires_at <= \(bind: now.milliseconds) OR claimed_by = \(bind: moderatorID))
+            RETURNING id
+            """).all()).isEmpty
+    }
+
+    public func recordAppealOutcome(id: String, outcome: AppealOutcome, moderatorID: String, note: String, at time: Timestamp) async throws {
+        try await sql.update("appeals")
+            .set("status", to: outcome.rawValue).set("decided_by", to: moderatorID).set("decided_at", to: time.milliseconds)
+            .set("outcome_note", to: note).set("claimed_by", to: SQLLiteral.null).set("claim_expires_at", to: SQLLiteral.null)
+            .where("id", .equal, id).run()
+    }
+
+    /// Whether a reporter had a report resolved by the decision's case.
+    public func reporterHadReport(hash: String, caseID: String) async throws -> Bool {
+        try await sql.raw("""
+            SELECT r.id FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+            WHERE o.case_id = \(bind: caseID) AND r.reporter_hash = \(bind: hash) LIMIT 1
+            """).first() != nil
+    }
+
+    /// Revokes the strikes a decision added; returns their ids.
+    public func revokeStrikes(decisionID: String, by appealID: String, at time: Timestamp) async throws -> [String] {
+        try await sql.raw("""
+            UPDATE strikes SET revoked_at = \(bind: time.milliseconds), revoked_by = \(bind: appealID)
+            WHERE decision_id = \(bind: decisionID) AND revoked_at IS NULL RETURNING id
+            """).all().map { try $0.decode(column: "id", as: String.self) }
+    }
+
+    /// Account measures a decision brought that are still in force.
+    public func activeAccountActions(decisionID: String, at time: Timestamp) async throws -> [AccountActionRecord] {
+        try await sql.raw("""
+            SELECT * FROM account_actions WHERE decision_id = \(bind: decisionID) AND lifted_at IS NULL
+              AND (ends_at IS NULL OR ends_at > \(bind: time.milliseconds))
+            """).all().map(Self.decodeAccountAction)
+    }
+
+    /// Corrects the outcome of the reports a decision resolved.
+    public func correctReportOutcomes(caseID: String, to status: ReportStatus) async throws {
+        try await sql.update("report_outcomes").set("status", to: status.rawValue).where("case_id", .equal, caseID).run()
+    }
+
+    /// The counted reports a decision's case resolved, by reporter hash.
+    public func countedReporters(caseID: String) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try await sql.raw("""
+            SELECT r.reporter_hash, COUNT(*) AS n FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+            WHERE o.case_id = \(bind: caseID) AND r.counted = 1 GROUP BY r.reporter_hash
+            """).all() {
+            counts[try row.decode(column: "reporter_hash", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+
+    static func decodeAppeal(_ row: any SQLRow) throws -> AppealRecord {
+        let type = try row.decode(column: "appellant_type", as: String.self)
+        let status = try row.decode(column: "status", as: String.self)
+        guard let t = AppellantType(rawValue: type), let s = AppealStatus(rawValue: status) else {
+            throw StoreCorruption(detail: "appeal with type '\(type)' and status '\(status)'")
+        }
+        var appeal = AppealRecord(
+            id: try row.decode(column: "id", as: String.self), decisionID: try row.decode(column: "decision_id", as: String.self),
+            appellantType: t, appellant: try row.decode(column: "appellant", as: String.self),
+            statement: try row.decode(column: "statement", as: String.self),
+            filedAt: Timestamp(milliseconds: try row.decode(column: "filed_at", as: Int64.self)))
+        appeal.status = s
+        appeal.claimedBy = try row.decode(column: "claimed_by", as: String?.self)
+        appeal.claimExpiresAt = try row.decode(column: "claim_expires_at", as: Int64?.self).map(Timestamp.init(milliseconds:))
+        appeal.decidedBy = try row.decode(column: "decided_by", as: String?.self)
+        appeal.decidedAt = try row.decode(column: "decided_at", as: Int64?.self).map(Timestamp.init(milliseconds:))
+        appeal.outcomeNote = try row.decode(column: "outcome_note", as: String?.self)
+        return appeal
+    }
+}
