@@ -33,3 +33,33 @@ struct Export: AsyncParsableCommand {
         }
     }
 }
+
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Reports computed from the audit log.", subcommands: [Transparency.self])
+
+    struct Transparency: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The DSA transparency-report figures for a period [from, to).")
+        @Option(help: "Start of the period (YYYY-MM-DD, UTC, or ISO 8601).") var from: String
+        @Option(help: "End of the period, exclusive.") var to: String
+        @Option(help: "json or text.") var format: String = "text"
+        @OptionGroup var data: DataDirectoryOptions
+
+        func validate() throws {
+            guard Timestamp.parse(from) != nil else { throw ValidationError("--from '\(from)' is not a date (YYYY-MM-DD) or ISO 8601 time") }
+            guard Timestamp.parse(to) != nil else { throw ValidationError("--to '\(to)' is not a date (YYYY-MM-DD) or ISO 8601 time") }
+            guard ["json", "text"].contains(format) else { throw ValidationError("--format must be json or text") }
+        }
+
+        func run() async throws {
+            guard let start = Timestamp.parse(from), let end = Timestamp.parse(to) else { throw ValidationError("bad dates") }
+            let report = try await withApp(try data.configuration()) { try await TransparencyReporting(store: $0.store).report(from: start, to: end) }
+            if format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.text)
+            }
+        }
+    }
+}

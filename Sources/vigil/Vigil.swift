@@ -9,7 +9,7 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Vigil: reporting and moderation backend for short-video platforms.",
-        subcommands: [Serve.self, Migrate.self, Keys.self, Moderators.self, Export.self, Audit.self])
+        subcommands: [Serve.self, Migrate.self, Keys.self, Moderators.self, Export.self, Report.self, Audit.self])
 }
 
 /// Options shared by every command that opens a data directory.

@@ -190,12 +190,27 @@ struct CommandLineTests {
         #expect(bad.error.contains("is not a date"))
     }
 
+    @Test("report transparency prints the figures, as text or JSON, and checks its dates")
+    func transparency() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try vigil(["report", "transparency", "--from", "2026-01-01", "--to", "2026-02-01", "--data-dir", dir.path])
+        #expect(text.status == 0, "\(text.error)")
+        #expect(text.output.contains("Reports received: 0"))
+        let json = try vigil(["report", "transparency", "--from", "2026-01-01", "--to", "2026-02-01", "--format", "json", "--data-dir", dir.path])
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect(object?["reports_received"] as? Int == 0)
+        let bad = try vigil(["report", "transparency", "--from", "2026-02-01", "--to", "2026-01-01", "--data-dir", dir.path])
+        #expect(bad.status != 0)
+        #expect(bad.error.contains("to must be after from"))
+    }
+
     @Test("migrate reports the schema version")
     func migrate() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try vigil(["migrate", "--data-dir", dir.path])
         #expect(run.status == 0)
-        #expect(run.output.contains("migrations applied: 1, 2"))
+        #expect(run.output.contains("migrations applied: 1, 2, 3"))
     }
 }

@@ -348,6 +348,41 @@ paths:
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /v1/mod/transparency:
+    get:
+      summary: DSA transparency-report figures for [from, to), computed from the audit log (role admin)
+      security: [{moderatorToken: []}]
+      parameters:
+        - {name: from, in: query, required: true, schema: {type: string, description: "YYYY-MM-DD (UTC) or ISO 8601"}}
+        - {name: to, in: query, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The figures
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  reports_received: {type: integer}
+                  reports_by_category: {type: object, additionalProperties: {type: integer}}
+                  reports_by_channel: {type: object, additionalProperties: {type: integer}}
+                  trusted_flagger_share: {type: number}
+                  restrictions_by_type: {type: object, additionalProperties: {type: integer}}
+                  restrictions_by_ground: {type: object, additionalProperties: {type: integer}}
+                  automated_restrictions: {type: integer}
+                  human_decisions: {type: object, additionalProperties: {type: integer}}
+                  median_seconds_first_report_to_action: {type: [number, "null"]}
+                  appeals_received: {type: integer}
+                  appeals_decided: {type: integer}
+                  appeals_granted_share: {type: [number, "null"]}
+                  median_seconds_to_appeal_decision: {type: [number, "null"]}
+                  misuse_warnings: {type: integer}
+                  misuse_suspensions: {type: integer}
+                  strikes: {type: integer}
+                  account_actions: {type: object, additionalProperties: {type: integer}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
 components:
   securitySchemes:
     apiKey:

@@ -59,6 +59,7 @@ public struct VigilApp: Sendable {
         let mod = router.group("v1/mod").add(middleware: ModeratorMiddleware(moderators: moderators))
         ModerationController(review: review, policy: policy).addRoutes(to: mod)
         AppealsReviewController(appeals: appeals).addRoutes(to: mod)
+        TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store), policy: policy).addRoutes(to: v1)
         ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter).addRoutes(to: v1)
