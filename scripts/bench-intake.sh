@@ -8,18 +8,7 @@ DURATION=${1:-15}
 CONNECTIONS=64
 PORT=${VIGIL_BENCH_PORT:-18080}
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-
-echo "building release…"
-swift build -c release --product vigil >/dev/null
-BIN=$(swift build -c release --show-bin-path)/vigil
-DATA=$(mktemp -d)
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; [ -n "${VIGIL_BENCH_KEEP:-}" ] && echo "data kept in $DATA" || rm -rf "$DATA"' EXIT
-
-KEY=$("$BIN" keys create --scope subjects:write --scope reports:write --data-dir "$DATA" 2>/dev/null)
-VIGIL_REPORTER_RATE_LIMIT=600 "$BIN" serve --data-dir "$DATA" --port "$PORT" --log-level warning &
-SERVER=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+source scripts/bench/server.sh
 
 python3 scripts/bench/register_subjects.py 127.0.0.1 "$PORT" "$KEY" 10000
 
