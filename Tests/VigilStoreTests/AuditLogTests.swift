@@ -11,7 +11,8 @@ struct AuditLogTests {
             let drafts = (0..<count).map { i in
                 AuditEventDraft(type: .reportReceived, subjectID: "s\(i)", payload: "{\"batch\":\(batch),\"i\":\(i)}", occurredAt: testTime)
             }
-            try await store.write { try await $0.appendEvents(drafts) }
+            let appended = try await store.write { try await $0.appendEvents(drafts) }
+            #expect(appended.count == count)
         }
     }
 
@@ -19,7 +20,7 @@ struct AuditLogTests {
     func tamper(_ store: Store, _ statement: String) async throws {
         try await store.writeRaw { sql in
             for trigger in ["audit_events_no_update", "audit_events_no_delete"] {
-                try await sql.raw(SQLQueryString("DROP TRIGGER IF EXISTS \(trigger)")).run()
+                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run()
             }
             try await sql.raw(SQLQueryString(statement)).run()
         }
