@@ -162,13 +162,15 @@ extension Store {
     /// version row, so a failed step leaves the schema at the previous version. Returns the versions applied.
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await writeRaw { sql in
+        try await writeRaw(lockChainHead: false) { sql in
             try await sql.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
         }
-        let applied = try await appliedMigrations()
         var done: [Int] = []
-        for migration in Migrations.all where !applied.contains(migration.version) {
-            try await writeRaw { sql in
+        for migration in Migrations.all {
+            // Checked inside the transaction: two nodes starting together apply each step once.
+            let applied = try await writeRaw(lockChainHead: false) { sql -> Bool in
+                let exists = try await sql.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first() != nil
+                if exists { return false }
                 for statement in migration.statements(self.engine) {
                     try await sql.raw(SQLQueryString(statement)).run()
                 }
@@ -176,8 +178,9 @@ extension Store {
                     .columns("version", "name", "applied_at")
                     .values(migration.version, migration.name, Timestamp.now().milliseconds)
                     .run()
+                return true
             }
-            done.append(migration.version)
+            if applied { done.append(migration.version) }
         }
         return done
     }

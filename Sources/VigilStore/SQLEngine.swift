@@ -21,6 +21,15 @@ public enum SQLEngine: String, Sendable {
         }
     }
 
+    /// Drops one of the triggers made by ``forbidStatements(table:operation:name:message:)``
+    /// (tests use it to tamper with a copy as an attacker with the file would).
+    func dropTrigger(_ name: String, table: String) -> String {
+        switch self {
+        case .sqlite: "DROP TRIGGER IF EXISTS \(name)"
+        case .postgres: "DROP TRIGGER IF EXISTS \(name) ON \(table)"
+        }
+    }
+
     /// The statement that starts a write transaction. SQLite takes the write lock at once so a
     /// transaction never fails half-way on a busy database.
     var beginWrite: String {

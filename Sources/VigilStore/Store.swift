@@ -3,33 +3,35 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
+import PostgresKit
+import PostgresNIO
 import SQLiteKit
 import Synchronization
 import VigilCore
 
 /// Vigil's storage: one SQL store, written once for both engines (see ``SQLEngine``).
 ///
-/// Writes are serialized through one writer and run as transactions via ``write(_:)``; a write is
-/// acknowledged to its caller only after its transaction committed. Reads use separate connections
-/// (SQLite in WAL mode lets them run beside the writer), taken in turn; SQLiteNIO opens them in
-/// serialized mode, so concurrent single-statement reads on one connection are safe.
+/// Writes run as transactions via ``write(_:)``; a write is acknowledged to its caller only after
+/// its transaction committed. On SQLite, writes go through one writer connection and reads use
+/// separate connections (WAL lets them run beside the writer), taken in turn; SQLiteNIO opens them
+/// in serialized mode, so concurrent single-statement reads on one connection are safe. On
+/// PostgreSQL, connections come from PostgresNIO's pool, and every write transaction first locks
+/// the audit-chain head, so writers on several nodes take turns and the chain stays one chain.
 public final class Store: Sendable {
     public let engine: SQLEngine
-    private let threadPool: NIOThreadPool
-    private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
+    private let backend: Backend
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncSerialLock()
     private let logger: Logger
 
-    private init(
-        engine: SQLEngine, threadPool: NIOThreadPool, writer: SQLiteConnection,
-        readers: [SQLiteConnection], logger: Logger
-    ) {
+    private enum Backend: Sendable {
+        case sqlite(threadPool: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection])
+        case postgres(client: PostgresClient, runner: Task<Void, Never>, acquireTimeout: Duration)
+    }
+
+    private init(engine: SQLEngine, backend: Backend, logger: Logger) {
         self.engine = engine
-        self.threadPool = threadPool
-        self.writer = writer
-        self.readers = readers
+        self.backend = backend
         self.logger = logger
     }
 
@@ -51,35 +53,72 @@ public final class Store: Sendable {
             for _ in 0..<readerCount {
                 readers.append(try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).get())
             }
-            return Store(engine: .sqlite, threadPool: threadPool, writer: writer, readers: readers, logger: logger)
+            return Store(engine: .sqlite, backend: .sqlite(threadPool: threadPool, writer: writer, readers: readers), logger: logger)
         } catch {
             try? await threadPool.shutdownGracefully()
             throw error
         }
     }
 
+    /// Connection settings for PostgreSQL.
+    public struct PostgresSettings: Sendable {
+        public var maximumConnections: Int = 10
+        public var connectTimeout: Duration = .seconds(5)
+
+        public init(maximumConnections: Int = 10, connectTimeout: Duration = .seconds(5)) {
+            self.maximumConnections = maximumConnections
+            self.connectTimeout = connectTimeout
+        }
+    }
+
+    /// Opens a PostgreSQL database, `postgres://user[:password]@host[:port]/database`. The pool
+    /// reconnects by itself when the database comes back after an outage.
+    public static func openPostgres(url: String, settings: PostgresSettings = .init(), logger: Logger = Logger(label: "vigil.store")) throws -> Store {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty else {
+            throw VigilError.invalidField(field: "database", detail: "must look like postgres://user[:password]@host[:port]/database")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? nil : database, tls: .disable)
+        configuration.options.maximumConnections = max(1, settings.maximumConnections)
+        configuration.options.connectTimeout = settings.connectTimeout
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        return Store(engine: .postgres, backend: .postgres(client: client, runner: runner, acquireTimeout: settings.connectTimeout), logger: logger)
+    }
+
     /// Runs `body` in one write transaction: committed if it returns, rolled back if it throws.
     /// Errors other than ``VigilError`` (the engine's own) surface as `.unavailable`, after logging.
     public func write<T: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> T) async throws -> T {
-        try await writeRaw { sql in try await body(StoreSession(sql: sql, engine: self.engine)) }
+        try await writeRaw(lockChainHead: true) { sql in try await body(StoreSession(sql: sql, engine: self.engine)) }
     }
 
-    func writeRaw<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let sql = writer.sql(queryLogLevel: nil)
+    /// A write transaction on the raw database. `lockChainHead` is false only for migrations, which
+    /// run before the head exists and serialize themselves with an advisory lock.
+    func writeRaw<T: Sendable>(lockChainHead: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let engine = self.engine
         let logger = self.logger
         return try await writeLock.withLock {
             do {
-                try await sql.raw(SQLQueryString(engine.beginWrite)).run()
-                let value: T
-                do {
-                    value = try await body(sql)
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
+                return try await self.withWriter { sql in
+                    try await sql.raw(SQLQueryString(engine.beginWrite)).run()
+                    let value: T
+                    do {
+                        if engine == .postgres {
+                            // Writers on every node take turns on the chain head: each transaction
+                            // then sees the others' committed rows, as on SQLite's single writer.
+                            try await sql.raw(lockChainHead ? "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE" : "SELECT pg_advisory_xact_lock(7324001)").run()
+                        }
+                        value = try await body(sql)
+                    } catch {
+                        try? await sql.raw("ROLLBACK").run()
+                        throw error
+                    }
+                    try await sql.raw("COMMIT").run()
+                    return value
                 }
-                try await sql.raw("COMMIT").run()
-                return value
             } catch let error as VigilError {
                 throw error
             } catch {
@@ -90,13 +129,57 @@ public final class Store: Sendable {
         }
     }
 
+    /// A connection for one write transaction.
+    private func withWriter<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(_, let writer, _):
+            return try await body(writer.sql(queryLogLevel: nil))
+        case .postgres(let client, _, let timeout):
+            return try await Self.withPooledConnection(client, timeout: timeout) { connection in try await body(connection.sql(queryLogLevel: nil)) }
+        }
+    }
+
+    /// A pooled connection, waiting at most `timeout` for one: with the database gone the pool would
+    /// wait indefinitely, and a caller must hear "unavailable" (503) instead. Once a connection is
+    /// handed over, the operation itself runs unbounded.
+    private static func withPooledConnection<T: Sendable>(
+        _ client: PostgresClient, timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let acquired = HandoverFlag()
+        return try await withThrowingTaskGroup(of: PooledOutcome<T>.self) { group in
+            group.addTask {
+                .value(try await client.withConnection { connection in
+                    acquired.value.store(true, ordering: .releasing)
+                    return try await body(connection)
+                })
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                guard acquired.value.load(ordering: .acquiring) else { throw VigilError.unavailable(detail: "the database did not answer in time") }
+                return .waited
+            }
+            defer { group.cancelAll() }
+            while let outcome = try await group.next() {
+                if case .value(let value) = outcome { return value }
+            }
+            throw VigilError.unavailable(detail: "the database did not answer")
+        }
+    }
+
     /// Runs `body` on a reader connection.
     public func read<T: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> T) async throws -> T {
         let engine = self.engine
         do {
-            let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-            let connection = readers[abs(index % readers.count)]
-            return try await body(StoreSession(sql: connection.sql(queryLogLevel: nil), engine: engine))
+            switch backend {
+            case .sqlite(_, _, let readers):
+                let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+                let connection = readers[abs(index % readers.count)]
+                return try await body(StoreSession(sql: connection.sql(queryLogLevel: nil), engine: engine))
+            case .postgres(let client, _, let timeout):
+                return try await Self.withPooledConnection(client, timeout: timeout) { connection in
+                    try await body(StoreSession(sql: connection.sql(queryLogLevel: nil), engine: engine))
+                }
+            }
         } catch let error as VigilError {
             throw error
         } catch {
@@ -111,9 +194,15 @@ public final class Store: Sendable {
     }
 
     public func close() async {
-        for reader in readers { try? await reader.close().get() }
-        try? await writer.close().get()
-        try? await threadPool.shutdownGracefully()
+        switch backend {
+        case .sqlite(let threadPool, let writer, let readers):
+            for reader in readers { try? await reader.close().get() }
+            try? await writer.close().get()
+            try? await threadPool.shutdownGracefully()
+        case .postgres(_, let runner, _):
+            runner.cancel()
+            await runner.value
+        }
     }
 }
 
@@ -130,4 +219,16 @@ public struct StoreSession: Sendable {
         }
         return try await sql.raw(query).first() != nil
     }
+}
+
+/// What one racer of ``Store``'s pooled-connection wait returns: the operation's value, or word
+/// that the timer ran out after the connection had been handed over.
+private enum PooledOutcome<T: Sendable>: Sendable {
+    case value(T)
+    case waited
+}
+
+/// Set once the pool has handed over a connection.
+private final class HandoverFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

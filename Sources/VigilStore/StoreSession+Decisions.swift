@@ -205,10 +205,10 @@ extension StoreSession {
 
     /// A recipient's notices, newest first, before the cursor (a notice id) if given.
     public func notices(for recipient: NoticeRecord.Recipient, before cursor: String?, limit: Int) async throws -> [NoticeRecord] {
-        try await sql.raw("""
-            SELECT * FROM notices WHERE recipient_type = \(bind: recipient.type) AND recipient = \(bind: recipient.key)
-              AND id < \(bind: cursor ?? "~") ORDER BY id DESC LIMIT \(literal: limit)
-            """).all().map { row in
+        var query: SQLQueryString = "SELECT * FROM notices WHERE recipient_type = \(bind: recipient.type) AND recipient = \(bind: recipient.key)"
+        if let cursor { query.appendInterpolation(" AND id < \(bind: cursor)" as SQLQueryString) }
+        query.appendInterpolation(" ORDER BY id DESC LIMIT \(literal: limit)" as SQLQueryString)
+        return try await sql.raw(query).all().map { row in
             let kind = try row.decode(column: "kind", as: String.self)
             guard let parsed = NoticeKind(rawValue: kind) else { throw StoreCorruption(detail: "notice kind '\(kind)'") }
             return NoticeRecord(

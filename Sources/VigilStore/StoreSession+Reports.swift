@@ -106,13 +106,14 @@ extension StoreSession {
 
     /// A reporter's own reports, newest first, after the cursor (a report id) if given.
     public func reports(ofReporter reporterHash: String, before cursor: String?, limit: Int) async throws -> [ReporterReportListing] {
-        // The cursor is the last id of the previous page; "~" sorts after every id, so no cursor means from the top.
-        let query: SQLQueryString = """
+        // The cursor is the last id of the previous page.
+        var query: SQLQueryString = """
             SELECT r.id, r.subject_id, r.reason, r.channel, r.received_at, o.status
             FROM reports r JOIN report_outcomes o ON o.report_id = r.id
-            WHERE r.reporter_hash = \(bind: reporterHash) AND r.id < \(bind: cursor ?? "~")
-            ORDER BY r.id DESC LIMIT \(literal: limit)
+            WHERE r.reporter_hash = \(bind: reporterHash)
             """
+        if let cursor { query.appendInterpolation(" AND r.id < \(bind: cursor)" as SQLQueryString) }
+        query.appendInterpolation(" ORDER BY r.id DESC LIMIT \(literal: limit)" as SQLQueryString)
         let rows = try await sql.raw(query).all()
         return try rows.map { row in
             let channel = try row.decode(column: "channel", as: String.self)

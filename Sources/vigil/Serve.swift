@@ -106,7 +106,7 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try data.configuration()
-            guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            guard configuration.databaseURL != nil || FileManager.default.fileExists(atPath: configuration.databasePath) else {
                 throw ValidationError("no Vigil database at \(configuration.databasePath)")
             }
             let result = try await withApp(configuration) { try await $0.store.verifyAuditLog() }

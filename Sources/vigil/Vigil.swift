@@ -17,9 +17,12 @@ struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (env VIGIL_DATA_DIR; default ./vigil-data).")
     var dataDirectory: String?
 
+    @Option(name: .customLong("database"), help: "A postgres:// URL to use PostgreSQL instead of the embedded SQLite (env VIGIL_DATABASE_URL).")
+    var databaseURL: String?
+
     func configuration(policy: String? = nil, host: String? = nil, port: Int? = nil, logLevel: String? = nil) throws -> ServerConfiguration {
         do {
-            return try ServerConfiguration.resolve(flags: .init(host: host, port: port, dataDirectory: dataDirectory, policyPath: policy, logLevel: logLevel))
+            return try ServerConfiguration.resolve(flags: .init(host: host, port: port, dataDirectory: dataDirectory, policyPath: policy, logLevel: logLevel, databaseURL: databaseURL))
         } catch let invalid as ServerConfiguration.Invalid {
             throw ValidationError(invalid.description)
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SQLKit
 import Testing
 @testable import VigilServer
 @testable import VigilStore
@@ -167,7 +168,7 @@ struct AppealTests {
             // Late: a decision made seven months ago (its date set back the way only a test may).
             let lateID = try await removedWithStrike(client, h, decider: decider, subject: "old", creator: "creator-C")
             try await h.app.store.write { tx in
-                try await tx.sql.raw("DROP TRIGGER decisions_no_update").run()
+                try await tx.sql.raw(SQLQueryString(h.app.store.engine.dropTrigger("decisions_no_update", table: "decisions"))).run()
                 try await tx.sql.raw("UPDATE decisions SET decided_at = decided_at - \(literal: Int64(210) * 86_400_000) WHERE id = \(bind: lateID)").run()
             }
             let late = try await fileAppeal(client, h, #"{"decision_id":"\#(lateID)","creator_id":"creator-C","statement":"Unfair"}"#)

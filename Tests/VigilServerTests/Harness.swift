@@ -64,8 +64,31 @@ struct Harness {
     }
 }
 
+/// The engines the server tests run on: SQLite always, PostgreSQL when `VIGIL_TEST_POSTGRES_URL` is set.
+var allTestEngines: [SQLEngine] {
+    ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+}
+
+/// Runs `body` against the real application once per engine, each time on a fresh database.
 func withHarness(
-    policy: Policy = .builtIn, rules: ModerationRules = .standard, reportsPerMinute: Int = 1_000,
+    policy: Policy = .builtIn, rules: ModerationRules = .standard, reportsPerMinute: Int = 1_000, engines: [SQLEngine] = allTestEngines,
+    _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
+) async throws {
+    for engine in engines {
+        let admin = ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] ?? ""
+        let name = "vigil_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        do {
+            try await withHarness(policy: policy, rules: rules, reportsPerMinute: reportsPerMinute, engine: engine, postgres: (admin, name), body)
+        } catch {
+            if engine == .postgres { try? await Store.dropPostgresDatabase(adminURL: admin, name: name) }
+            throw error
+        }
+        if engine == .postgres { try await Store.dropPostgresDatabase(adminURL: admin, name: name) }
+    }
+}
+
+private func withHarness(
+    policy: Policy, rules: ModerationRules, reportsPerMinute: Int, engine: SQLEngine, postgres: (admin: String, name: String),
     _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
 ) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-server-\(UUID().uuidString)")
@@ -74,7 +97,10 @@ func withHarness(
     let logs = LogCapture()
     let logger = logs.logger()
     let keyring = try KeyFile.loadOrCreate(path: directory.appendingPathComponent("vigil.keys").path)
-    let store = try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
+    let store: Store = switch engine {
+    case .sqlite: try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
+    case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: postgres.admin, name: postgres.name), logger: logger)
+    }
     do {
         try await store.migrate()
         let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute, logger: logger)

@@ -20,7 +20,7 @@ struct AuditLogTests {
     func tamper(_ store: Store, _ statement: String) async throws {
         try await store.writeRaw { sql in
             for trigger in ["audit_events_no_update", "audit_events_no_delete"] {
-                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run()
+                try await sql.raw(SQLQueryString(store.engine.dropTrigger(trigger, table: "audit_events"))).run()
             }
             try await sql.raw(SQLQueryString(statement)).run()
         }

@@ -2,20 +2,34 @@ import Foundation
 @testable import VigilStore
 import VigilCore
 
-/// A fresh, migrated store in its own temporary directory, removed afterwards.
-func withFreshStore<T>(_ body: (Store, URL) async throws -> T) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-store-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path)
-    do {
-        try await store.migrate()
-        let value = try await body(store, directory)
-        await store.close()
-        return value
-    } catch {
-        await store.close()
-        throw error
+/// The engines the store suite runs on: SQLite always, PostgreSQL when `VIGIL_TEST_POSTGRES_URL` is set.
+var testEngines: [SQLEngine] {
+    ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+}
+
+/// Runs `body` on a fresh, migrated store of each test engine: SQLite in its own temporary
+/// directory, PostgreSQL in its own new database. Both are removed afterwards.
+func withFreshStore(_ body: (Store, URL) async throws -> Void) async throws {
+    for engine in testEngines {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let admin = ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] ?? ""
+        let name = "vigil_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let store: Store = switch engine {
+        case .sqlite: try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path)
+        case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: admin, name: name))
+        }
+        do {
+            try await store.migrate()
+            try await body(store, directory)
+            await store.close()
+        } catch {
+            await store.close()
+            if engine == .postgres { try? await Store.dropPostgresDatabase(adminURL: admin, name: name) }
+            throw error
+        }
+        if engine == .postgres { try await Store.dropPostgresDatabase(adminURL: admin, name: name) }
     }
 }
 

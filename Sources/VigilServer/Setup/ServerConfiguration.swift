@@ -9,6 +9,10 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var dataDirectory: String
     public var policyPath: String?
+    /// A PostgreSQL URL; nil for the embedded SQLite database in the data directory.
+    public var databaseURL: String?
+    public var databasePoolSize: Int = 10
+    public var databaseConnectTimeoutSeconds: Double = 5
     public var logLevel: Logger.Level
     public var reportsPerMinutePerReporter: Int
     /// Credibility, misuse, strike and claim settings.
@@ -23,13 +27,15 @@ public struct ServerConfiguration: Sendable {
         public var dataDirectory: String?
         public var policyPath: String?
         public var logLevel: String?
+        public var databaseURL: String?
 
-        public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil, policyPath: String? = nil, logLevel: String? = nil) {
+        public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil, policyPath: String? = nil, logLevel: String? = nil, databaseURL: String? = nil) {
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
             self.policyPath = policyPath
             self.logLevel = logLevel
+            self.databaseURL = databaseURL
         }
     }
 
@@ -83,9 +89,23 @@ public struct ServerConfiguration: Sendable {
 
         let rules = moderationRules(environment, problems: &problems)
 
+        let databaseURL = flags.databaseURL ?? environment["VIGIL_DATABASE_URL"]
+        if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
+            problems.append("database (--database / VIGIL_DATABASE_URL): must be a postgres:// URL (leave it out for the embedded SQLite database)")
+        }
+        var poolSize = 10
+        if let text = environment["VIGIL_DATABASE_POOL_SIZE"] {
+            if let value = Int(text), (1...500).contains(value) { poolSize = value } else { problems.append("VIGIL_DATABASE_POOL_SIZE: '\(text)' must be from 1 to 500") }
+        }
+        var timeout = 5.0
+        if let text = environment["VIGIL_DATABASE_TIMEOUT_SECONDS"] {
+            if let value = Double(text), value > 0, value <= 300 { timeout = value } else { problems.append("VIGIL_DATABASE_TIMEOUT_SECONDS: '\(text)' must be a number of seconds up to 300") }
+        }
+
         guard problems.isEmpty, let logLevel else { throw Invalid(problems: problems) }
         return ServerConfiguration(
-            host: host, port: port, dataDirectory: dataDirectory, policyPath: policyPath, logLevel: logLevel,
+            host: host, port: port, dataDirectory: dataDirectory, policyPath: policyPath, databaseURL: databaseURL,
+            databasePoolSize: poolSize, databaseConnectTimeoutSeconds: timeout, logLevel: logLevel,
             reportsPerMinutePerReporter: rate, rules: rules, lookupKey: lookupKey, sealKey: sealKey)
     }
 

@@ -39,7 +39,14 @@ public struct VigilApp: Sendable {
         let policy = try configuration.policyPath.map(PolicyLoader.load) ?? .builtIn
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let keyring = try KeyFile.keyring(configuration: configuration)
-        let store = try await Store.openSQLite(path: configuration.databasePath, logger: logger)
+        let store: Store
+        if let url = configuration.databaseURL {
+            store = try Store.openPostgres(url: url, settings: .init(
+                maximumConnections: configuration.databasePoolSize,
+                connectTimeout: .milliseconds(Int64(configuration.databaseConnectTimeoutSeconds * 1000))), logger: logger)
+        } else {
+            store = try await Store.openSQLite(path: configuration.databasePath, logger: logger)
+        }
         do {
             try await store.migrate()
         } catch {
