@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 : "${VIGIL_TEST_POSTGRES_URL:?set VIGIL_TEST_POSTGRES_URL}"
 BIN=${VIGIL_BIN:-$(swift build --show-bin-path)/vigil}
 PGBIN=/usr/lib/postgresql/15/bin
-DATA=$(cat /tmp/vigil-pg/datadir)
+CLUSTER_PORT=${VIGIL_TEST_POSTGRES_URL##*:}
+DATA=$(cat "/tmp/vigil-pg-${CLUSTER_PORT%%/*}/datadir")
 AS=(); [ "$(id -u)" = 0 ] && AS=(runuser -u postgres --)
 pg() { "${AS[@]}" "$PGBIN/pg_ctl" -D "$DATA" -w "$@" >/dev/null; }
 NAME=vigil_outage_$$

@@ -2,6 +2,7 @@
 -- Each wrk thread walks its own slice of reporters, so every reporter files at most a few reports.
 local token = os.getenv("VIGIL_BENCH_KEY")
 local reporters = 100000
+local offset = tonumber(os.getenv("VIGIL_BENCH_OFFSET") or "0")
 local subjects = 10000
 local counter = 0
 thread_index = 0  -- global: setup() sets it per thread with thread:set
@@ -18,7 +19,7 @@ end
 
 request = function()
   counter = counter + 1
-  local reporter = (counter * 31 + thread_index) % reporters
+  local reporter = (counter * 31 + thread_index + offset) % reporters
   local subject = (counter * 17) % subjects
   local body = string.format('{"reporter_id":"bench-reporter-%d","subject_id":"bench-subject-%d","reason":"spam","note":"benchmark"}', reporter, subject)
   return wrk.format("POST", "/v1/reports", {
