@@ -84,7 +84,12 @@ public final class Store: Sendable {
             database: database.isEmpty ? nil : database, tls: .disable)
         configuration.options.maximumConnections = max(1, settings.maximumConnections)
         configuration.options.connectTimeout = settings.connectTimeout
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // PostgresNIO logs protocol messages at debug and trace, the server's error detail among
+        // them ("Key (subject_id, reporter_hash)=(…)"): the library never logs below info, whatever
+        // Vigil's level. Above that it logs only failed connection attempts.
+        var libraryLogger = logger
+        libraryLogger.logLevel = max(logger.logLevel, .info)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: libraryLogger)
         let runner = Task { await client.run() }
         return Store(engine: .postgres, backend: .postgres(client: client, runner: runner, acquireTimeout: settings.connectTimeout), logger: logger)
     }
@@ -122,8 +127,7 @@ public final class Store: Sendable {
             } catch let error as VigilError {
                 throw error
             } catch {
-                // The engine's message names tables and constraints, never bound values.
-                logger.error("write transaction failed", metadata: ["error": "\(String(reflecting: error))"])
+                logger.error("write transaction failed", metadata: ["error": "\(Self.loggable(error))"])
                 throw VigilError.unavailable(detail: "the database did not accept the write")
             }
         }
@@ -183,9 +187,23 @@ public final class Store: Sendable {
         } catch let error as VigilError {
             throw error
         } catch {
-            logger.error("read failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("read failed", metadata: ["error": "\(Self.loggable(error))"])
             throw VigilError.unavailable(detail: "the database could not be read")
         }
+    }
+
+    /// What may be logged of an engine error: its kind, SQLSTATE and constraint. Never the query
+    /// or its binds (PostgresNIO's debug description prints both, and binds carry reporter hashes,
+    /// seals and notes), nor PostgreSQL's message detail, which echoes key values.
+    static func loggable(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            let state = error.serverInfo?[.sqlState] ?? "none"
+            let constraint = error.serverInfo?[.constraintName] ?? "none"
+            return "postgres \(error.code) sqlstate=\(state) constraint=\(constraint)"
+        }
+        // SQLite's message names tables, columns and constraints, never bound values.
+        if let error = error as? SQLiteError { return "sqlite \(error)" }
+        return "\(type(of: error))"
     }
 
     /// Whether the database answers a trivial query (readiness).

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 @testable import VigilStore
 import VigilCore
 
@@ -9,7 +10,7 @@ var testEngines: [SQLEngine] {
 
 /// Runs `body` on a fresh, migrated store of each test engine: SQLite in its own temporary
 /// directory, PostgreSQL in its own new database. Both are removed afterwards.
-func withFreshStore(_ body: (Store, URL) async throws -> Void) async throws {
+func withFreshStore(logger: Logger = Logger(label: "vigil.store"), _ body: (Store, URL) async throws -> Void) async throws {
     for engine in testEngines {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -17,8 +18,8 @@ func withFreshStore(_ body: (Store, URL) async throws -> Void) async throws {
         let admin = ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] ?? ""
         let name = "vigil_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let store: Store = switch engine {
-        case .sqlite: try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path)
-        case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: admin, name: name))
+        case .sqlite: try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
+        case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: admin, name: name), logger: logger)
         }
         do {
             try await store.migrate()
