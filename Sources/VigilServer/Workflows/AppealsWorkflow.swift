@@ -84,7 +84,7 @@ public struct AppealsWorkflow: Sendable {
             guard try await tx.claimAppeal(id: appealID, moderatorID: moderator.id, now: now, expiresAt: expires) else {
                 throw VigilError.conflict(detail: "appeal \(appealID) is held by another moderator")
             }
-            try await tx.appendEvents([AuditEventDraft(type: .appealClaimed, subjectID: nil, payload: ClaimPayload(caseId: appealID, moderatorId: moderator.id, expiresAt: expires.milliseconds), occurredAt: now)])
+            try await tx.appendEvents([AuditEventDraft(type: .appealClaimed, subjectID: nil, payload: AppealClaimPayload(appealId: appealID, moderatorId: moderator.id, expiresAt: expires.milliseconds), occurredAt: now)])
             appeal.claimedBy = moderator.id
             appeal.claimExpiresAt = expires
             return appeal
@@ -193,6 +193,12 @@ struct AppealPayload: Encodable {
     var appellantType: String
     var outcome: String?
     var moderatorId: String?
+}
+
+struct AppealClaimPayload: Encodable {
+    var appealId: String
+    var moderatorId: String
+    var expiresAt: Int64
 }
 
 struct StrikeRevokedPayload: Encodable {
