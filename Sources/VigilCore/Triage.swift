@@ -63,12 +63,4 @@ public enum Triage {
         return TriageOutcome(counted: counted, categoryScore: score, newState: newState, opensCase: needsCase && !subject.hasOpenCase)
     }
 
-    /// Compatibility form for a subject never decided.
-    public static func assess(
-        state: VisibilityState, kind: SubjectKind, category: PolicyCategory, currentScore: Double,
-        weight: Double, channel: ReportChannel, hasOpenCase: Bool
-    ) -> TriageOutcome {
-        assess(subject: TriageSubject(state: state, kind: kind, hasOpenCase: hasOpenCase), category: category,
-               currentScore: currentScore, weight: weight, channel: channel)
-    }
 }

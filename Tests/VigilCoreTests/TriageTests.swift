@@ -14,7 +14,7 @@ struct TriageTests {
         var score = 0.0
         var hasCase = false
         return weights.map { weight in
-            let outcome = Triage.assess(state: state, kind: kind, category: category, currentScore: score, weight: weight, channel: channel, hasOpenCase: hasCase)
+            let outcome = Triage.assess(subject: TriageSubject(state: state, kind: kind, hasOpenCase: hasCase), category: category, currentScore: score, weight: weight, channel: channel)
             score = outcome.categoryScore
             if let newState = outcome.newState { state = newState }
             if outcome.opensCase { hasCase = true }
@@ -65,10 +65,10 @@ struct TriageTests {
     @Test("crossing opens exactly one case")
     func caseOpensOnce() throws {
         let category = try #require(policy.category("child_safety"))
-        let first = Triage.assess(state: .visible, kind: .video, category: category, currentScore: 0, weight: 1, channel: .userReport, hasOpenCase: false)
+        let first = Triage.assess(subject: TriageSubject(state: .visible, kind: .video, hasOpenCase: false), category: category, currentScore: 0, weight: 1, channel: .userReport)
         #expect(first.newState == .pendingReview)
         #expect(first.opensCase)
-        let second = Triage.assess(state: .pendingReview, kind: .video, category: category, currentScore: 1, weight: 1, channel: .userReport, hasOpenCase: true)
+        let second = Triage.assess(subject: TriageSubject(state: .pendingReview, kind: .video, hasOpenCase: true), category: category, currentScore: 1, weight: 1, channel: .userReport)
         #expect(second.counted)
         #expect(second.newState == nil)
         #expect(!second.opensCase)
@@ -77,7 +77,7 @@ struct TriageTests {
     @Test("reports on removed content are recorded but not counted")
     func removedNotCounted() throws {
         let category = try #require(policy.category("spam"))
-        let outcome = Triage.assess(state: .removed, kind: .video, category: category, currentScore: 3, weight: 1, channel: .userReport, hasOpenCase: false)
+        let outcome = Triage.assess(subject: TriageSubject(state: .removed, kind: .video, hasOpenCase: false), category: category, currentScore: 3, weight: 1, channel: .userReport)
         #expect(!outcome.counted)
         #expect(outcome.categoryScore == 3)
         #expect(outcome.newState == nil)
@@ -87,17 +87,17 @@ struct TriageTests {
     @Test("an illegal-content notice below the threshold is queued without a takedown")
     func noticeAlwaysQueued() throws {
         let category = try #require(policy.category("hate_speech"))
-        let outcome = Triage.assess(state: .visible, kind: .video, category: category, currentScore: 0, weight: 0.1, channel: .illegalContentNotice, hasOpenCase: false)
+        let outcome = Triage.assess(subject: TriageSubject(state: .visible, kind: .video, hasOpenCase: false), category: category, currentScore: 0, weight: 0.1, channel: .illegalContentNotice)
         #expect(outcome.opensCase)
         #expect(outcome.newState == nil)
-        let ordinary = Triage.assess(state: .visible, kind: .video, category: category, currentScore: 0, weight: 0.1, channel: .userReport, hasOpenCase: false)
+        let ordinary = Triage.assess(subject: TriageSubject(state: .visible, kind: .video, hasOpenCase: false), category: category, currentScore: 0, weight: 0.1, channel: .userReport)
         #expect(!ordinary.opensCase)
     }
 
     @Test("a suppressed subject can still be taken down by reports")
     func suppressedCanBeTakenDown() throws {
         let category = try #require(policy.category("child_safety"))
-        let outcome = Triage.assess(state: .suppressed, kind: .video, category: category, currentScore: 0, weight: 1, channel: .userReport, hasOpenCase: false)
+        let outcome = Triage.assess(subject: TriageSubject(state: .suppressed, kind: .video, hasOpenCase: false), category: category, currentScore: 0, weight: 1, channel: .userReport)
         #expect(outcome.newState == .pendingReview)
     }
 }

@@ -147,9 +147,16 @@ struct CommandLineTests {
 
     @Test("serve refuses bad configuration and lists every problem")
     func invalidConfiguration() throws {
-        let run = try vigil(["serve"], environment: ["VIGIL_PORT": "eighty", "VIGIL_LOG_LEVEL": "loud", "VIGIL_LOOKUP_KEY": "c2hvcnQ="])
+        let run = try vigil(["serve", "--database", "mysql://db/vigil"], environment: [
+            "VIGIL_PORT": "eighty", "VIGIL_LOG_LEVEL": "loud", "VIGIL_LOOKUP_KEY": "c2hvcnQ=",
+            "VIGIL_DATABASE_POOL_SIZE": "0", "VIGIL_DATABASE_TIMEOUT_SECONDS": "soon",
+        ])
         #expect(run.status != 0)
-        for problem in ["VIGIL_PORT): 'eighty' is not a number", "'loud' is not one of", "give both or neither", "VIGIL_LOOKUP_KEY: must be 32 bytes"] {
+        for problem in [
+            "VIGIL_PORT): 'eighty' is not a number", "'loud' is not one of", "give both or neither", "VIGIL_LOOKUP_KEY: must be 32 bytes",
+            "database (--database / VIGIL_DATABASE_URL): must be a postgres:// URL", "VIGIL_DATABASE_POOL_SIZE: '0'",
+            "VIGIL_DATABASE_TIMEOUT_SECONDS: 'soon'",
+        ] {
             #expect(run.error.contains(problem), "missing: \(problem)\n\(run.error)")
         }
     }
