@@ -54,17 +54,20 @@ struct ClaimAndQueueTests {
 
     @Test("an expired lease returns the case to the queue; the old holder can no longer decide")
     func leaseExpiry() async throws {
-        var rules = ModerationRules.standard
-        rules.claimLeaseSeconds = 0.3
-        try await withHarness(rules: rules) { client, h async throws in
+        try await withHarness { client, h async throws in
             try await client.register(h, id: "v")
             _ = try await client.report(h, reporter: "r", subject: "v", reason: "child_safety")
             let first = try await h.moderator("first")
             let second = try await h.moderator("second")
             let caseID = try #require(try await client.mod(.post, "/v1/mod/queue/next", token: first).object()["case_id"] as? String)
+            let lease = ModerationRules.standard.claimLeaseSeconds
+            h.time.advance(seconds: lease * 2 / 3)
             #expect(try await client.mod(.post, "/v1/mod/cases/\(caseID)/claim", token: second).status == .conflict)
             #expect(try await client.mod(.post, "/v1/mod/cases/\(caseID)/claim", token: first).status == .ok, "the holder renews")
-            try await Task.sleep(for: .milliseconds(450))
+            h.time.advance(seconds: lease * 2 / 3)
+            #expect(try await client.mod(.post, "/v1/mod/cases/\(caseID)/claim", token: second).status == .conflict,
+                    "past the first lease, the renewed one still holds")
+            h.time.advance(seconds: lease / 3 + 1)
             let queue = try await client.mod(.get, "/v1/mod/queue?claimed=false", token: second).object()
             #expect((queue["cases"] as? [Any])?.count == 1, "back in the queue")
             #expect(try await client.mod(.post, "/v1/mod/cases/\(caseID)/claim", token: second).status == .ok)

@@ -40,6 +40,16 @@ final class LogCapture: Sendable {
     }
 }
 
+/// The wall clock plus an offset a test moves forward, so that leases and deadlines expire when
+/// the test says, however slow the machine.
+final class TestClock: Sendable {
+    private let offsetSeconds = Mutex<Double>(0)
+
+    var clock: VigilClock { VigilClock { [self] in Timestamp.now().adding(seconds: offsetSeconds.withLock { $0 }) } }
+
+    func advance(seconds: Double) { offsetSeconds.withLock { $0 += seconds } }
+}
+
 /// The real application on a fresh SQLite database in a temporary directory, with an API key
 /// holding every scope.
 struct Harness {
@@ -47,6 +57,7 @@ struct Harness {
     let directory: URL
     let token: String
     let logs: LogCapture
+    let time: TestClock
 
     var auth: HTTPFields { [.authorization: "Bearer \(token)"] }
     var jsonAuth: HTTPFields { [.authorization: "Bearer \(token)", .contentType: "application/json"] }
@@ -96,6 +107,7 @@ private func withHarness(
     defer { try? FileManager.default.removeItem(at: directory) }
     let logs = LogCapture()
     let logger = logs.logger()
+    let time = TestClock()
     let keyring = try KeyFile.loadOrCreate(path: directory.appendingPathComponent("vigil.keys").path)
     let store: Store = switch engine {
     case .sqlite: try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
@@ -103,9 +115,10 @@ private func withHarness(
     }
     do {
         try await store.migrate()
-        let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute, logger: logger)
+        let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute, logger: logger,
+                          clock: time.clock)
         let token = try await app.accessKeys.create(scopes: Scope.allCases.map(\.rawValue), label: "all").token
-        let harness = Harness(app: app, directory: directory, token: token, logs: logs)
+        let harness = Harness(app: app, directory: directory, token: token, logs: logs, time: time)
         try await app.application(host: "127.0.0.1", port: 0, logger: logger).test(.router) { client in
             try await body(client, harness)
         }

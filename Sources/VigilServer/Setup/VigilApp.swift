@@ -18,19 +18,22 @@ public struct VigilApp: Sendable {
     public let review: ReviewWorkflow
     public let appeals: AppealsWorkflow
     public let maintenance: MaintenanceService
+    public let clock: VigilClock
     let rateLimiter: ReporterRateLimiter
 
-    public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30, logger: Logger) {
+    public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30, logger: Logger,
+                clock: VigilClock = .system) {
         self.store = store
+        self.clock = clock
         self.policy = policy
         self.keyring = keyring
         self.rules = rules
-        self.accessKeys = AccessKeys(store: store)
-        self.moderators = ModeratorAccess(store: store)
-        self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger)
-        self.review = ReviewWorkflow(store: store, policy: policy, rules: rules)
-        self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules)
-        self.maintenance = MaintenanceService(store: store, logger: logger)
+        self.accessKeys = AccessKeys(store: store, clock: clock)
+        self.moderators = ModeratorAccess(store: store, clock: clock)
+        self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock)
+        self.review = ReviewWorkflow(store: store, policy: policy, rules: rules, clock: clock)
+        self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules, clock: clock)
+        self.maintenance = MaintenanceService(store: store, logger: logger, clock: clock)
         self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
     }
 
@@ -68,7 +71,7 @@ public struct VigilApp: Sendable {
         AppealsReviewController(appeals: appeals).addRoutes(to: mod)
         TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
-        SubjectsController(subjects: SubjectWorkflow(store: store), policy: policy).addRoutes(to: v1)
+        SubjectsController(subjects: SubjectWorkflow(store: store, clock: clock), policy: policy).addRoutes(to: v1)
         ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter).addRoutes(to: v1)
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
         NoticesController(store: store, keyring: keyring).addRoutes(to: v1)

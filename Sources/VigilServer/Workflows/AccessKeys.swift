@@ -34,9 +34,11 @@ public struct IssuedKey: Sendable {
 /// Platform API keys: ``SecretToken``s with the prefix `vgl`.
 public final class AccessKeys: Sendable {
     private let store: Store
+    private let clock: VigilClock
     private let cache: CredentialCache<APIKeyRecord>
 
-    public init(store: Store, cacheLifetime: Duration = .seconds(30)) {
+    public init(store: Store, cacheLifetime: Duration = .seconds(30), clock: VigilClock = .system) {
+        self.clock = clock
         self.store = store
         self.cache = CredentialCache(lifetime: cacheLifetime)
     }
@@ -51,7 +53,7 @@ public final class AccessKeys: Sendable {
         }
         let token = SecretToken.generate()
         let record = APIKeyRecord(id: token.id, secretHash: token.secretHash, scopes: Set(scopes), label: label, revoked: false)
-        let now = Timestamp.now()
+        let now = clock.now()
         try await store.write { tx in
             try await tx.insertAPIKey(record, at: now)
             try await tx.appendEvents([AuditEventDraft(

@@ -6,12 +6,14 @@ import VigilStore
 /// than the one who decided. A granted appeal reverses what the decision did.
 public struct AppealsWorkflow: Sendable {
     let store: Store
+    let clock: VigilClock
     let keyring: ReporterKeyring
     let policy: Policy
     let rules: ModerationRules
 
-    public init(store: Store, keyring: ReporterKeyring, policy: Policy, rules: ModerationRules) {
+    public init(store: Store, keyring: ReporterKeyring, policy: Policy, rules: ModerationRules, clock: VigilClock = .system) {
         self.store = store
+        self.clock = clock
         self.keyring = keyring
         self.policy = policy
         self.rules = rules
@@ -26,7 +28,7 @@ public struct AppealsWorkflow: Sendable {
     public func file(decisionID: String, appellant: Appellant, statement: String) async throws -> AppealRecord {
         try Validate.identifier(decisionID, field: "decision_id")
         try Validate.text(statement, field: "statement", max: AppealRules.statementMaxCharacters)
-        let now = Timestamp.now()
+        let now = clock.now()
         let (type, key): (AppellantType, String)
         switch appellant {
         case .creator(let id):
@@ -75,7 +77,7 @@ public struct AppealsWorkflow: Sendable {
     }
 
     public func claim(appealID: String, by moderator: AuthenticatedModerator) async throws -> AppealRecord {
-        let now = Timestamp.now()
+        let now = clock.now()
         let expires = now.adding(seconds: rules.claimLeaseSeconds)
         return try await store.write { tx in
             guard var appeal = try await tx.appeal(id: appealID) else { throw VigilError.notFound(resource: "appeal", id: appealID) }
@@ -96,7 +98,7 @@ public struct AppealsWorkflow: Sendable {
     /// content goes back to review (for a reporter's). Either way the appellant is told why.
     public func decide(appealID: String, by moderator: AuthenticatedModerator, outcome: AppealOutcome, note: String) async throws -> AppealRecord {
         try Validate.text(note, field: "note", max: DecisionInput.noteMaxCharacters)
-        let now = Timestamp.now()
+        let now = clock.now()
         let policy = self.policy
         let rules = self.rules
         return try await store.write { tx in

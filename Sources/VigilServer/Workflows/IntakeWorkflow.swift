@@ -53,6 +53,8 @@ public final class IntakeWorkflow: Service, Sendable {
     }
 
     private let store: Store
+
+    private let clock: VigilClock
     private let policy: Policy
     private let rules: ModerationRules
     private let maxBatch: Int
@@ -61,8 +63,9 @@ public final class IntakeWorkflow: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    public init(store: Store, policy: Policy, rules: ModerationRules = .standard, maxBatch: Int = 512, logger: Logger) {
+    public init(store: Store, policy: Policy, rules: ModerationRules = .standard, maxBatch: Int = 512, logger: Logger, clock: VigilClock = .system) {
         self.store = store
+        self.clock = clock
         self.policy = policy
         self.rules = rules
         self.maxBatch = maxBatch
@@ -120,7 +123,7 @@ public final class IntakeWorkflow: Service, Sendable {
     func process(_ requests: [IntakeRequest]) async throws -> [Result<IntakeReceipt, any Error>] {
         let policy = self.policy
         let rules = self.rules
-        let now = Timestamp.now()
+        let now = clock.now()
         return try await store.write { tx in
             var batch = IntakeBatch(
                 policy: policy, rules: rules, now: now,

@@ -8,10 +8,12 @@ import VigilStore
 /// notice. Runs every `interval`; `sweep(at:)` does one pass.
 public struct MaintenanceService: Service {
     let store: Store
+    let clock: VigilClock
     let interval: Duration
     let logger: Logger
 
-    public init(store: Store, interval: Duration = .seconds(5), logger: Logger) {
+    public init(store: Store, interval: Duration = .seconds(5), logger: Logger, clock: VigilClock = .system) {
+        self.clock = clock
         self.store = store
         self.interval = interval
         self.logger = logger
@@ -21,7 +23,7 @@ public struct MaintenanceService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    _ = try await sweep(at: .now())
+                    _ = try await sweep(at: clock.now())
                 } catch {
                     logger.warning("maintenance sweep failed", metadata: ["error_type": "\(type(of: error))"])
                 }

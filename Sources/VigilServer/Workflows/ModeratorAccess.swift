@@ -12,9 +12,11 @@ public struct AuthenticatedModerator: Sendable, Equatable {
 /// Moderators and their tokens: ``SecretToken``s with the prefix `vmod`, stored hashed.
 public final class ModeratorAccess: Sendable {
     private let store: Store
+    private let clock: VigilClock
     private let cache: CredentialCache<ModeratorRecord>
 
-    public init(store: Store, cacheLifetime: Duration = .seconds(30)) {
+    public init(store: Store, cacheLifetime: Duration = .seconds(30), clock: VigilClock = .system) {
+        self.clock = clock
         self.store = store
         self.cache = CredentialCache(lifetime: cacheLifetime)
     }
@@ -27,7 +29,7 @@ public final class ModeratorAccess: Sendable {
         }
         let token = SecretToken.generate()
         let record = ModeratorRecord(id: token.id, name: name, role: role, tokenHash: token.secretHash, disabled: false)
-        let now = Timestamp.now()
+        let now = clock.now()
         try await store.write { tx in
             if try await tx.moderator(named: name) != nil {
                 throw VigilError.conflict(detail: "name: a moderator named '\(name)' exists already")

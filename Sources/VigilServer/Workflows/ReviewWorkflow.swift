@@ -5,13 +5,15 @@ import VigilStore
 /// Human review: the prioritised queue, claims with leases, the case view, and decisions.
 public struct ReviewWorkflow: Sendable {
     let store: Store
+    let clock: VigilClock
     let policy: Policy
     let rules: ModerationRules
 
     public static let maxPageSize = 100
 
-    public init(store: Store, policy: Policy, rules: ModerationRules) {
+    public init(store: Store, policy: Policy, rules: ModerationRules, clock: VigilClock = .system) {
         self.store = store
+        self.clock = clock
         self.policy = policy
         self.rules = rules
     }
@@ -28,7 +30,7 @@ public struct ReviewWorkflow: Sendable {
             throw VigilError.invalidField(field: "category", detail: "'\(category.prefix(64))' is not a policy category")
         }
         var offset = 0
-        var now = Timestamp.now()
+        var now = clock.now()
         if let cursor {
             guard let position = QueueCursor(cursor) else { throw VigilError.invalidField(field: "cursor", detail: "is not a cursor this server issued") }
             offset = position.offset
@@ -44,7 +46,7 @@ public struct ReviewWorkflow: Sendable {
     // MARK: Claims
 
     public func claim(caseID: String, by moderator: AuthenticatedModerator) async throws -> CaseRecord {
-        let now = Timestamp.now()
+        let now = clock.now()
         let expires = now.adding(seconds: rules.claimLeaseSeconds)
         return try await store.write { tx in
             guard let record = try await tx.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
@@ -62,7 +64,7 @@ public struct ReviewWorkflow: Sendable {
 
     /// Claims the most urgent case nobody holds, or returns nil when there is none.
     public func claimNext(by moderator: AuthenticatedModerator) async throws -> CaseRecord? {
-        let now = Timestamp.now()
+        let now = clock.now()
         let expires = now.adding(seconds: rules.claimLeaseSeconds)
         return try await store.write { tx in
             guard let id = try await tx.nextUnclaimedCase(now: now), let record = try await tx.caseRecord(id: id),
@@ -77,7 +79,7 @@ public struct ReviewWorkflow: Sendable {
     }
 
     public func release(caseID: String, by moderator: AuthenticatedModerator) async throws {
-        let now = Timestamp.now()
+        let now = clock.now()
         try await store.write { tx in
             guard try await tx.caseRecord(id: caseID) != nil else { throw VigilError.notFound(resource: "case", id: caseID) }
             guard try await tx.releaseCase(id: caseID, moderatorID: moderator.id) else {
@@ -95,7 +97,7 @@ public struct ReviewWorkflow: Sendable {
     // MARK: Case view
 
     public func caseDetail(caseID: String) async throws -> CaseDetail {
-        let now = Timestamp.now()
+        let now = clock.now()
         return try await store.read { session in
             guard let record = try await session.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
             guard let subject = try await session.subject(id: record.subjectID) else { throw StoreCorruption(detail: "case \(caseID) without its subject") }
@@ -119,7 +121,7 @@ public struct ReviewWorkflow: Sendable {
     /// reporter's track record and standing, strikes, account measures and notices, in one transaction.
     public func decide(caseID: String, by moderator: AuthenticatedModerator, _ input: DecisionInput) async throws -> DecisionRecord {
         try input.validate(against: policy)
-        let now = Timestamp.now()
+        let now = clock.now()
         let policy = self.policy
         let rules = self.rules
         return try await store.write { tx in

@@ -4,8 +4,12 @@ import VigilStore
 /// Registration of what can be reported, and the creator-safe view of a subject.
 public struct SubjectWorkflow: Sendable {
     let store: Store
+    let clock: VigilClock
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, clock: VigilClock = .system) {
+        self.store = store
+        self.clock = clock
+    }
 
     /// What the platform sends about a subject.
     public struct Registration: Sendable {
@@ -30,7 +34,7 @@ public struct SubjectWorkflow: Sendable {
     /// subject never change: a different value is refused rather than silently moving reports.
     /// Returns the subject and whether it was created.
     public func register(_ registration: Registration) async throws -> (Subject, created: Bool) {
-        let now = Timestamp.now()
+        let now = clock.now()
         return try await store.write { tx in
             if var subject = try await tx.subject(id: registration.id) {
                 if subject.kind != registration.kind {
