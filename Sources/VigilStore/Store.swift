@@ -22,42 +22,26 @@ public final class Store: Sendable {
     private let backend: Backend
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncSerialLock()
+    /// Where SQLite write transactions run (see ``WriterExecutor``); nil on PostgreSQL.
+    private let writerExecutor: WriterExecutor?
     private let logger: Logger
 
     private enum Backend: Sendable {
-        case sqlite(threadPool: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection])
+        case sqlite(SQLiteConnections)
         case postgres(client: PostgresClient, runner: Task<Void, Never>, acquireTimeout: Duration)
     }
 
     private init(engine: SQLEngine, backend: Backend, logger: Logger) {
         self.engine = engine
         self.backend = backend
+        if case .sqlite(let sqlite) = backend { writerExecutor = WriterExecutor(pool: sqlite.writerPool) } else { writerExecutor = nil }
         self.logger = logger
     }
 
-    /// Opens (creating if needed) the SQLite database at `path`.
-    ///
-    /// Durability: WAL with `synchronous = FULL`, so every commit is fsynced before it is acknowledged
-    /// and survives power loss, not just a crash of the process. Group commit in the intake workflow
-    /// amortises that fsync over many reports.
+    /// Opens (creating if needed) the SQLite database at `path` (see ``SQLiteConnections`` for its
+    /// durability and threads).
     public static func openSQLite(path: String, readerCount: Int = 3, logger: Logger = Logger(label: "vigil.store")) async throws -> Store {
-        let threadPool = NIOThreadPool(numberOfThreads: 4)
-        threadPool.start()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        do {
-            let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).get()
-            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
-                _ = try await writer.query(pragma).get()
-            }
-            var readers: [SQLiteConnection] = []
-            for _ in 0..<readerCount {
-                readers.append(try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).get())
-            }
-            return Store(engine: .sqlite, backend: .sqlite(threadPool: threadPool, writer: writer, readers: readers), logger: logger)
-        } catch {
-            try? await threadPool.shutdownGracefully()
-            throw error
-        }
+        Store(engine: .sqlite, backend: .sqlite(try await SQLiteConnections.open(path: path, readerCount: readerCount, logger: logger)), logger: logger)
     }
 
     /// Connection settings for PostgreSQL.
@@ -136,8 +120,8 @@ public final class Store: Sendable {
     /// A connection for one write transaction.
     private func withWriter<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(_, let writer, _):
-            return try await body(writer.sql(queryLogLevel: nil))
+        case .sqlite(let sqlite):
+            return try await withTaskExecutorPreference(writerExecutor) { try await body(sqlite.writer.sql(queryLogLevel: nil)) }
         case .postgres(let client, _, let timeout):
             return try await Self.withPooledConnection(client, timeout: timeout) { connection in try await body(connection.sql(queryLogLevel: nil)) }
         }
@@ -175,7 +159,8 @@ public final class Store: Sendable {
         let engine = self.engine
         do {
             switch backend {
-            case .sqlite(_, _, let readers):
+            case .sqlite(let sqlite):
+                let readers = sqlite.readers
                 let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
                 let connection = readers[abs(index % readers.count)]
                 return try await body(StoreSession(sql: connection.sql(queryLogLevel: nil), engine: engine))
@@ -213,10 +198,8 @@ public final class Store: Sendable {
 
     public func close() async {
         switch backend {
-        case .sqlite(let threadPool, let writer, let readers):
-            for reader in readers { try? await reader.close().get() }
-            try? await writer.close().get()
-            try? await threadPool.shutdownGracefully()
+        case .sqlite(let sqlite):
+            await sqlite.close()
         case .postgres(_, let runner, _):
             runner.cancel()
             await runner.value
