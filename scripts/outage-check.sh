@@ -26,7 +26,7 @@ trap cleanup EXIT
 "${AS[@]}" cat "$DATA/postmaster.opts" | sed -e 's/^[^ ]* //' -e 's/"//g' > "$WORK/opts"
 
 export VIGIL_DATABASE_URL="${VIGIL_TEST_POSTGRES_URL%/*}/$NAME" VIGIL_DATABASE_TIMEOUT_SECONDS=2
-KEY=$("$BIN" keys create --scope subjects:write --scope reports:write --data-dir "$WORK" 2>/dev/null)
+KEY=$("$BIN" keys create --scope subjects:write --scope reports:write --scope metrics:read --data-dir "$WORK" 2>/dev/null)
 "$BIN" serve --port "$PORT" --data-dir "$WORK" --log-level critical & NODE=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
 H=(-H "Authorization: Bearer $KEY" -H 'Content-Type: application/json')
@@ -36,6 +36,8 @@ fail() { echo "FAIL  $1"; exit 1; }
 
 curl -sf -X PUT "http://127.0.0.1:$PORT/v1/subjects/s" "${H[@]}" -d '{"kind":"video","creator_id":"c"}' >/dev/null || fail "register"
 [ "$(report 1 | cut -d' ' -f1)" = 201 ] || fail "a report before the outage"
+metric() { curl -sf "http://127.0.0.1:$PORT/metrics" -H "Authorization: Bearer $KEY" | awk -v m="$1" '$1 == m {print $2}'; }
+[ "$(metric vigil_database_up)" = 1.0 ] || fail "/metrics reports the database up"
 echo "ok    serving before the outage"
 
 pg -m fast stop
@@ -43,6 +45,9 @@ pg -m fast stop
 echo "ok    /readyz answers 503 while the database is down"
 [ "$(report 2)" = "503 application/problem+json" ] || fail "a report answers 503 with a problem body (got $(report 2))"
 echo "ok    a report answers 503 with a problem body: $(cat "$WORK/body")"
+# The key was checked moments ago, so it is still in the node's credential cache.
+[ "$(metric vigil_database_up)" = 0.0 ] || fail "/metrics still answers, with vigil_database_up 0"
+echo "ok    /metrics answers with vigil_database_up 0"
 
 pg -o "$(cat "$WORK/opts")" start
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done

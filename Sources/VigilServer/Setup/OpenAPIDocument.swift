@@ -42,6 +42,17 @@ paths:
       security: []
       responses:
         "200": {description: The OpenAPI document, content: {application/json: {schema: {type: object}}}}
+  /metrics:
+    get:
+      summary: Prometheus metrics (scope metrics:read)
+      description: >-
+        Request counts and latencies by route pattern, reports by status, intake batch sizes, and
+        the open, overdue and unclaimed cases, open appeals and audit-log length read at each
+        scrape. Labels never carry a path, an id or anything about a reporter.
+      responses:
+        "200": {description: Exposition text, content: {text/plain: {schema: {type: string}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /v1/subjects/{id}:
     parameters:
       - {name: id, in: path, required: true, description: The platform's id of the subject, schema: {type: string, maxLength: 256}}

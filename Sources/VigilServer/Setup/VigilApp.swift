@@ -19,18 +19,20 @@ public struct VigilApp: Sendable {
     public let appeals: AppealsWorkflow
     public let maintenance: MaintenanceService
     public let clock: VigilClock
+    public let metrics: VigilMetrics
     let rateLimiter: ReporterRateLimiter
 
     public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30, logger: Logger,
                 clock: VigilClock = .system) {
         self.store = store
         self.clock = clock
+        self.metrics = VigilMetrics()
         self.policy = policy
         self.keyring = keyring
         self.rules = rules
         self.accessKeys = AccessKeys(store: store, clock: clock)
         self.moderators = ModeratorAccess(store: store, clock: clock)
-        self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock)
+        self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock, metrics: metrics)
         self.review = ReviewWorkflow(store: store, policy: policy, rules: rules, clock: clock)
         self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules, clock: clock)
         self.maintenance = MaintenanceService(store: store, logger: logger, clock: clock)
@@ -62,9 +64,11 @@ public struct VigilApp: Sendable {
 
     public func router() throws -> Router<VigilRequestContext> {
         let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AccessLogMiddleware())
         SystemController(store: store, openAPI: ByteBuffer(bytes: try OpenAPIDocument.json())).addRoutes(to: router)
+        MetricsController(metrics: metrics, store: store, clock: clock).addRoutes(to: router, keys: accessKeys)
         // Moderator routes first: the platform group's API-key middleware must not claim /v1/mod.
         let mod = router.group("v1/mod").add(middleware: ModeratorMiddleware(moderators: moderators))
         ModerationController(review: review, policy: policy).addRoutes(to: mod)
@@ -72,7 +76,7 @@ public struct VigilApp: Sendable {
         TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store, clock: clock), policy: policy).addRoutes(to: v1)
-        ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter).addRoutes(to: v1)
+        ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: v1)
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
         NoticesController(store: store, keyring: keyring).addRoutes(to: v1)
         AppealsController(appeals: appeals).addRoutes(to: v1)

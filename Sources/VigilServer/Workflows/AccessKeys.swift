@@ -16,6 +16,8 @@ public enum Scope: String, CaseIterable, Sendable {
     case eventsRead = "events:read"
     /// File appeals on behalf of creators and reporters.
     case appealsWrite = "appeals:write"
+    /// Scrape `/metrics`.
+    case metricsRead = "metrics:read"
 }
 
 /// The caller behind a request: the key's public id and its scopes.

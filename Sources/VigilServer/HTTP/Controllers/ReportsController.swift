@@ -10,6 +10,7 @@ struct ReportsController {
     let keyring: ReporterKeyring
     let policy: Policy
     let rateLimiter: ReporterRateLimiter
+    let metrics: VigilMetrics
 
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
 
@@ -47,6 +48,7 @@ struct ReportsController {
             reason: submission.reason, note: submission.note, channel: submission.channel,
             accountAgeDays: submission.reporterAccountAgeDays, notice: submission.notice, noticeContactSeal: contactSeal,
             idempotencyKey: idempotencyKey, fingerprint: keyring.fingerprint(bytes)))
+        metrics.recordReport(receipt)
         return try JSONBody.response(receipt, status: receipt.created ? .created : .ok)
     }
 }

@@ -1,0 +1,78 @@
+import Prometheus
+import VigilCore
+import VigilStore
+
+/// Vigil's Prometheus metrics, served at `/metrics` (DESIGN.md §5).
+///
+/// Labels are route patterns, methods, status codes and outcomes only, never a concrete path, an
+/// id or anything about a reporter (DESIGN.md §3), so a series can neither identify anyone nor
+/// multiply without bound. The registry belongs to the application rather than the process-wide
+/// `MetricsSystem`, which can be bootstrapped once per process: tests run many applications.
+public final class VigilMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let openCases: Gauge
+    private let overdueCases: Gauge
+    private let unclaimedCases: Gauge
+    private let openAppeals: Gauge
+    private let auditEvents: Gauge
+    private let databaseUp: Gauge
+    private let intakeBatch: ValueHistogram
+
+    /// Request latency buckets, 1 ms to 2.5 s: intake answers in milliseconds, exports take longer.
+    static let latencyBuckets: [Duration] = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500].map { .microseconds(Int64($0 * 1_000)) }
+
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        func gauge(_ name: String, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: .init(namespace: "vigil", metricName: name, unitName: "", helpText: help))
+        }
+        openCases = gauge("cases_open", "Open cases awaiting a decision.")
+        overdueCases = gauge("cases_overdue", "Open cases past their category's review deadline.")
+        unclaimedCases = gauge("cases_unclaimed", "Open cases no moderator holds a live claim on.")
+        openAppeals = gauge("appeals_open", "Appeals awaiting a decision.")
+        auditEvents = gauge("audit_events", "Events in the audit log (its head sequence number).")
+        databaseUp = gauge("database_up", "1 if the last scrape could read the database, else 0.")
+        intakeBatch = registry.makeValueHistogram(
+            descriptor: .init(namespace: "vigil", metricName: "intake_batch", unitName: "reports", helpText: "Reports committed per intake transaction (group commit)."),
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
+    }
+
+    /// One answered request, by route pattern (`unmatched` when no route matched).
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "vigil", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered."),
+            labels: [("method", method), ("route", route), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "vigil", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer an HTTP request."),
+            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    /// One report answered by intake: newly received or a duplicate, counted or not.
+    func recordReport(_ receipt: IntakeReceipt) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "vigil", metricName: "reports", unitName: "total", helpText: "Reports answered by intake, by status and whether they counted."),
+            labels: [("status", receipt.status.rawValue), ("counted", receipt.counted ? "true" : "false")]
+        ).increment()
+    }
+
+    func recordIntakeBatch(size: Int) { intakeBatch.record(Double(size)) }
+
+    /// The exposition text, with the queue gauges read from the database now. A database that
+    /// cannot be read still gets an answer: `vigil_database_up 0` and the last known gauges.
+    func render(store: Store, now: Timestamp) async -> [UInt8] {
+        if let counts = try? await store.read({ try await $0.operationalCounts(now: now) }) {
+            openCases.set(Double(counts.openCases))
+            overdueCases.set(Double(counts.overdueCases))
+            unclaimedCases.set(Double(counts.unclaimedCases))
+            openAppeals.set(Double(counts.openAppeals))
+            auditEvents.set(Double(counts.auditEvents))
+            databaseUp.set(1.0)
+        } else {
+            databaseUp.set(0.0)
+        }
+        return registry.emitToBuffer()
+    }
+}
