@@ -48,3 +48,10 @@ public enum MisuseStep: Sendable, Equatable {
     case warn
     case suspend(days: Double)
 }
+
+/// A misuse measure on record: a warning or a suspension. Each has an id the reporter's notice
+/// carries, so the reporter can contest it (DSA Art. 20 and 23).
+public enum MisuseMeasureKind: String, Codable, Sendable {
+    case warning
+    case suspension
+}

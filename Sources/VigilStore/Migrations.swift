@@ -151,6 +151,47 @@ enum Migrations {
                 "ALTER TABLE strikes ADD COLUMN revoked_by TEXT",
             ]
         },
+        // Misuse measures get ids, and an appeal targets either a decision or a measure.
+        Migration(version: 4, name: "misuse appeals") { engine in
+            let measures = [
+                """
+                CREATE TABLE misuse_measures (
+                    id TEXT PRIMARY KEY, reporter_hash TEXT NOT NULL, kind TEXT NOT NULL, imposed_at BIGINT NOT NULL,
+                    until BIGINT, revoked_at BIGINT, revoked_by TEXT)
+                """,
+                "CREATE INDEX misuse_measures_reporter ON misuse_measures (reporter_hash, imposed_at)",
+            ]
+            let target = "CHECK ((decision_id IS NULL) <> (measure_id IS NULL))"
+            let appeals: [String] = switch engine {
+            case .postgres: [
+                "ALTER TABLE appeals ALTER COLUMN decision_id DROP NOT NULL",
+                "ALTER TABLE appeals ADD COLUMN measure_id TEXT REFERENCES misuse_measures (id)",
+                "ALTER TABLE appeals ADD CONSTRAINT appeals_one_target \(target)",
+            ]
+            // SQLite cannot relax NOT NULL in place: the table is rebuilt (nothing references it).
+            case .sqlite: [
+                """
+                CREATE TABLE appeals_v4 (
+                    id TEXT PRIMARY KEY, decision_id TEXT REFERENCES decisions (id), appellant_type TEXT NOT NULL,
+                    appellant TEXT NOT NULL, statement TEXT NOT NULL, status TEXT NOT NULL, filed_at BIGINT NOT NULL,
+                    claimed_by TEXT, claim_expires_at BIGINT, decided_by TEXT, decided_at BIGINT, outcome_note TEXT,
+                    measure_id TEXT REFERENCES misuse_measures (id), \(target))
+                """,
+                """
+                INSERT INTO appeals_v4 (id, decision_id, appellant_type, appellant, statement, status, filed_at,
+                    claimed_by, claim_expires_at, decided_by, decided_at, outcome_note)
+                SELECT id, decision_id, appellant_type, appellant, statement, status, filed_at,
+                    claimed_by, claim_expires_at, decided_by, decided_at, outcome_note FROM appeals
+                """,
+                "DROP TABLE appeals",
+                "ALTER TABLE appeals_v4 RENAME TO appeals",
+                "CREATE UNIQUE INDEX appeals_once ON appeals (decision_id, appellant_type, appellant)",
+                "CREATE INDEX appeals_queue ON appeals (status, filed_at, id)",
+                "CREATE INDEX appeals_appellant ON appeals (appellant_type, appellant, filed_at)",
+            ]
+            }
+            return measures + appeals + ["CREATE UNIQUE INDEX appeals_once_per_measure ON appeals (measure_id, appellant_type, appellant)"]
+        },
     ]
 
     /// The newest schema version this build knows.
@@ -162,11 +203,17 @@ extension Store {
     /// version row, so a failed step leaves the schema at the previous version. Returns the versions applied.
     @discardableResult
     public func migrate() async throws -> [Int] {
+        try await migrate(through: Migrations.latestVersion)
+    }
+
+    /// Applies migrations up to `version` only: tests use it to build an older schema and upgrade it.
+    @discardableResult
+    func migrate(through version: Int) async throws -> [Int] {
         try await writeRaw(lockChainHead: false) { sql in
             try await sql.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
         }
         var done: [Int] = []
-        for migration in Migrations.all {
+        for migration in Migrations.all where migration.version <= version {
             // Checked inside the transaction: two nodes starting together apply each step once.
             let applied = try await writeRaw(lockChainHead: false) { sql -> Bool in
                 let exists = try await sql.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first() != nil

@@ -1,10 +1,25 @@
 import SQLKit
 import VigilCore
 
-/// An appeal against a decision. A reporter appellant is stored by their keyed hash only.
+/// What an appeal contests: a moderator's decision, or a misuse measure imposed on a reporter.
+public enum AppealTarget: Sendable, Equatable {
+    case decision(String)
+    case misuseMeasure(String)
+
+    public var decisionID: String? {
+        if case .decision(let id) = self { id } else { nil }
+    }
+
+    public var measureID: String? {
+        if case .misuseMeasure(let id) = self { id } else { nil }
+    }
+}
+
+/// An appeal against a decision or a misuse measure. A reporter appellant is stored by their keyed
+/// hash only.
 public struct AppealRecord: Sendable, Equatable {
     public var id: String
-    public var decisionID: String
+    public var target: AppealTarget
     public var appellantType: AppellantType
     /// The creator id, or a reporter's keyed hash.
     public var appellant: String
@@ -17,15 +32,18 @@ public struct AppealRecord: Sendable, Equatable {
     public var decidedAt: Timestamp?
     public var outcomeNote: String?
 
-    public init(id: String, decisionID: String, appellantType: AppellantType, appellant: String, statement: String, filedAt: Timestamp) {
+    public init(id: String, target: AppealTarget, appellantType: AppellantType, appellant: String, statement: String, filedAt: Timestamp) {
         self.id = id
-        self.decisionID = decisionID
+        self.target = target
         self.appellantType = appellantType
         self.appellant = appellant
         self.statement = statement
         self.status = .open
         self.filedAt = filedAt
     }
+
+    public var decisionID: String? { target.decisionID }
+    public var measureID: String? { target.measureID }
 
     public func holder(at time: Timestamp) -> String? {
         guard let claimedBy, let claimExpiresAt, time < claimExpiresAt else { return nil }
@@ -35,17 +53,21 @@ public struct AppealRecord: Sendable, Equatable {
 
 extension StoreSession {
     public func insertAppeal(_ a: AppealRecord) async throws {
-        try await sql.insert(into: "appeals").columns("id", "decision_id", "appellant_type", "appellant", "statement", "status", "filed_at")
-            .values(a.id, a.decisionID, a.appellantType.rawValue, a.appellant, a.statement, a.status.rawValue, a.filedAt.milliseconds).run()
+        try await sql.insert(into: "appeals").columns("id", "decision_id", "measure_id", "appellant_type", "appellant", "statement", "status", "filed_at")
+            .values(a.id, a.decisionID, a.measureID, a.appellantType.rawValue, a.appellant, a.statement, a.status.rawValue, a.filedAt.milliseconds).run()
     }
 
     public func appeal(id: String) async throws -> AppealRecord? {
         try await sql.raw("SELECT * FROM appeals WHERE id = \(bind: id)").first().map(Self.decodeAppeal)
     }
 
-    public func appealExists(decisionID: String, appellantType: AppellantType, appellant: String) async throws -> Bool {
-        try await sql.raw("""
-            SELECT id FROM appeals WHERE decision_id = \(bind: decisionID) AND appellant_type = \(bind: appellantType.rawValue) AND appellant = \(bind: appellant)
+    public func appealExists(target: AppealTarget, appellantType: AppellantType, appellant: String) async throws -> Bool {
+        let column: SQLQueryString = switch target {
+        case .decision(let id): "decision_id = \(bind: id)"
+        case .misuseMeasure(let id): "measure_id = \(bind: id)"
+        }
+        return try await sql.raw("""
+            SELECT id FROM appeals WHERE \(column) AND appellant_type = \(bind: appellantType.rawValue) AND appellant = \(bind: appellant)
             """).first() != nil
     }
 
@@ -126,8 +148,14 @@ extension StoreSession {
         guard let t = AppellantType(rawValue: type), let s = AppealStatus(rawValue: status) else {
             throw StoreCorruption(detail: "appeal with type '\(type)' and status '\(status)'")
         }
+        let target: AppealTarget
+        switch (try row.decode(column: "decision_id", as: String?.self), try row.decode(column: "measure_id", as: String?.self)) {
+        case (let decision?, nil): target = .decision(decision)
+        case (nil, let measure?): target = .misuseMeasure(measure)
+        default: throw StoreCorruption(detail: "appeal without exactly one of a decision and a misuse measure")
+        }
         var appeal = AppealRecord(
-            id: try row.decode(column: "id", as: String.self), decisionID: try row.decode(column: "decision_id", as: String.self),
+            id: try row.decode(column: "id", as: String.self), target: target,
             appellantType: t, appellant: try row.decode(column: "appellant", as: String.self),
             statement: try row.decode(column: "statement", as: String.self),
             filedAt: Timestamp(milliseconds: try row.decode(column: "filed_at", as: Int64.self)))

@@ -10,7 +10,7 @@ var testEngines: [SQLEngine] {
 
 /// Runs `body` on a fresh, migrated store of each test engine: SQLite in its own temporary
 /// directory, PostgreSQL in its own new database. Both are removed afterwards.
-func withFreshStore(logger: Logger = Logger(label: "vigil.store"), _ body: (Store, URL) async throws -> Void) async throws {
+func withFreshStore(logger: Logger = Logger(label: "vigil.store"), migrated: Bool = true, _ body: (Store, URL) async throws -> Void) async throws {
     for engine in testEngines {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -22,7 +22,7 @@ func withFreshStore(logger: Logger = Logger(label: "vigil.store"), _ body: (Stor
         case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: admin, name: name), logger: logger)
         }
         do {
-            try await store.migrate()
+            if migrated { try await store.migrate() }
             try await body(store, directory)
             await store.close()
         } catch {

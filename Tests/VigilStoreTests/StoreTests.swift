@@ -15,6 +15,52 @@ struct StoreTests {
         }
     }
 
+    @Test("version 4 keeps the appeals of a version 3 database and lets an appeal target a misuse measure instead")
+    func appealsUpgrade() async throws {
+        try await withFreshStore(migrated: false) { store, _ async throws in
+            #expect(try await store.migrate(through: 3) == [1, 2, 3])
+            try await store.writeRaw { sql in
+                try await sql.raw("""
+                    INSERT INTO subjects (id, kind, creator_id, views, live_viewers, state, state_changed_at, registered_at, updated_at)
+                    VALUES ('s1', 'video', 'c1', 0, 0, 'removed', 1, 1, 1)
+                    """).run()
+                try await sql.raw("""
+                    INSERT INTO cases (id, subject_id, status, category, severity, opened_at, deadline_at)
+                    VALUES ('case1', 's1', 'closed', 'spam', 'low', 1, 2)
+                    """).run()
+                try await sql.raw("""
+                    INSERT INTO decisions (id, case_id, subject_id, creator_id, moderator_id, outcome, policy_ids, strike, note,
+                      policy_version, previous_state, resulting_state, automated, decided_at)
+                    VALUES ('dec1', 'case1', 's1', 'c1', 'mod1', 'violation', 'spam', 0, 'n', 'v1', 'pending_review', 'removed', 0, 3)
+                    """).run()
+                try await sql.raw("""
+                    INSERT INTO appeals (id, decision_id, appellant_type, appellant, statement, status, filed_at)
+                    VALUES ('apl1', 'dec1', 'creator', 'c1', 'please', 'open', 4)
+                    """).run()
+            }
+            #expect(try await store.migrate() == [4])
+            let kept = try await store.read { try await $0.appeal(id: "apl1") }
+            #expect(kept?.target == .decision("dec1"))
+            #expect(kept?.statement == "please")
+
+            let measure = MisuseMeasureRecord(id: "mis1", reporterHash: "hash-1", kind: .suspension, imposedAt: testTime, until: testTime.adding(seconds: 60))
+            try await store.write { tx in
+                try await tx.insertMisuseMeasures([measure])
+                try await tx.insertAppeal(AppealRecord(id: "apl2", target: .misuseMeasure("mis1"), appellantType: .reporter, appellant: "hash-1", statement: "unfair", filedAt: testTime))
+            }
+            #expect(try await store.read { try await $0.appeal(id: "apl2") }?.target == .misuseMeasure("mis1"))
+            #expect(try await store.read { try await $0.appealExists(target: .misuseMeasure("mis1"), appellantType: .reporter, appellant: "hash-1") })
+            // An appeal must name exactly one thing it contests.
+            await #expect(throws: (any Error).self) {
+                try await store.writeRaw { sql in
+                    try await sql.raw("""
+                        INSERT INTO appeals (id, appellant_type, appellant, statement, status, filed_at) VALUES ('apl3', 'creator', 'c1', 'x', 'open', 5)
+                        """).run()
+                }
+            }
+        }
+    }
+
     @Test("subjects round-trip, and state changes are kept")
     func subjects() async throws {
         try await withFreshStore { store, _ async throws in
