@@ -21,6 +21,7 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case reporterWarned = "reporter.misuse_warned"
     case reporterSuspended = "reporter.misuse_suspended"
     case reporterSuspensionLifted = "reporter.misuse_suspension_lifted"
+    case misuseMeasureRevoked = "reporter.misuse_measure_revoked"
     case appealFiled = "appeal.filed"
     case appealClaimed = "appeal.claimed"
     case appealDecided = "appeal.decided"

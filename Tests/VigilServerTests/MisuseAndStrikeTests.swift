@@ -68,6 +68,90 @@ struct MisuseAndStrikeTests {
         }
     }
 
+    @Test("a reporter contests misuse measures: a granted suspension appeal ends it at once; a denied warning appeal leaves it; refusals")
+    func misuseAppeals() async throws {
+        var rules = ModerationRules.standard
+        rules.misuse = MisusePolicy(windowDays: 30, minDismissed: 2, minDismissedShare: 0.6, suspensionDays: 14)
+        try await withHarness(rules: rules) { client, h async throws in
+            let moderator = try await h.moderator("m")
+            let reviewer = try await h.moderator("reviewer", role: .appeals)
+            let dismiss = #"{"outcome":"no_violation","note":"nothing there"}"#
+            for subject in ["a", "b", "c"] {
+                try await reportAndDecide(client, h, subject: subject, reporter: "troll", moderator: moderator, decision: dismiss)
+            }
+            // Each misuse notice carries the id of its measure.
+            let notices = try #require(try await client.json(.get, "/v1/reporters/troll/notices", h).object()["notices"] as? [[String: Any]])
+            func measure(_ kind: String) throws -> String {
+                try #require(notices.first { $0["kind"] as? String == kind }.flatMap { ($0["content"] as? [String: Any])?["measure_id"] as? String })
+            }
+            let suspension = try measure("misuse_suspension")
+            let warning = try measure("misuse_warning")
+            #expect(suspension != warning)
+
+            func appeal(_ body: String) async throws -> TestResponse { try await client.json(.post, "/v1/appeals", h, body) }
+            let refusals: [(body: String, status: Int, field: String?)] = [
+                (#"{"measure_id":"\#(suspension)","creator_id":"creator-1","statement":"x"}"#, 422, "reporter_id"),
+                (#"{"measure_id":"\#(suspension)","reporter_id":"someone-else","statement":"x"}"#, 422, "reporter_id"),
+                (#"{"measure_id":"mis_unknown","reporter_id":"troll","statement":"x"}"#, 422, "measure_id"),
+                (#"{"measure_id":"\#(suspension)","decision_id":"dec_x","reporter_id":"troll","statement":"x"}"#, 422, "measure_id"),
+                (#"{"reporter_id":"troll","statement":"x"}"#, 422, "decision_id"),
+            ]
+            let head = try await h.auditHead()
+            for refusal in refusals {
+                let response = try await appeal(refusal.body)
+                #expect(Int(response.status.code) == refusal.status, "\(refusal.body)")
+                #expect(try response.object()["field"] as? String == refusal.field, "\(refusal.body)")
+            }
+            #expect(try await h.auditHead() == head, "refusals write nothing")
+
+            let filed = try await appeal(#"{"measure_id":"\#(suspension)","reporter_id":"troll","statement":"Those videos were dangerous"}"#)
+            #expect(filed.status == .created)
+            #expect(try filed.object()["measure_id"] as? String == suspension)
+            #expect(try filed.object()["decision_id"] == nil)
+            #expect(try await appeal(#"{"measure_id":"\#(suspension)","reporter_id":"troll","statement":"again"}"#).status == .conflict)
+            let warningAppeal = try await appeal(#"{"measure_id":"\#(warning)","reporter_id":"troll","statement":"Not fair"}"#)
+            #expect(warningAppeal.status == .created)
+
+            // Appeals moderators see both, never who the reporter is.
+            let queueText = try await client.mod(.get, "/v1/mod/appeals", token: reviewer).text
+            #expect(queueText.contains(suspension) && queueText.contains(warning))
+            #expect(!queueText.contains("troll") && !queueText.contains(h.app.keyring.lookupHash(of: "troll")))
+
+            // Suspended until the appeal: a report weighs nothing.
+            try await client.register(h, id: "d")
+            #expect(try await client.report(h, reporter: "troll", subject: "d", reason: "spam").object()["counted"] as? Bool == false)
+
+            let appealID = try #require(try filed.object()["appeal_id"] as? String)
+            #expect(try await client.mod(.post, "/v1/mod/appeals/\(appealID)/claim", token: reviewer).status == .ok)
+            let granted = try await client.mod(.post, "/v1/mod/appeals/\(appealID)/decision", token: reviewer, #"{"outcome":"granted","note":"Two of the three were borderline"}"#)
+            #expect(granted.status == .ok)
+            #expect(try granted.object()["status"] as? String == "granted")
+
+            // The suspension is void now, not in 14 days: the next report counts.
+            try await client.register(h, id: "e")
+            #expect(try await client.report(h, reporter: "troll", subject: "e", reason: "spam").object()["counted"] as? Bool == true)
+            let record = try #require(try await h.app.store.read { try await $0.misuseMeasure(id: suspension) })
+            #expect(record.revokedBy == appealID)
+            let outcome = try #require(try await client.json(.get, "/v1/reporters/troll/notices", h).object()["notices"] as? [[String: Any]]).first
+            #expect(outcome?["kind"] as? String == "appeal_outcome")
+            #expect((outcome?["content"] as? [String: Any])?["measure_id"] as? String == suspension)
+            #expect(try await h.app.maintenance.sweep(at: Timestamp.now().adding(seconds: 15 * 86_400)).suspensions == 0, "nothing left to lift")
+
+            // The warning stands when its appeal is denied.
+            let warningID = try #require(try warningAppeal.object()["appeal_id"] as? String)
+            _ = try await client.mod(.post, "/v1/mod/appeals/\(warningID)/claim", token: reviewer)
+            let denied = try await client.mod(.post, "/v1/mod/appeals/\(warningID)/decision", token: reviewer, #"{"outcome":"denied","note":"Five of five were unfounded"}"#)
+            #expect(try denied.object()["status"] as? String == "denied")
+            let standing = try await h.app.store.read { try await $0.reporters(hashes: [h.app.keyring.lookupHash(of: "troll")]) }.values.first?.standing.standing
+            #expect(standing == .warned)
+            #expect(try await h.app.store.read { try await $0.misuseMeasure(id: warning) }?.revokedAt == nil)
+            guard case .intact = try await h.app.store.verifyAuditLog() else {
+                Issue.record("audit log broken")
+                return
+            }
+        }
+    }
+
     @Test("upheld reports keep a reporter in good standing")
     func accurateReporter() async throws {
         var rules = ModerationRules.standard

@@ -272,21 +272,25 @@ paths:
         "422": {$ref: "#/components/responses/Problem"}
   /v1/appeals:
     post:
-      summary: Appeal a decision — the creator against a restriction, or a reporter against a decision not to act (scope appeals:write)
+      summary: Appeal a decision or a misuse measure (scope appeals:write)
       description: >-
-        Within six months of the decision, once per decision and appellant. The decision_id is in
-        the creator's statement of reasons. Refusals (late, twice, not yours, nothing to appeal) are problems.
+        The creator against a restriction, a reporter against a decision not to act on their
+        report, or a reporter against a misuse warning or suspension. Within six months, once per
+        decision (or measure) and appellant. The decision_id is in the creator's statement of
+        reasons; the measure_id in the reporter's misuse notice. Give exactly one of decision_id
+        and measure_id. Refusals (late, twice, not yours, nothing to appeal) are problems.
       requestBody:
         required: true
         content:
           application/json:
             schema:
               type: object
-              required: [decision_id, statement]
+              required: [statement]
               properties:
                 decision_id: {type: string}
+                measure_id: {type: string, description: A misuse warning or suspension; needs reporter_id}
                 creator_id: {type: string, description: Give this or reporter_id}
-                reporter_id: {type: string, description: A reporter contesting a no_violation decision on their report}
+                reporter_id: {type: string, description: A reporter contesting a no_violation decision on their report, or a misuse measure}
                 statement: {type: string, maxLength: 5000}
       responses:
         "201": {description: Filed, content: {application/json: {schema: {$ref: "#/components/schemas/Appeal"}}}}
@@ -493,11 +497,11 @@ components:
             required: [notice_id, kind, created_at, content]
             properties:
               notice_id: {type: string}
-              kind: {type: string, enum: [statement_of_reasons, restriction_lifted, misuse_warning, misuse_suspension, misuse_suspension_lifted]}
+              kind: {type: string, enum: [statement_of_reasons, restriction_lifted, misuse_warning, misuse_suspension, misuse_suspension_lifted, appeal_outcome]}
               subject_id: {type: [string, "null"]}
               decision_id: {type: [string, "null"]}
               created_at: {type: string, format: date-time}
-              content: {type: object, description: "For statement_of_reasons: restriction, facts, automated_detection, automated_decision, grounds, policy_version, redress, appealable_decision_id, appeal_deadline"}
+              content: {type: object, description: "For statement_of_reasons: restriction, facts, automated_detection, automated_decision, grounds, policy_version, redress, appealable_decision_id, appeal_deadline. Otherwise: message, and until, decision_id or measure_id (a misuse measure the reporter can appeal) where they apply"}
     Queue:
       type: object
       required: [cases, as_of, next_cursor]
@@ -555,10 +559,11 @@ components:
         decided_at: {type: string, format: date-time}
     Appeal:
       type: object
-      required: [appeal_id, decision_id, appellant_type, status, filed_at]
+      required: [appeal_id, appellant_type, status, filed_at]
       properties:
         appeal_id: {type: string}
-        decision_id: {type: string}
+        decision_id: {type: string, description: The decision contested (or measure_id)}
+        measure_id: {type: string, description: The misuse measure contested (or decision_id)}
         appellant_type: {type: string, enum: [creator, reporter]}
         creator_id: {type: string}
         statement: {type: string, description: Shown to appeals moderators only}

@@ -25,8 +25,14 @@ public struct AppealsWorkflow: Sendable {
         case reporter(String)
     }
 
-    public func file(decisionID: String, appellant: Appellant, statement: String) async throws -> AppealRecord {
-        try Validate.identifier(decisionID, field: "decision_id")
+    /// Files an appeal: a creator against a decision on their content or account, a reporter
+    /// against a decision not to act on their report, or a reporter against a misuse warning or
+    /// suspension. Within six months, once per decision or measure.
+    public func file(target: AppealTarget, appellant: Appellant, statement: String) async throws -> AppealRecord {
+        switch target {
+        case .decision(let id): try Validate.identifier(id, field: "decision_id")
+        case .misuseMeasure(let id): try Validate.identifier(id, field: "measure_id")
+        }
         try Validate.text(statement, field: "statement", max: AppealRules.statementMaxCharacters)
         let now = clock.now()
         let (type, key): (AppellantType, String)
@@ -39,31 +45,56 @@ public struct AppealsWorkflow: Sendable {
             (type, key) = (.reporter, keyring.lookupHash(of: id))
         }
         return try await store.write { tx in
-            guard let decision = try await tx.decision(id: decisionID) else {
-                throw VigilError.invalidField(field: "decision_id", detail: "names no decision")
+            let (subjectID, since) = switch target {
+            case .decision(let id): try await Self.checkDecisionAppeal(tx, decisionID: id, type: type, appellant: key)
+            case .misuseMeasure(let id): try await Self.checkMeasureAppeal(tx, measureID: id, type: type, appellant: key)
             }
-            switch type {
-            case .creator:
-                guard decision.creatorID == key else { throw VigilError.invalidField(field: "creator_id", detail: "is not the creator this decision concerns") }
-                guard decision.outcome == .violation else { throw VigilError.invalidField(field: "decision_id", detail: "found no violation: there is nothing to appeal") }
-            case .reporter:
-                guard decision.outcome == .noViolation else { throw VigilError.invalidField(field: "decision_id", detail: "acted on the content: there is no decision not to act to contest") }
-                guard try await tx.reporterHadReport(hash: key, caseID: decision.caseID) else {
-                    throw VigilError.invalidField(field: "reporter_id", detail: "had no report decided by this decision")
-                }
+            guard AppealRules.isInTime(decidedAt: since, filedAt: now) else {
+                let field = target.decisionID == nil ? "measure_id" : "decision_id"
+                throw VigilError.invalidField(field: field, detail: "was made more than six months ago: the appeal window has closed")
             }
-            guard AppealRules.isInTime(decidedAt: decision.decidedAt, filedAt: now) else {
-                throw VigilError.invalidField(field: "decision_id", detail: "was made more than six months ago: the appeal window has closed")
+            guard try await !tx.appealExists(target: target, appellantType: type, appellant: key) else {
+                throw VigilError.conflict(detail: "this has already been appealed by this \(type.rawValue); a decision or measure can be appealed once")
             }
-            guard try await !tx.appealExists(decisionID: decisionID, appellantType: type, appellant: key) else {
-                throw VigilError.conflict(detail: "this decision has already been appealed by this \(type.rawValue); a decision can be appealed once")
-            }
-            let appeal = AppealRecord(id: Identifier.make(prefix: "apl", at: now), decisionID: decisionID, appellantType: type, appellant: key, statement: statement, filedAt: now)
+            let appeal = AppealRecord(id: Identifier.make(prefix: "apl", at: now), target: target, appellantType: type, appellant: key, statement: statement, filedAt: now)
             try await tx.insertAppeal(appeal)
-            try await tx.appendEvents([AuditEventDraft(type: .appealFiled, subjectID: decision.subjectID, payload: AppealPayload(
-                appealId: appeal.id, decisionId: decisionID, appellantType: type.rawValue, outcome: nil, moderatorId: nil), occurredAt: now)])
+            try await tx.appendEvents([AuditEventDraft(type: .appealFiled, subjectID: subjectID, payload: AppealPayload(
+                appealId: appeal.id, decisionId: target.decisionID, measureId: target.measureID, appellantType: type.rawValue, outcome: nil, moderatorId: nil), occurredAt: now)])
             return appeal
         }
+    }
+
+    /// Who may appeal a decision; returns its subject and when it was made.
+    private static func checkDecisionAppeal(_ tx: StoreSession, decisionID: String, type: AppellantType, appellant: String) async throws -> (String?, Timestamp) {
+        guard let decision = try await tx.decision(id: decisionID) else {
+            throw VigilError.invalidField(field: "decision_id", detail: "names no decision")
+        }
+        switch type {
+        case .creator:
+            guard decision.creatorID == appellant else { throw VigilError.invalidField(field: "creator_id", detail: "is not the creator this decision concerns") }
+            guard decision.outcome == .violation else { throw VigilError.invalidField(field: "decision_id", detail: "found no violation: there is nothing to appeal") }
+        case .reporter:
+            guard decision.outcome == .noViolation else { throw VigilError.invalidField(field: "decision_id", detail: "acted on the content: there is no decision not to act to contest") }
+            guard try await tx.reporterHadReport(hash: appellant, caseID: decision.caseID) else {
+                throw VigilError.invalidField(field: "reporter_id", detail: "had no report decided by this decision")
+            }
+        }
+        return (decision.subjectID, decision.decidedAt)
+    }
+
+    /// Only the reporter a misuse measure concerns may appeal it, while it stands.
+    private static func checkMeasureAppeal(_ tx: StoreSession, measureID: String, type: AppellantType, appellant: String) async throws -> (String?, Timestamp) {
+        guard type == .reporter else {
+            throw VigilError.invalidField(field: "reporter_id", detail: "is required: a misuse measure is contested by the reporter it concerns")
+        }
+        guard let measure = try await tx.misuseMeasure(id: measureID) else {
+            throw VigilError.invalidField(field: "measure_id", detail: "names no misuse measure")
+        }
+        guard measure.reporterHash == appellant else {
+            throw VigilError.invalidField(field: "reporter_id", detail: "is not the reporter this measure concerns")
+        }
+        guard measure.revokedAt == nil else { throw VigilError.conflict(detail: "this measure was revoked already: there is nothing to appeal") }
+        return (nil, measure.imposedAt)
     }
 
     public func appeals(ofCreator creatorID: String) async throws -> [AppealRecord] {
@@ -93,9 +124,8 @@ public struct AppealsWorkflow: Sendable {
         }
     }
 
-    /// Decides an appeal held by `moderator`. Granted: the restriction, its strike and account
-    /// measures are reversed and the reporters' records corrected (for a creator's appeal), or the
-    /// content goes back to review (for a reporter's). Either way the appellant is told why.
+    /// Decides an appeal held by `moderator`. Granted: what was contested is undone (see
+    /// ``applyDecisionAppeal`` and ``applyMeasureAppeal``). Either way the appellant is told why.
     public func decide(appealID: String, by moderator: AuthenticatedModerator, outcome: AppealOutcome, note: String) async throws -> AppealRecord {
         try Validate.text(note, field: "note", max: DecisionInput.noteMaxCharacters)
         let now = clock.now()
@@ -106,53 +136,14 @@ public struct AppealsWorkflow: Sendable {
             guard appeal.status == .open else { throw VigilError.conflict(detail: "appeal \(appealID) is decided") }
             try await Self.refuseOriginalDecider(tx, appeal: appeal, moderator: moderator)
             guard appeal.holder(at: now) == moderator.id else { throw VigilError.conflict(detail: "you do not hold appeal \(appealID): claim it first") }
-            guard let decision = try await tx.decision(id: appeal.decisionID), let subject = try await tx.subject(id: decision.subjectID) else {
-                throw StoreCorruption(detail: "appeal \(appealID) without its decision or subject")
-            }
             try await tx.recordAppealOutcome(id: appealID, outcome: outcome, moderatorID: moderator.id, note: note, at: now)
-            var events = [AuditEventDraft(type: .appealDecided, subjectID: subject.id, payload: AppealPayload(
-                appealId: appealID, decisionId: decision.id, appellantType: appeal.appellantType.rawValue, outcome: outcome.rawValue, moderatorId: moderator.id), occurredAt: now)]
-            var message: String
-            switch (outcome, appeal.appellantType) {
-            case (.granted, .creator):
-                if subject.state == decision.resultingState, subject.state != .visible {
-                    try await tx.setSubjectState(id: subject.id, state: .visible, ground: nil, at: now)
-                    events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: DecisionStateChangedPayload(
-                        from: subject.state.rawValue, to: VisibilityState.visible.rawValue, ground: nil, cause: "appeal_granted",
-                        decisionId: decision.id, creatorId: subject.creatorID, policyVersion: policy.version), occurredAt: now))
-                }
-                for strike in try await tx.revokeStrikes(decisionID: decision.id, by: appealID, at: now) {
-                    events.append(AuditEventDraft(type: .strikeRevoked, subjectID: subject.id, payload: StrikeRevokedPayload(strikeId: strike, creatorId: subject.creatorID, appealId: appealID), occurredAt: now))
-                }
-                for action in try await tx.activeAccountActions(decisionID: decision.id, at: now) {
-                    try await tx.markAccountActionLifted(id: action.id, at: now)
-                    events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionPayload(
-                        actionId: action.id, creatorId: action.creatorID, action: action.action.rawValue, endsAt: action.endsAt?.milliseconds,
-                        decisionId: decision.id, activeStrikes: action.activeStrikes), occurredAt: now))
-                }
-                try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: false, at: now, rules: rules)
-                try await tx.correctReportOutcomes(caseID: decision.caseID, to: .noViolation)
-                message = "Your appeal was granted: the restriction, its strike and any account measure it brought have been reversed."
-            case (.granted, .reporter):
-                try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: true, at: now, rules: rules)
-                if try await tx.openCases(subjectIDs: [subject.id]).isEmpty, let category = policy.category(try await tx.caseRecord(id: decision.caseID)?.category ?? "") {
-                    let reopened = CaseRecord(
-                        id: Identifier.make(prefix: "case", at: now), subjectID: subject.id, kind: subject.kind, category: category.id,
-                        severity: category.severity, openedAt: now, deadlineAt: now.adding(seconds: category.reviewDeadlineHours * 3_600),
-                        priority: CasePriority.base(severity: category.severity, weightedScore: 0, reach: subject.reach))
-                    try await tx.insertCases([reopened])
-                    events.append(AuditEventDraft(type: .caseOpened, subjectID: subject.id, payload: CaseOpenedPayload(
-                        caseId: reopened.id, category: category.id, severity: category.severity.rawValue, deadlineAt: reopened.deadlineAt.milliseconds), occurredAt: now))
-                }
-                message = "Your appeal was granted: the content will be reviewed again by another moderator."
-            case (.denied, _):
-                message = "Your appeal was reviewed by a moderator other than the one who decided, and the decision stands."
+            switch appeal.target {
+            case .decision(let decisionID):
+                try await Self.applyDecisionAppeal(
+                    tx, appeal: appeal, decisionID: decisionID, outcome: outcome, moderator: moderator, note: note, at: now, policy: policy, rules: rules)
+            case .misuseMeasure(let measureID):
+                try await Self.applyMeasureAppeal(tx, appeal: appeal, measureID: measureID, outcome: outcome, moderator: moderator, note: note, at: now)
             }
-            message += " Reasons: \(note)"
-            let recipient: NoticeRecord.Recipient = appeal.appellantType == .creator ? .creator(appeal.appellant) : .reporter(hash: appeal.appellant)
-            try await tx.appendEvents(events)
-            try await tx.insertNotices([NoticeComposer.message(.appealOutcome, .init(message: message, until: nil, decisionId: decision.id),
-                                                               to: recipient, subjectID: subject.id, decisionID: decision.id, at: now)])
             appeal.status = outcome == .granted ? .granted : .denied
             appeal.decidedBy = moderator.id
             appeal.decidedAt = now
@@ -161,9 +152,108 @@ public struct AppealsWorkflow: Sendable {
         }
     }
 
+    /// A decision under appeal. Granted: the restriction, its strike and account measures are
+    /// reversed and the reporters' records corrected (for a creator's appeal), or the content goes
+    /// back to review (for a reporter's).
+    private static func applyDecisionAppeal(
+        _ tx: StoreSession, appeal: AppealRecord, decisionID: String, outcome: AppealOutcome, moderator: AuthenticatedModerator,
+        note: String, at now: Timestamp, policy: Policy, rules: ModerationRules
+    ) async throws {
+        let appealID = appeal.id
+        guard let decision = try await tx.decision(id: decisionID), let subject = try await tx.subject(id: decision.subjectID) else {
+            throw StoreCorruption(detail: "appeal \(appealID) without its decision or subject")
+        }
+        var events = [AuditEventDraft(type: .appealDecided, subjectID: subject.id, payload: AppealPayload(
+            appealId: appealID, decisionId: decision.id, measureId: nil, appellantType: appeal.appellantType.rawValue, outcome: outcome.rawValue, moderatorId: moderator.id), occurredAt: now)]
+        var message: String
+        switch (outcome, appeal.appellantType) {
+        case (.granted, .creator):
+            if subject.state == decision.resultingState, subject.state != .visible {
+                try await tx.setSubjectState(id: subject.id, state: .visible, ground: nil, at: now)
+                events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: DecisionStateChangedPayload(
+                    from: subject.state.rawValue, to: VisibilityState.visible.rawValue, ground: nil, cause: "appeal_granted",
+                    decisionId: decision.id, creatorId: subject.creatorID, policyVersion: policy.version), occurredAt: now))
+            }
+            for strike in try await tx.revokeStrikes(decisionID: decision.id, by: appealID, at: now) {
+                events.append(AuditEventDraft(type: .strikeRevoked, subjectID: subject.id, payload: StrikeRevokedPayload(strikeId: strike, creatorId: subject.creatorID, appealId: appealID), occurredAt: now))
+            }
+            for action in try await tx.activeAccountActions(decisionID: decision.id, at: now) {
+                try await tx.markAccountActionLifted(id: action.id, at: now)
+                events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionPayload(
+                    actionId: action.id, creatorId: action.creatorID, action: action.action.rawValue, endsAt: action.endsAt?.milliseconds,
+                    decisionId: decision.id, activeStrikes: action.activeStrikes), occurredAt: now))
+            }
+            try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: false, at: now, rules: rules)
+            try await tx.correctReportOutcomes(caseID: decision.caseID, to: .noViolation)
+            message = "Your appeal was granted: the restriction, its strike and any account measure it brought have been reversed."
+        case (.granted, .reporter):
+            try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: true, at: now, rules: rules)
+            if try await tx.openCases(subjectIDs: [subject.id]).isEmpty, let category = policy.category(try await tx.caseRecord(id: decision.caseID)?.category ?? "") {
+                let reopened = CaseRecord(
+                    id: Identifier.make(prefix: "case", at: now), subjectID: subject.id, kind: subject.kind, category: category.id,
+                    severity: category.severity, openedAt: now, deadlineAt: now.adding(seconds: category.reviewDeadlineHours * 3_600),
+                    priority: CasePriority.base(severity: category.severity, weightedScore: 0, reach: subject.reach))
+                try await tx.insertCases([reopened])
+                events.append(AuditEventDraft(type: .caseOpened, subjectID: subject.id, payload: CaseOpenedPayload(
+                    caseId: reopened.id, category: category.id, severity: category.severity.rawValue, deadlineAt: reopened.deadlineAt.milliseconds), occurredAt: now))
+            }
+            message = "Your appeal was granted: the content will be reviewed again by another moderator."
+        case (.denied, _):
+            message = "Your appeal was reviewed by a moderator other than the one who decided, and the decision stands."
+        }
+        message += " Reasons: \(note)"
+        let recipient: NoticeRecord.Recipient = appeal.appellantType == .creator ? .creator(appeal.appellant) : .reporter(hash: appeal.appellant)
+        try await tx.appendEvents(events)
+        try await tx.insertNotices([NoticeComposer.message(.appealOutcome, .init(message: message, until: nil, decisionId: decision.id),
+                                                           to: recipient, subjectID: subject.id, decisionID: decision.id, at: now)])
+    }
+
+    /// A misuse measure under appeal. Granted: the measure is void on record, and if it is the
+    /// reporter's latest it no longer applies: a suspension ends now (the warning before it
+    /// stands), a warning is withdrawn. A suspension that followed a contested warning is contested
+    /// on its own.
+    private static func applyMeasureAppeal(
+        _ tx: StoreSession, appeal: AppealRecord, measureID: String, outcome: AppealOutcome, moderator: AuthenticatedModerator,
+        note: String, at now: Timestamp
+    ) async throws {
+        guard let measure = try await tx.misuseMeasure(id: measureID) else {
+            throw StoreCorruption(detail: "appeal \(appeal.id) without its misuse measure")
+        }
+        var events = [AuditEventDraft(type: .appealDecided, subjectID: nil, payload: AppealPayload(
+            appealId: appeal.id, decisionId: nil, measureId: measureID, appellantType: appeal.appellantType.rawValue,
+            outcome: outcome.rawValue, moderatorId: moderator.id), occurredAt: now)]
+        var message: String
+        switch outcome {
+        case .granted:
+            let latest = try await tx.latestMisuseMeasure(reporterHash: measure.reporterHash)
+            guard try await tx.revokeMisuseMeasure(id: measureID, byAppeal: appeal.id, at: now) else {
+                throw VigilError.conflict(detail: "measure \(measureID) was revoked already")
+            }
+            if latest?.id == measureID, var reporter = try await tx.reporters(hashes: [measure.reporterHash])[measure.reporterHash] {
+                reporter.standing = switch measure.kind {
+                case .suspension: ReporterStanding(standing: .warned)
+                case .warning: reporter.standing.standing == .warned ? ReporterStanding(standing: .good) : reporter.standing
+                }
+                try await tx.updateReporter(reporter, decidedPending: 0)
+            }
+            events.append(AuditEventDraft(type: .misuseMeasureRevoked, subjectID: nil, payload: MisusePayload(
+                reporterRef: measure.reporterHash, measureId: measureID, dismissed: 0, upheld: 0, until: nil), occurredAt: now))
+            message = measure.kind == .suspension
+                ? "Your appeal was granted: the suspension is withdrawn and your reports count again."
+                : "Your appeal was granted: the warning is withdrawn."
+        case .denied:
+            message = "Your appeal was reviewed by a moderator and the \(measure.kind.rawValue) stands."
+        }
+        message += " Reasons: \(note)"
+        try await tx.appendEvents(events)
+        try await tx.insertNotices([NoticeComposer.message(.appealOutcome, .init(message: message, until: nil, decisionId: nil, measureId: measureID),
+                                                           to: .reporter(hash: measure.reporterHash), subjectID: nil, decisionID: nil, at: now)])
+    }
+
     /// The moderator who made a decision may not decide its appeal (DSA Art. 20(6)).
     private static func refuseOriginalDecider(_ tx: StoreSession, appeal: AppealRecord, moderator: AuthenticatedModerator) async throws {
-        if try await tx.decision(id: appeal.decisionID)?.moderatorID == moderator.id {
+        guard let decisionID = appeal.decisionID else { return }  // misuse measures are decided by rule, not by a moderator
+        if try await tx.decision(id: decisionID)?.moderatorID == moderator.id {
             throw VigilError.conflict(detail: "you made the decision under appeal: another moderator must decide the appeal")
         }
     }
@@ -191,7 +281,8 @@ public struct AppealsWorkflow: Sendable {
 
 struct AppealPayload: Encodable {
     var appealId: String
-    var decisionId: String
+    var decisionId: String?
+    var measureId: String?
     var appellantType: String
     var outcome: String?
     var moderatorId: String?

@@ -13,6 +13,8 @@ struct DecisionEffects {
     let record: DecisionRecord
     private(set) var events: [AuditEventDraft] = []
     private(set) var notices: [NoticeRecord] = []
+    /// Misuse warnings and suspensions this decision brings on reporters.
+    private(set) var misuseMeasures: [MisuseMeasureRecord] = []
 
     init(policy: Policy, rules: ModerationRules, now: Timestamp, record caseRecord: CaseRecord, subject: Subject, moderator: AuthenticatedModerator, input: DecisionInput) {
         self.policy = policy
@@ -74,17 +76,23 @@ struct DecisionEffects {
         switch rules.misuse.step(dismissed: recent.dismissed, upheld: recent.upheld, standing: standing.standing) {
         case .warn?:
             standing = ReporterStanding(standing: .warned)
-            events.append(AuditEventDraft(type: .reporterWarned, subjectID: nil, payload: MisusePayload(reporterRef: reporter.reporterHash, dismissed: recent.dismissed, upheld: recent.upheld, until: nil), occurredAt: now))
+            let measure = MisuseMeasureRecord(id: Identifier.make(prefix: "mis", at: now), reporterHash: reporter.reporterHash, kind: .warning, imposedAt: now, until: nil)
+            misuseMeasures.append(measure)
+            events.append(AuditEventDraft(type: .reporterWarned, subjectID: nil, payload: MisusePayload(
+                reporterRef: reporter.reporterHash, measureId: measure.id, dismissed: recent.dismissed, upheld: recent.upheld, until: nil), occurredAt: now))
             notices.append(NoticeComposer.message(.misuseWarning, .init(
-                message: "Many of your recent reports were found to be unfounded. If this continues, your reports will be suspended for a period. You can contest this warning.",
-                until: nil, decisionId: nil), to: .reporter(hash: reporter.reporterHash), subjectID: nil, decisionID: nil, at: now))
+                message: "Many of your recent reports were found to be unfounded. If this continues, your reports will be suspended for a period. You can contest this warning by appealing with its measure id.",
+                until: nil, decisionId: nil, measureId: measure.id), to: .reporter(hash: reporter.reporterHash), subjectID: nil, decisionID: nil, at: now))
         case .suspend(let days)?:
             let until = now.adding(seconds: days * 86_400)
             standing = ReporterStanding(standing: .suspended, until: until)
-            events.append(AuditEventDraft(type: .reporterSuspended, subjectID: nil, payload: MisusePayload(reporterRef: reporter.reporterHash, dismissed: recent.dismissed, upheld: recent.upheld, until: until.milliseconds), occurredAt: now))
+            let measure = MisuseMeasureRecord(id: Identifier.make(prefix: "mis", at: now), reporterHash: reporter.reporterHash, kind: .suspension, imposedAt: now, until: until)
+            misuseMeasures.append(measure)
+            events.append(AuditEventDraft(type: .reporterSuspended, subjectID: nil, payload: MisusePayload(
+                reporterRef: reporter.reporterHash, measureId: measure.id, dismissed: recent.dismissed, upheld: recent.upheld, until: until.milliseconds), occurredAt: now))
             notices.append(NoticeComposer.message(.misuseSuspension, .init(
-                message: "After a warning, more of your reports were found to be manifestly unfounded. Until the date given, your reports are recorded but not acted on. Notices of illegal content are still reviewed. You can contest this suspension.",
-                until: until.iso8601, decisionId: nil), to: .reporter(hash: reporter.reporterHash), subjectID: nil, decisionID: nil, at: now))
+                message: "After a warning, more of your reports were found to be manifestly unfounded. Until the date given, your reports are recorded but not acted on. Notices of illegal content are still reviewed. You can contest this suspension by appealing with its measure id.",
+                until: until.iso8601, decisionId: nil, measureId: measure.id), to: .reporter(hash: reporter.reporterHash), subjectID: nil, decisionID: nil, at: now))
         case nil:
             break
         }
@@ -139,6 +147,7 @@ struct CaseClosedPayload: Encodable {
 struct MisusePayload: Encodable {
     /// The reporter's keyed hash: enough to trace the act, never the reporter's id.
     var reporterRef: String
+    var measureId: String?
     var dismissed: Int
     var upheld: Int
     var until: Int64?

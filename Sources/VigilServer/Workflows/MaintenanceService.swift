@@ -42,7 +42,7 @@ public struct MaintenanceService: Service {
             let reporters = try await tx.lapsedSuspensions(at: time, limit: 1_000)
             for hash in reporters {
                 try await tx.setReporterStanding(hash: hash, ReporterStanding(standing: .warned))
-                events.append(AuditEventDraft(type: .reporterSuspensionLifted, subjectID: nil, payload: MisusePayload(reporterRef: hash, dismissed: 0, upheld: 0, until: nil), occurredAt: time))
+                events.append(AuditEventDraft(type: .reporterSuspensionLifted, subjectID: nil, payload: MisusePayload(reporterRef: hash, measureId: nil, dismissed: 0, upheld: 0, until: nil), occurredAt: time))
                 notices.append(NoticeComposer.message(.misuseSuspensionLifted, .init(
                     message: "Your reports are counted again. Further unfounded reports can lead to another suspension.", until: nil, decisionId: nil),
                     to: .reporter(hash: hash), subjectID: nil, decisionID: nil, at: time))

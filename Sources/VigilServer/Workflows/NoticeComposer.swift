@@ -16,6 +16,8 @@ enum NoticeComposer {
         var message: String
         var until: String?
         var decisionId: String?
+        /// The misuse warning or suspension a reporter may contest.
+        var measureId: String? = nil
     }
 
     static func statement(_ statement: StatementOfReasons, to creatorID: String, subjectID: String?, decisionID: String?, at time: Timestamp) -> NoticeRecord {

@@ -160,6 +160,7 @@ public struct ReviewWorkflow: Sendable {
                     try await tx.insertAccountAction(action)
                 }
             }
+            try await tx.insertMisuseMeasures(decision.misuseMeasures)
             try await tx.appendEvents(decision.events)
             try await tx.insertNotices(decision.notices)
             return decision.record

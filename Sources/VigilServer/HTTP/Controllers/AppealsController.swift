@@ -22,7 +22,14 @@ struct AppealsController {
         case (nil, nil): throw VigilError.invalidField(field: "creator_id", detail: "is required (or reporter_id, for a reporter contesting a decision not to act)")
         case (.some, .some): throw VigilError.invalidField(field: "reporter_id", detail: "give creator_id or reporter_id, not both")
         }
-        let appeal = try await appeals.file(decisionID: body.decisionID, appellant: appellant, statement: body.statement)
+        let target: AppealTarget
+        switch (body.decisionID, body.measureID) {
+        case (let decision?, nil): target = .decision(decision)
+        case (nil, let measure?): target = .misuseMeasure(measure)
+        case (nil, nil): throw VigilError.invalidField(field: "decision_id", detail: "is required (or measure_id, for a reporter contesting a misuse warning or suspension)")
+        case (.some, .some): throw VigilError.invalidField(field: "measure_id", detail: "give decision_id or measure_id, not both")
+        }
+        let appeal = try await appeals.file(target: target, appellant: appellant, statement: body.statement)
         return try JSONBody.response(AppealView(appeal, showAppellant: false), status: .created)
     }
 
@@ -71,7 +78,8 @@ struct AppealsReviewController {
 }
 
 struct AppealBody: Decodable {
-    var decisionID: String
+    var decisionID: String?
+    var measureID: String?
     var creatorID: String?
     var reporterID: String?
     var statement: String
@@ -79,6 +87,7 @@ struct AppealBody: Decodable {
     enum CodingKeys: String, CodingKey {
         case statement
         case decisionID = "decision_id"
+        case measureID = "measure_id"
         case creatorID = "creator_id"
         case reporterID = "reporter_id"
     }
@@ -92,7 +101,8 @@ struct AppealDecisionBody: Decodable {
 /// An appeal as shown. A reporter appellant appears only as "reporter": never their id or hash.
 struct AppealView: Encodable {
     var appealId: String
-    var decisionId: String
+    var decisionId: String?
+    var measureId: String?
     var appellantType: String
     var creatorId: String?
     var statement: String?
@@ -104,6 +114,7 @@ struct AppealView: Encodable {
     init(_ appeal: AppealRecord, showAppellant: Bool) {
         appealId = appeal.id
         decisionId = appeal.decisionID
+        measureId = appeal.measureID
         appellantType = appeal.appellantType.rawValue
         creatorId = appeal.appellantType == .creator ? appeal.appellant : nil
         statement = showAppellant ? appeal.statement : nil
