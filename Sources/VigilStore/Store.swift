@@ -55,17 +55,13 @@ public final class Store: Sendable {
         }
     }
 
-    /// Opens a PostgreSQL database, `postgres://user[:password]@host[:port]/database`. The pool
+    /// Opens a PostgreSQL database (see ``PostgresURL`` for the URL and its TLS modes). The pool
     /// reconnects by itself when the database comes back after an outage.
     public static func openPostgres(url: String, settings: PostgresSettings = .init(), logger: Logger = Logger(label: "vigil.store")) throws -> Store {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-              let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty else {
-            throw VigilError.invalidField(field: "database", detail: "must look like postgres://user[:password]@host[:port]/database")
-        }
-        let database = String(components.path.drop(while: { $0 == "/" }))
+        let parsed = try PostgresURL(url)
         var configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: database.isEmpty ? nil : database, tls: .disable)
+            host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
+            database: parsed.database, tls: parsed.tls)
         configuration.options.maximumConnections = max(1, settings.maximumConnections)
         configuration.options.connectTimeout = settings.connectTimeout
         // PostgresNIO logs protocol messages at debug and trace, the server's error detail among
