@@ -9,6 +9,13 @@ import VigilCore
 
 @Suite("Misuse and strikes")
 struct MisuseAndStrikeTests {
+    /// Misuse rules that act after two dismissed reports, so a test reaches each step quickly.
+    static var quickMisuse: ModerationRules {
+        var rules = ModerationRules.standard
+        rules.misuse = MisusePolicy(windowDays: 30, minDismissed: 2, minDismissedShare: 0.6, suspensionDays: 14)
+        return rules
+    }
+
     /// A subject that `reporter` alone notifies as illegal (a notice always reaches the queue,
     /// whatever the reporter's weight), then decided.
     func reportAndDecide(_ client: any TestClientProtocol, _ h: Harness, subject: String, reporter: String, moderator: String, decision: String) async throws {
@@ -25,9 +32,7 @@ struct MisuseAndStrikeTests {
 
     @Test("misuse: warned, then suspended (recorded, not counted, notices still queued), then lifted automatically")
     func misuseSteps() async throws {
-        var rules = ModerationRules.standard
-        rules.misuse = MisusePolicy(windowDays: 30, minDismissed: 2, minDismissedShare: 0.6, suspensionDays: 14)
-        try await withHarness(rules: rules) { client, h async throws in
+        try await withHarness(rules: Self.quickMisuse) { client, h async throws in
             let moderator = try await h.moderator("m")
             let dismiss = #"{"outcome":"no_violation","note":"nothing there"}"#
             try await reportAndDecide(client, h, subject: "a", reporter: "troll", moderator: moderator, decision: dismiss)
@@ -70,9 +75,7 @@ struct MisuseAndStrikeTests {
 
     @Test("a reporter contests misuse measures: a granted suspension appeal ends it at once; a denied warning appeal leaves it; refusals")
     func misuseAppeals() async throws {
-        var rules = ModerationRules.standard
-        rules.misuse = MisusePolicy(windowDays: 30, minDismissed: 2, minDismissedShare: 0.6, suspensionDays: 14)
-        try await withHarness(rules: rules) { client, h async throws in
+        try await withHarness(rules: Self.quickMisuse) { client, h async throws in
             let moderator = try await h.moderator("m")
             let reviewer = try await h.moderator("reviewer", role: .appeals)
             let dismiss = #"{"outcome":"no_violation","note":"nothing there"}"#
@@ -154,9 +157,7 @@ struct MisuseAndStrikeTests {
 
     @Test("upheld reports keep a reporter in good standing")
     func accurateReporter() async throws {
-        var rules = ModerationRules.standard
-        rules.misuse = MisusePolicy(windowDays: 30, minDismissed: 2, minDismissedShare: 0.6, suspensionDays: 14)
-        try await withHarness(rules: rules) { client, h async throws in
+        try await withHarness(rules: Self.quickMisuse) { client, h async throws in
             let moderator = try await h.moderator("m")
             for subject in ["a", "b", "c"] {
                 try await reportAndDecide(client, h, subject: subject, reporter: "sharp-eye", moderator: moderator,
