@@ -8,8 +8,8 @@
 set -euo pipefail
 PORT=${VIGIL_TEST_POSTGRES_PORT:-55432}
 BIN=/usr/lib/postgresql/15/bin
-if [ ! -x "$BIN/initdb" ]; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15) >&2
+if [ ! -x "$BIN/initdb" ] || ! command -v openssl >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 openssl) >&2
 fi
 RUN_AS=()
 if [ "$(id -u)" = 0 ]; then RUN_AS=(runuser -u postgres --); fi
