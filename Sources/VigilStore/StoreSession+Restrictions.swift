@@ -15,6 +15,7 @@ extension StoreSession {
             FROM audit_events e JOIN subjects s ON s.id = e.subject_id
             WHERE e.type = 'subject.state_changed' AND e.occurred_at >= \(bind: since.milliseconds) ORDER BY e.seq
             """).all()
+        let subjectReports = try await reportTimes(subjectIDs: Set(try takedowns.map { try $0.decode(column: "subject_id", as: String.self) }))
         for row in takedowns {
             let payload = try JSONSerialization.jsonObject(with: Data(try row.decode(column: "payload", as: String.self).utf8)) as? [String: Any]
             guard payload?["cause"] as? String == "report_threshold", let ground = payload?["ground"] as? String,
@@ -22,16 +23,12 @@ extension StoreSession {
             let subjectID = try row.decode(column: "subject_id", as: String.self)
             let at = Timestamp(milliseconds: try row.decode(column: "occurred_at", as: Int64.self))
             // The reports that were undecided when the threshold was crossed.
-            let channels = try await sql.raw("""
-                SELECT DISTINCT r.channel FROM reports r JOIN report_outcomes o ON o.report_id = r.id
-                WHERE r.subject_id = \(bind: subjectID) AND r.received_at <= \(bind: at.milliseconds)
-                  AND (o.decided_at IS NULL OR o.decided_at >= \(bind: at.milliseconds))
-                """).all()
+            let channels = Set((subjectReports[subjectID] ?? []).filter { $0.received <= at && ($0.decided.map { $0 >= at } ?? true) }.map(\.channel))
             result.append(EnforcedRestriction(
                 puid: "ptd-\(try row.decode(column: "seq", as: Int64.self))", measure: .visibility(to),
                 subjectKind: SubjectKind(rawValue: try row.decode(column: "kind", as: String.self)),
                 contentDate: Timestamp(milliseconds: try row.decode(column: "registered_at", as: Int64.self)), appliedAt: at, endsAt: nil,
-                grounds: [ground], channels: try Self.channels(channels), automatedDetection: false, automatedDecision: true))
+                grounds: [ground], channels: channels, automatedDetection: false, automatedDecision: true))
         }
 
         // Moderators' violation decisions.
@@ -40,6 +37,16 @@ extension StoreSession {
             FROM decisions d JOIN subjects s ON s.id = d.subject_id
             WHERE d.outcome = 'violation' AND d.decided_at >= \(bind: since.milliseconds) ORDER BY d.decided_at, d.id
             """).all()
+
+        // Account measures brought by strikes (their channels are their decisions' cases').
+        let actions = try await sql.raw("""
+            SELECT a.id, a.action, a.starts_at, a.ends_at, a.creator_id, d.policy_ids, d.case_id, d.automated,
+              (SELECT MIN(registered_at) FROM subjects WHERE creator_id = a.creator_id) AS first_seen
+            FROM account_actions a JOIN decisions d ON d.id = a.decision_id
+            WHERE a.starts_at >= \(bind: since.milliseconds) ORDER BY a.starts_at, a.id
+            """).all()
+        let caseIDs = try (decisions + actions).map { try $0.decode(column: "case_id", as: String.self) }
+        let channelsByCase = try await caseChannels(Set(caseIDs))
         for row in decisions {
             let state = try row.decode(column: "resulting_state", as: String.self)
             guard let resulting = VisibilityState(rawValue: state) else { throw StoreCorruption(detail: "decision state '\(state)'") }
@@ -49,17 +56,10 @@ extension StoreSession {
                 contentDate: Timestamp(milliseconds: try row.decode(column: "registered_at", as: Int64.self)),
                 appliedAt: Timestamp(milliseconds: try row.decode(column: "decided_at", as: Int64.self)), endsAt: nil,
                 grounds: try row.decode(column: "policy_ids", as: String.self).split(separator: " ").map(String.init),
-                channels: try await caseChannels(try row.decode(column: "case_id", as: String.self)),
+                channels: channelsByCase[try row.decode(column: "case_id", as: String.self)] ?? [],
                 automatedDetection: false, automatedDecision: try row.decode(column: "automated", as: Int.self) != 0))
         }
 
-        // Account measures brought by strikes.
-        let actions = try await sql.raw("""
-            SELECT a.id, a.action, a.starts_at, a.ends_at, a.creator_id, d.policy_ids, d.case_id, d.automated,
-              (SELECT MIN(registered_at) FROM subjects WHERE creator_id = a.creator_id) AS first_seen
-            FROM account_actions a JOIN decisions d ON d.id = a.decision_id
-            WHERE a.starts_at >= \(bind: since.milliseconds) ORDER BY a.starts_at, a.id
-            """).all()
         for row in actions {
             let action = try row.decode(column: "action", as: String.self)
             guard let kind = AccountActionKind(rawValue: action) else { throw StoreCorruption(detail: "account action '\(action)'") }
@@ -69,19 +69,44 @@ extension StoreSession {
                 contentDate: (try row.decode(column: "first_seen", as: Int64?.self)).map(Timestamp.init(milliseconds:)) ?? startsAt,
                 appliedAt: startsAt, endsAt: try row.decode(column: "ends_at", as: Int64?.self).map(Timestamp.init(milliseconds:)),
                 grounds: try row.decode(column: "policy_ids", as: String.self).split(separator: " ").map(String.init),
-                channels: try await caseChannels(try row.decode(column: "case_id", as: String.self)),
+                channels: channelsByCase[try row.decode(column: "case_id", as: String.self)] ?? [],
                 automatedDetection: false, automatedDecision: try row.decode(column: "automated", as: Int.self) != 0))
         }
         return result.sorted { ($0.appliedAt, $0.puid) < ($1.appliedAt, $1.puid) }
     }
 
-    private func caseChannels(_ caseID: String) async throws -> Set<ReportChannel> {
-        try Self.channels(try await sql.raw("""
-            SELECT DISTINCT r.channel FROM reports r JOIN report_outcomes o ON o.report_id = r.id WHERE o.case_id = \(bind: caseID)
-            """).all())
+    /// The channels of each case's reports, for many cases in few statements.
+    private func caseChannels(_ caseIDs: Set<String>) async throws -> [String: Set<ReportChannel>] {
+        var result: [String: Set<ReportChannel>] = [:]
+        for chunk in Array(caseIDs).chunked(into: 500) {
+            var query: SQLQueryString = "SELECT DISTINCT o.case_id, r.channel FROM reports r JOIN report_outcomes o ON o.report_id = r.id WHERE o.case_id IN ("
+            query.appendInterpolation(binds: Array(chunk))
+            query.appendLiteral(")")
+            for row in try await sql.raw(query).all() {
+                guard let channel = ReportChannel(rawValue: try row.decode(column: "channel", as: String.self)) else { continue }
+                result[try row.decode(column: "case_id", as: String.self), default: []].insert(channel)
+            }
+        }
+        return result
     }
 
-    private static func channels(_ rows: [any SQLRow]) throws -> Set<ReportChannel> {
-        Set(try rows.compactMap { ReportChannel(rawValue: try $0.decode(column: "channel", as: String.self)) })
+    /// When each report on the given subjects came and was decided, with its channel.
+    private func reportTimes(subjectIDs: Set<String>) async throws -> [String: [(channel: ReportChannel, received: Timestamp, decided: Timestamp?)]] {
+        var result: [String: [(channel: ReportChannel, received: Timestamp, decided: Timestamp?)]] = [:]
+        for chunk in Array(subjectIDs).chunked(into: 500) {
+            var query: SQLQueryString = """
+                SELECT r.subject_id, r.channel, r.received_at, o.decided_at FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+                WHERE r.subject_id IN (
+                """
+            query.appendInterpolation(binds: Array(chunk))
+            query.appendLiteral(")")
+            for row in try await sql.raw(query).all() {
+                guard let channel = ReportChannel(rawValue: try row.decode(column: "channel", as: String.self)) else { continue }
+                result[try row.decode(column: "subject_id", as: String.self), default: []].append((
+                    channel, Timestamp(milliseconds: try row.decode(column: "received_at", as: Int64.self)),
+                    try row.decode(column: "decided_at", as: Int64?.self).map(Timestamp.init(milliseconds:))))
+            }
+        }
+        return result
     }
 }
