@@ -80,8 +80,12 @@ extension StoreSession {
     }
 
     /// Open appeals, oldest first (appeals are decided in the order they came).
-    public func openAppeals(offset: Int, limit: Int) async throws -> [AppealRecord] {
-        try await sql.raw("SELECT * FROM appeals WHERE status = 'open' ORDER BY filed_at, id LIMIT \(literal: limit) OFFSET \(literal: offset)")
+    public func openAppeals(after position: (filedAt: Timestamp, id: String)?, limit: Int) async throws -> [AppealRecord] {
+        // Keyset paging: a page starts after the last appeal of the one before, however many came since.
+        let after: SQLQueryString = position.map {
+            "AND (filed_at > \(bind: $0.filedAt.milliseconds) OR (filed_at = \(bind: $0.filedAt.milliseconds) AND id > \(bind: $0.id)))"
+        } ?? ""
+        return try await sql.raw("SELECT * FROM appeals WHERE status = 'open' \(after) ORDER BY filed_at, id LIMIT \(literal: limit)")
             .all().map(Self.decodeAppeal)
     }
 

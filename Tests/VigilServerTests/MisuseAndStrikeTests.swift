@@ -115,7 +115,13 @@ struct MisuseAndStrikeTests {
             let warningAppeal = try await appeal(#"{"measure_id":"\#(warning)","reporter_id":"troll","statement":"Not fair"}"#)
             #expect(warningAppeal.status == .created)
 
-            // Appeals moderators see both, never who the reporter is.
+            // Appeals moderators see both, a page at a time, never who the reporter is.
+            let first = try await client.mod(.get, "/v1/mod/appeals?limit=1", token: reviewer).object()
+            let cursor = try #require(first["next_cursor"] as? String)
+            let second = try await client.mod(.get, "/v1/mod/appeals?limit=1&cursor=\(cursor)", token: reviewer).object()
+            #expect(second["next_cursor"] is NSNull, "the last page")
+            let paged = [first, second].flatMap { ($0["appeals"] as? [[String: Any]] ?? []).compactMap { $0["measure_id"] as? String } }
+            #expect(paged == [suspension, warning], "oldest first, each once")
             let queueText = try await client.mod(.get, "/v1/mod/appeals", token: reviewer).text
             #expect(queueText.contains(suspension) && queueText.contains(warning))
             #expect(!queueText.contains("troll") && !queueText.contains(h.app.keyring.lookupHash(of: "troll")))

@@ -20,7 +20,7 @@ struct MoreBadInputTests {
         (.platformWithoutScope, .post, "/v1/appeals", #"{"decision_id":"d","creator_id":"c","statement":"s"}"#, .forbidden, nil),
         (.platformWithoutScope, .get, "/v1/enforcement-events", nil, .forbidden, nil),
         (.appealsModerator, .get, "/v1/mod/appeals?limit=0", nil, .unprocessableContent, "limit"),
-        (.appealsModerator, .get, "/v1/mod/appeals?offset=-5", nil, .unprocessableContent, "offset"),
+        (.appealsModerator, .get, "/v1/mod/appeals?cursor=not-a-cursor", nil, .unprocessableContent, "cursor"),
         (.appealsModerator, .post, "/v1/mod/appeals/apl_x/decision", #"{"outcome":"maybe","note":"n"}"#, .unprocessableContent, "outcome"),
         (.appealsModerator, .post, "/v1/mod/appeals/apl_x/decision", #"{"outcome":"granted"}"#, .unprocessableContent, "note"),
         (.appealsModerator, .post, "/v1/mod/appeals/apl_x/decision", #"{"outcome":"granted","note":"n"}"#, .notFound, nil),

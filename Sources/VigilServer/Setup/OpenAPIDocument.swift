@@ -319,11 +319,18 @@ paths:
       security: [{moderatorToken: []}]
       parameters:
         - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
-        - {name: offset, in: query, required: false, schema: {type: integer, minimum: 0, default: 0}}
+        - {name: cursor, in: query, required: false, description: The next_cursor of the page before, schema: {type: string}}
       responses:
         "200":
           description: A page of appeals
-          content: {application/json: {schema: {type: object, properties: {appeals: {type: array, items: {$ref: "#/components/schemas/Appeal"}}}}}}
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [appeals, next_cursor]
+                properties:
+                  appeals: {type: array, items: {$ref: "#/components/schemas/Appeal"}}
+                  next_cursor: {type: [string, "null"], description: Null on the last page}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}

@@ -102,9 +102,21 @@ public struct AppealsWorkflow: Sendable {
         return try await store.read { try await $0.appeals(ofType: .creator, appellant: creatorID, limit: 100) }
     }
 
-    public func queue(offset: Int, limit: Int) async throws -> [AppealRecord] {
+    /// A page of open appeals, oldest first, and the cursor of the next page if there is one.
+    public func queue(cursor: String?, limit: Int) async throws -> (appeals: [AppealRecord], nextCursor: String?) {
         guard (1...100).contains(limit) else { throw VigilError.invalidField(field: "limit", detail: "must be between 1 and 100") }
-        return try await store.read { try await $0.openAppeals(offset: offset, limit: limit) }
+        var position: (filedAt: Timestamp, id: String)?
+        if let cursor {
+            guard let decoded = OpaqueCursor.decode(cursor),
+                  let colon = decoded.firstIndex(of: ":"), let ms = Int64(decoded[..<colon]) else {
+                throw VigilError.invalidField(field: "cursor", detail: "is not a cursor this server issued")
+            }
+            position = (Timestamp(milliseconds: ms), String(decoded[decoded.index(after: colon)...]))
+        }
+        let page = try await store.read { [position] in try await $0.openAppeals(after: position, limit: limit + 1) }
+        let appeals = Array(page.prefix(limit))
+        let next = page.count > limit ? appeals.last.map { OpaqueCursor.encode("\($0.filedAt.milliseconds):\($0.id)") } : nil
+        return (appeals, next)
     }
 
     public func claim(appealID: String, by moderator: AuthenticatedModerator) async throws -> AppealRecord {

@@ -179,13 +179,13 @@ struct QueueCursor {
     }
 
     init?(_ text: String) {
-        guard let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8) else { return nil }
+        guard let decoded = OpaqueCursor.decode(text) else { return nil }
         let parts = decoded.split(separator: ":")
         guard parts.count == 2, let offset = Int(parts[0]), offset >= 0, let ms = Int64(parts[1]) else { return nil }
         self.init(offset: offset, asOf: Timestamp(milliseconds: ms))
     }
 
-    var text: String { Data("\(offset):\(asOf.milliseconds)".utf8).base64EncodedString() }
+    var text: String { OpaqueCursor.encode("\(offset):\(asOf.milliseconds)") }
 }
 
 struct ClaimPayload: Encodable {

@@ -54,10 +54,8 @@ struct AppealsReviewController {
         _ = try context.requireModerator(.appeals)
         let query = request.uri.queryParameters
         let limit = try ModerationController.integer(query.get("limit"), field: "limit", default: 50)
-        let offset = try ModerationController.integer(query.get("offset"), field: "offset", default: 0)
-        guard offset >= 0 else { throw VigilError.invalidField(field: "offset", detail: "must be zero or more") }
-        let page = try await appeals.queue(offset: offset, limit: limit)
-        return try JSONBody.response(["appeals": page.map { AppealView($0, showAppellant: true) }])
+        let page = try await appeals.queue(cursor: query.get("cursor"), limit: limit)
+        return try JSONBody.response(AppealPageView(appeals: page.appeals.map { AppealView($0, showAppellant: true) }, nextCursor: page.nextCursor))
     }
 
     @Sendable func claim(_ request: Request, context: VigilRequestContext) async throws -> Response {
@@ -90,6 +88,20 @@ struct AppealBody: Decodable {
         case measureID = "measure_id"
         case creatorID = "creator_id"
         case reporterID = "reporter_id"
+    }
+}
+
+/// A page of the appeals queue; `next_cursor` is null on the last page.
+struct AppealPageView: Encodable {
+    var appeals: [AppealView]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey { case appeals, nextCursor }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(appeals, forKey: .appeals)
+        try container.encode(nextCursor, forKey: .nextCursor)
     }
 }
 
