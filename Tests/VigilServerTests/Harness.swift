@@ -69,6 +69,15 @@ struct Harness {
         try await app.accessKeys.create(scopes: scopes.map(\.rawValue), label: "test").token
     }
 
+    /// Records an issue unless the audit chain verifies.
+    func expectAuditIntact(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let verdict = try await app.store.verifyAuditLog()
+        guard case .intact = verdict else {
+            Issue.record("audit log broken: \(verdict)", sourceLocation: sourceLocation)
+            return
+        }
+    }
+
     /// Adds a moderator and returns their token.
     func moderator(_ name: String, role: ModeratorRole = .moderator) async throws -> String {
         try await app.moderators.add(name: name, role: role.rawValue).token

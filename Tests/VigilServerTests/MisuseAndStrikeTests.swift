@@ -66,10 +66,7 @@ struct MisuseAndStrikeTests {
             #expect(try await reporterNotices(client, h, "troll").first == "misuse_suspension_lifted")
             try await client.register(h, id: "g")
             #expect(try await client.report(h, reporter: "troll", subject: "g", reason: "spam").object()["counted"] as? Bool == true)
-            guard case .intact = try await h.app.store.verifyAuditLog() else {
-                Issue.record("audit log broken")
-                return
-            }
+            try await h.expectAuditIntact()
         }
     }
 
@@ -154,10 +151,7 @@ struct MisuseAndStrikeTests {
             let standing = try await h.app.store.read { try await $0.reporters(hashes: [h.app.keyring.lookupHash(of: "troll")]) }.values.first?.standing.standing
             #expect(standing == .warned)
             #expect(try await h.app.store.read { try await $0.misuseMeasure(id: warning) }?.revokedAt == nil)
-            guard case .intact = try await h.app.store.verifyAuditLog() else {
-                Issue.record("audit log broken")
-                return
-            }
+            try await h.expectAuditIntact()
         }
     }
 

@@ -107,10 +107,7 @@ struct ReviewStoryTests {
             let again = try await client.mod(.post, "/v1/mod/cases/\(caseID)/decision", token: moderator, #"{"outcome":"no_violation","note":"changed my mind"}"#)
             #expect(again.status == .conflict)
 
-            guard case .intact = try await h.app.store.verifyAuditLog() else {
-                Issue.record("audit log broken")
-                return
-            }
+            try await h.expectAuditIntact()
             expectNoSecrets(outputs, try await secrets(h))
         }
     }
@@ -139,10 +136,7 @@ struct ReviewStoryTests {
             outputs["feed"] = feed.text
             let events = try #require(try feed.object()["events"] as? [[String: Any]])
             #expect(events.compactMap { ($0["data"] as? [String: Any])?["to"] as? String } == ["pending_review", "visible"])
-            guard case .intact = try await h.app.store.verifyAuditLog() else {
-                Issue.record("audit log broken")
-                return
-            }
+            try await h.expectAuditIntact()
             expectNoSecrets(outputs, try await secrets(h))
         }
     }
