@@ -3,6 +3,20 @@ import NIOSSL
 import PostgresNIO
 import VigilCore
 
+extension Store {
+    /// What is wrong with a PostgreSQL URL, or nil if it can be used: for validating configuration
+    /// before anything is opened, with every other problem.
+    public static func problem(withPostgresURL url: String) -> String? {
+        do {
+            _ = try PostgresURL(url)
+            return nil
+        } catch {
+            if case .invalidField(_, let detail) = error { return detail }
+            return "\(error)"
+        }
+    }
+}
+
 /// A `postgres://user[:password]@host[:port]/database[?sslmode=…&sslrootcert=…]` URL, read the way
 /// libpq reads it, so the URL an operator already has for `psql` works here.
 ///

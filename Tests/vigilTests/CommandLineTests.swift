@@ -159,6 +159,12 @@ struct CommandLineTests {
         ] {
             #expect(run.error.contains(problem), "missing: \(problem)\n\(run.error)")
         }
+        // A PostgreSQL URL's TLS settings are checked with the rest, before anything is opened.
+        let tls = try vigil(["serve", "--database", "postgres://vigil@db/vigil?sslmode=sometimes"], environment: ["VIGIL_PORT": "eighty"])
+        #expect(tls.status != 0)
+        for problem in ["database (--database / VIGIL_DATABASE_URL): sslmode must be one of", "VIGIL_PORT): 'eighty' is not a number"] {
+            #expect(tls.error.contains(problem), "missing: \(problem)\n\(tls.error)")
+        }
     }
 
     @Test("moderators add prints a token once; names are unique; roles are checked")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import VigilCore
+import VigilStore
 
 /// Everything `vigil serve` needs, from flags or `VIGIL_*` environment variables (flags win).
 /// Resolution reports every problem at once, so a bad deployment is fixed in one go.
@@ -92,6 +93,8 @@ public struct ServerConfiguration: Sendable {
         let databaseURL = flags.databaseURL ?? environment["VIGIL_DATABASE_URL"]
         if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
             problems.append("database (--database / VIGIL_DATABASE_URL): must be a postgres:// URL (leave it out for the embedded SQLite database)")
+        } else if let databaseURL, let problem = Store.problem(withPostgresURL: databaseURL) {
+            problems.append("database (--database / VIGIL_DATABASE_URL): \(problem)")
         }
         var poolSize = 10
         if let text = environment["VIGIL_DATABASE_POOL_SIZE"] {
