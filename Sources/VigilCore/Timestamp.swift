@@ -15,6 +15,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
 
     public var date: Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
+    /// The start of the hour this time falls in: the precision at which creators and the platform
+    /// see when a restriction began. To the millisecond, a provisional takedown's time is the
+    /// receipt time of the report that crossed the threshold: a report timestamp, which no
+    /// creator-facing output may carry (DESIGN.md §3, invariant 1).
+    public var hourFloor: Timestamp { Timestamp(milliseconds: milliseconds - milliseconds % 3_600_000) }
+
     public func adding(seconds: Double) -> Timestamp {
         Timestamp(milliseconds: milliseconds + Int64(seconds * 1000))
     }

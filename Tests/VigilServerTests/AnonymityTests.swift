@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import VigilServer
+import VigilCore
 
 /// DESIGN.md §3: reports from known reporter ids, then a search of every creator-facing response,
 /// every log line, and the raw bytes of the database files for those ids. Zero hits.
@@ -35,6 +36,8 @@ struct AnonymityTests {
             outputs["subject video"] = try await client.json(.get, "/v1/subjects/video-A", h).text
             outputs["subject live"] = try await client.json(.get, "/v1/subjects/live-B", h).text
             outputs["update video"] = try await client.json(.put, "/v1/subjects/video-A", h, #"{"kind":"video","creator_id":"creator-Z","reach":{"views":99}}"#).text
+            outputs["creator notices"] = try await client.json(.get, "/v1/creators/creator-Z/notices", h).text
+            outputs["enforcement feed"] = try await client.json(.get, "/v1/enforcement-events?after=0", h).text
             outputs["logs"] = h.logs.text
             #expect(try await client.state(h, of: "video-A") == "pending_review", "the reports were counted")
             return outputs
@@ -47,6 +50,27 @@ struct AnonymityTests {
             if let restriction = object["restriction"] as? [String: Any] {
                 #expect(Set(restriction.keys).isSubset(of: ["state", "ground", "ground_title", "since"]))
             }
+        }
+
+        // Nor does any of them date a report: a provisional takedown happens when a report arrives,
+        // so creator-facing times are given to the hour (the seconds and milliseconds are zero).
+        #expect(surfaces["creator notices", default: ""].contains("statement_of_reasons"), "the takedown notices were read")
+        let isoTime = try Regex(#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"#)
+        for name in ["subject video", "subject live", "update video", "creator notices", "enforcement feed"] {
+            let times = surfaces[name, default: ""].matches(of: isoTime).map { String(surfaces[name, default: ""][$0.range]) }
+            if ["subject video", "creator notices", "enforcement feed"].contains(name) {
+                #expect(!times.isEmpty, "\(name) shows when the restriction began")
+            }
+            for time in times {
+                #expect(time.hasSuffix(":00:00.000Z"), "\(name) dates something to the second: \(time)")
+            }
+        }
+        // Notice ids carry their creation time (they sort by it): that time is the hour too.
+        let notices = try #require(try JSONSerialization.jsonObject(with: Data(surfaces["creator notices", default: ""].utf8)) as? [String: Any])
+        for notice in notices["notices"] as? [[String: Any]] ?? [] {
+            let id = try #require(notice["notice_id"] as? String)
+            let created = try #require((notice["created_at"] as? String).flatMap(Timestamp.parse))
+            #expect(id.prefix(14) == Identifier.make(prefix: "ntc", at: created.hourFloor).prefix(14), "\(id) dates its notice to the millisecond")
         }
 
         for (name, text) in surfaces {

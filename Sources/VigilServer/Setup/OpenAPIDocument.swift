@@ -185,7 +185,7 @@ paths:
                         event_id: {type: string}
                         type: {type: string, enum: [subject.state_changed, account_action.applied, account_action.lifted]}
                         subject_id: {type: [string, "null"]}
-                        occurred_at: {type: string, format: date-time}
+                        occurred_at: {type: string, format: date-time, description: "To the hour (it may date a report); order by event_id"}
                         data: {type: object}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
@@ -464,7 +464,7 @@ components:
             state: {type: string}
             ground: {type: [string, "null"], description: The policy category}
             ground_title: {type: [string, "null"]}
-            since: {type: string, format: date-time}
+            since: {type: string, format: date-time, description: "When the restriction began, to the hour"}
     ReportSubmission:
       type: object
       required: [reporter_id, subject_id, reason]

@@ -104,9 +104,10 @@ struct IntakeBatch {
             subject.stateGround = category.id
             subjects[subject.id] = subject
             stateChanges[subject.id] = (newState, category.id)
+            // Dated to the hour, notice id included: to the millisecond it would date the report.
             notices.append(NoticeComposer.statement(
-                .provisionalTakedown(subject: subject, category: category, policyVersion: policy.version, at: now),
-                to: subject.creatorID, subjectID: subject.id, decisionID: nil, at: now))
+                .provisionalTakedown(subject: subject, category: category, policyVersion: policy.version, at: now.hourFloor),
+                to: subject.creatorID, subjectID: subject.id, decisionID: nil, at: now.hourFloor))
         }
         if outcome.opensCase {
             let deadline = now.adding(seconds: category.reviewDeadlineHours * 3_600)

@@ -66,7 +66,9 @@ struct NoticesController {
         let items = events.map { event -> [String: Any] in
             [
                 "event_id": String(event.seq), "type": event.type, "subject_id": event.subjectID ?? NSNull(),
-                "occurred_at": event.occurredAt.iso8601,
+                // To the hour: the platform may show it to the creator, and a threshold crossing
+                // happens when a report arrives. The feed's order is event_id's.
+                "occurred_at": event.occurredAt.hourFloor.iso8601,
                 "data": (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) ?? [:],
             ]
         }

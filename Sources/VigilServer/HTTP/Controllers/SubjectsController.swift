@@ -102,7 +102,7 @@ struct SubjectView: Encodable {
         if subject.state != .visible {
             restriction = Restriction(
                 state: subject.state.rawValue, ground: subject.stateGround,
-                groundTitle: subject.stateGround.flatMap { policy.category($0)?.title }, since: subject.stateChangedAt.iso8601)
+                groundTitle: subject.stateGround.flatMap { policy.category($0)?.title }, since: subject.stateChangedAt.hourFloor.iso8601)
         }
     }
 }
