@@ -18,6 +18,8 @@ public final class VigilMetrics: Sendable {
     private let auditEvents: Gauge
     private let databaseUp: Gauge
     private let intakeBatch: ValueHistogram
+    /// Reports by status and whether they counted, made once: intake records one per report.
+    private let reports: [String: Counter]
     /// Each request's series, found once: the registry validates names and labels on every lookup,
     /// which cost a third of `/healthz` throughput when done per request.
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, duration: DurationHistogram)]>([:])
@@ -46,7 +48,18 @@ public final class VigilMetrics: Sendable {
         intakeBatch = registry.makeValueHistogram(
             descriptor: .init(namespace: "vigil", metricName: "intake_batch", unitName: "reports", helpText: "Reports committed per intake transaction (group commit)."),
             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
+        var reports: [String: Counter] = [:]
+        for status in [IntakeReceipt.Status.received, .duplicate] {
+            for counted in [true, false] {
+                reports[Self.reportKey(status, counted)] = registry.makeCounter(
+                    descriptor: .init(namespace: "vigil", metricName: "reports", unitName: "total", helpText: "Reports answered by intake, by status and whether they counted."),
+                    labels: [("status", status.rawValue), ("counted", counted ? "true" : "false")])
+            }
+        }
+        self.reports = reports
     }
+
+    private static func reportKey(_ status: IntakeReceipt.Status, _ counted: Bool) -> String { "\(status.rawValue) \(counted)" }
 
     /// One answered request, by route pattern (`unmatched` when no route matched).
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
@@ -69,10 +82,7 @@ public final class VigilMetrics: Sendable {
 
     /// One report answered by intake: newly received or a duplicate, counted or not.
     func recordReport(_ receipt: IntakeReceipt) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "vigil", metricName: "reports", unitName: "total", helpText: "Reports answered by intake, by status and whether they counted."),
-            labels: [("status", receipt.status.rawValue), ("counted", receipt.counted ? "true" : "false")]
-        ).increment()
+        reports[Self.reportKey(receipt.status, receipt.counted)]?.increment()
     }
 
     func recordIntakeBatch(size: Int) { intakeBatch.record(Double(size)) }
