@@ -151,6 +151,11 @@ struct MisuseAndStrikeTests {
             let standing = try await h.app.store.read { try await $0.reporters(hashes: [h.app.keyring.lookupHash(of: "troll")]) }.values.first?.standing.standing
             #expect(standing == .warned)
             #expect(try await h.app.store.read { try await $0.misuseMeasure(id: warning) }?.revokedAt == nil)
+            // Six months on, the window for contesting a measure has closed.
+            h.time.advance(seconds: 200 * 86_400)
+            let late = try await appeal(#"{"measure_id":"\#(warning)","reporter_id":"troll","statement":"late"}"#)
+            #expect(late.status == .unprocessableContent)
+            #expect(try late.object()["field"] as? String == "measure_id")
             try await h.expectAuditIntact()
         }
     }
