@@ -59,13 +59,13 @@ public final class IntakeWorkflow: Service, Sendable {
     private let rules: ModerationRules
     private let maxBatch: Int
     private let logger: Logger
-    private let metrics: VigilMetrics?
+    private let metrics: VigilMetrics
     private let queue = Mutex<(items: [Pending], accepting: Bool)>(([], true))
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
     public init(store: Store, policy: Policy, rules: ModerationRules = .standard, maxBatch: Int = 512, logger: Logger,
-                clock: VigilClock = .system, metrics: VigilMetrics? = nil) {
+                clock: VigilClock = .system, metrics: VigilMetrics) {
         self.metrics = metrics
         self.store = store
         self.clock = clock
@@ -113,7 +113,7 @@ public final class IntakeWorkflow: Service, Sendable {
             if batch.isEmpty { return }
             do {
                 let results = try await process(batch.map(\.request))
-                metrics?.recordIntakeBatch(size: batch.count)
+                metrics.recordIntakeBatch(size: batch.count)
                 for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
             } catch {
                 // Nothing of this batch was committed: every caller learns so, and may retry.
