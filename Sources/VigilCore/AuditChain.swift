@@ -4,6 +4,7 @@ import Foundation
 /// The kinds of audited act. Raw values are stored and hashed: never rename one.
 public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case apiKeyCreated = "api_key.created"
+    case apiKeyRevoked = "api_key.revoked"
     case subjectRegistered = "subject.registered"
     case subjectUpdated = "subject.updated"
     case reportReceived = "report.received"
@@ -11,6 +12,7 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case caseOpened = "case.opened"
     case casePriorityChanged = "case.priority_changed"
     case moderatorAdded = "moderator.added"
+    case moderatorDisabled = "moderator.disabled"
     case caseClaimed = "case.claimed"
     case caseReleased = "case.released"
     case decisionMade = "decision.made"

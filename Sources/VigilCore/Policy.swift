@@ -84,8 +84,8 @@ public struct Policy: Sendable, Equatable {
                     problems.append("\(path).thresholds.\(kind.rawValue): must be a positive number")
                 }
             }
-            if !(category.reviewDeadlineHours.isFinite && category.reviewDeadlineHours > 0) {
-                problems.append("\(path).review_deadline_hours: must be a positive number")
+            if !(category.reviewDeadlineHours.isFinite && category.reviewDeadlineHours > 0 && category.reviewDeadlineHours <= 8_760) {
+                problems.append("\(path).review_deadline_hours: must be a positive number of hours, at most 8760 (a year)")
             }
             if !DSAStatementCategory.all.contains(category.dsaCategory) {
                 problems.append("\(path).dsa_category: '\(category.dsaCategory)' is not a Transparency Database category")

@@ -69,6 +69,8 @@ public enum ReportLimits {
     public static let idMaxCharacters = 256
     public static let explanationMaxCharacters = 10_000
     public static let idempotencyKeyMaxCharacters = 255
+    /// Older than any account can be; bounds a number that comes from the platform.
+    public static let accountAgeMaxDays = 36_500
 }
 
 extension ReportSubmission {
@@ -82,11 +84,9 @@ extension ReportSubmission {
                 field: "reason",
                 detail: "'\(reason.prefix(64))' is not a policy category; expected one of: \(policy.categoryIDs.joined(separator: ", "))")
         }
-        if let note, note.count > ReportLimits.noteMaxCharacters {
-            throw .invalidField(field: "note", detail: "must be at most \(ReportLimits.noteMaxCharacters) characters (got \(note.count))")
-        }
-        if let age = reporterAccountAgeDays, age < 0 {
-            throw .invalidField(field: "reporter_account_age_days", detail: "must be zero or more")
+        if let note { try Validate.optionalText(note, field: "note", max: ReportLimits.noteMaxCharacters) }
+        if let age = reporterAccountAgeDays, !(0...ReportLimits.accountAgeMaxDays).contains(age) {
+            throw .invalidField(field: "reporter_account_age_days", detail: "must be from 0 to \(ReportLimits.accountAgeMaxDays)")
         }
         switch (channel, notice) {
         case (.illegalContentNotice, nil):
@@ -130,9 +130,19 @@ public enum Validate {
         }
     }
 
-    /// A required free-text field: non-blank and bounded.
+    /// A required free-text field: non-blank, bounded, and free of control characters.
     public static func text(_ value: String, field: String, max: Int) throws(VigilError) {
         if value.allSatisfy(\.isWhitespace) { throw .invalidField(field: field, detail: "must not be empty") }
+        try optionalText(value, field: field, max: max)
+    }
+
+    /// A free-text field that may be empty: bounded, and free of control characters other than
+    /// tab and line breaks. A NUL would be stored by one engine and cut by another (and by C
+    /// tools reading the database), so text would not read back as it was written.
+    public static func optionalText(_ value: String, field: String, max: Int) throws(VigilError) {
         if value.count > max { throw .invalidField(field: field, detail: "must be at most \(max) characters") }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\t", "\n", "\r"].contains($0) }) {
+            throw .invalidField(field: field, detail: "must not contain control characters (other than tab and line breaks)")
+        }
     }
 }

@@ -24,6 +24,10 @@ public struct Reach: Codable, Sendable, Equatable {
     public var views: Int
     public var liveViewers: Int
 
+    /// The largest count accepted from the platform: far above any real audience (10^12), and far
+    /// enough below `Int.max` that no sum or product of counts in Vigil can overflow.
+    public static let maxCount = 1_000_000_000_000
+
     public init(views: Int = 0, liveViewers: Int = 0) {
         self.views = views
         self.liveViewers = liveViewers

@@ -31,7 +31,37 @@ public struct StoredResponse: Sendable, Equatable {
     }
 }
 
+/// An API key as an operator lists it: never its secret or hash.
+public struct APIKeyListing: Sendable, Equatable {
+    public var id: String
+    public var scopes: [String]
+    public var label: String?
+    public var createdAt: Timestamp
+    public var revokedAt: Timestamp?
+}
+
 extension StoreSession {
+    /// Every key, oldest first.
+    public func apiKeyListing() async throws -> [APIKeyListing] {
+        let rows = try await sql.select().columns("id", "scopes", "label", "created_at", "revoked_at")
+            .from("api_keys").orderBy("created_at").orderBy("id").all()
+        return try rows.map { row in
+            APIKeyListing(
+                id: try row.decode(column: "id", as: String.self),
+                scopes: try row.decode(column: "scopes", as: String.self).split(separator: " ").map(String.init),
+                label: try row.decode(column: "label", as: String?.self),
+                createdAt: Timestamp(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
+                revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Timestamp.init(milliseconds:)))
+        }
+    }
+
+    /// Revokes a key that is not revoked yet; false if there is no such key or it was revoked before.
+    public func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool {
+        guard try await apiKey(id: id).map({ !$0.revoked }) == true else { return false }
+        try await sql.update("api_keys").set("revoked_at", to: time.milliseconds).where("id", .equal, id).run()
+        return true
+    }
+
     public func insertAPIKey(_ key: APIKeyRecord, at time: Timestamp) async throws {
         try await sql.insert(into: "api_keys").columns("id", "secret_hash", "scopes", "label", "created_at")
             .values(key.id, key.secretHash, key.scopes.sorted().joined(separator: " "), key.label, time.milliseconds)

@@ -32,6 +32,18 @@ extension StoreSession {
         try await moderators(where: "name", equals: name).first
     }
 
+    /// Every moderator, by name.
+    public func moderatorList() async throws -> [ModeratorRecord] {
+        try await moderators(where: nil, equals: "").sorted { $0.name < $1.name }
+    }
+
+    /// Disables a moderator who is not disabled yet; false if there is none by that name or they were disabled before.
+    public func disableModerator(id: String, at time: Timestamp) async throws -> Bool {
+        guard try await moderator(id: id).map({ !$0.disabled }) == true else { return false }
+        try await sql.update("moderators").set("disabled_at", to: time.milliseconds).where("id", .equal, id).run()
+        return true
+    }
+
     /// Names of moderators by id, for views that say who holds or decided something.
     public func moderatorNames(ids: some Collection<String>) async throws -> [String: String] {
         guard !ids.isEmpty else { return [:] }
@@ -39,9 +51,10 @@ extension StoreSession {
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self)) })
     }
 
-    private func moderators(where column: String, equals value: String) async throws -> [ModeratorRecord] {
-        let rows = try await sql.select().columns("id", "name", "role", "token_hash", "disabled_at").from("moderators")
-            .where(SQLIdentifier(column), .equal, SQLBind(value)).all()
+    private func moderators(where column: String?, equals value: String) async throws -> [ModeratorRecord] {
+        var select = sql.select().columns("id", "name", "role", "token_hash", "disabled_at").from("moderators")
+        if let column { select = select.where(SQLIdentifier(column), .equal, SQLBind(value)) }
+        let rows = try await select.all()
         return try rows.map { row in
             let role = try row.decode(column: "role", as: String.self)
             guard let parsed = ModeratorRole(rawValue: role) else { throw StoreCorruption(detail: "moderator role '\(role)'") }

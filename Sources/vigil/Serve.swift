@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
             "data_dir": "\(configuration.dataDirectory)", "policy_version": "\(app.policy.version)",
         ])
         do {
-            try await app.application(host: configuration.host, port: configuration.port, logger: logger).runService()
+            try await app.application(host: configuration.host, port: configuration.port, timeouts: configuration.connectionTimeouts, logger: logger).runService()
         } catch {
             await app.store.close()
             throw error
@@ -49,7 +49,31 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage platform API keys.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(abstract: "Manage platform API keys.", subcommands: [Create.self, List.self, Revoke.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List API keys: id, state, scopes, label (never a secret).")
+        @OptionGroup var data: DataDirectoryOptions
+
+        func run() async throws {
+            let keys = try await withApp(try data.configuration()) { try await $0.accessKeys.list() }
+            for key in keys {
+                let state = key.revokedAt.map { "revoked \($0.iso8601)" } ?? "active"
+                print([key.id, state, key.scopes.joined(separator: ","), key.label ?? ""].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API key by its id (the part after vgl_); recorded in the audit log.")
+        @Argument(help: "The key's id, as `keys list` shows it.") var id: String
+        @OptionGroup var data: DataDirectoryOptions
+
+        func run() async throws {
+            try await withApp(try data.configuration()) { try await $0.accessKeys.revoke(id: id) }
+            FileHandle.standardError.write(Data("key \(id) revoked; running servers refuse it within 30 seconds.\n".utf8))
+        }
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key; prints it once (only its hash is stored).")
@@ -75,7 +99,30 @@ struct Keys: AsyncParsableCommand {
 }
 
 struct Moderators: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage moderators.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(abstract: "Manage moderators.", subcommands: [Add.self, List.self, Disable.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List moderators: name, id, role, state.")
+        @OptionGroup var data: DataDirectoryOptions
+
+        func run() async throws {
+            let moderators = try await withApp(try data.configuration()) { try await $0.moderators.list() }
+            for moderator in moderators {
+                print([moderator.name, moderator.id, moderator.role.rawValue, moderator.disabled ? "disabled" : "active"].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a moderator by name: their token stops working; recorded in the audit log.")
+        @Argument(help: "The moderator's name.") var name: String
+        @OptionGroup var data: DataDirectoryOptions
+
+        func run() async throws {
+            try await withApp(try data.configuration()) { try await $0.moderators.disable(name: name) }
+            FileHandle.standardError.write(Data("moderator \(name) disabled; running servers refuse their token within 30 seconds.\n".utf8))
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a moderator; prints their token once (only its hash is stored).")

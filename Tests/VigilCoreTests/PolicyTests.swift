@@ -36,7 +36,7 @@ struct PolicyTests {
         #expect(problems.contains { $0.hasSuffix("thresholds.video: must be a positive number") })
         #expect(problems.contains { $0.hasSuffix("thresholds.comment: missing") })
         #expect(problems.contains { $0.hasSuffix("thresholds.account: missing") })
-        #expect(problems.contains { $0.hasSuffix("review_deadline_hours: must be a positive number") })
+        #expect(problems.contains { $0.hasSuffix("review_deadline_hours: must be a positive number of hours, at most 8760 (a year)") })
         #expect(problems.contains { $0.contains("dsa_category: 'NOPE'") })
         #expect(problems.count == 7)
     }

@@ -92,13 +92,15 @@ var allTestEngines: [SQLEngine] {
 /// Runs `body` against the real application once per engine, each time on a fresh database.
 func withHarness(
     policy: Policy = .builtIn, rules: ModerationRules = .standard, reportsPerMinute: Int = 1_000, engines: [SQLEngine] = allTestEngines,
+    live: Bool = false, timeouts: ConnectionTimeouts = .standard,
     _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
 ) async throws {
     for engine in engines {
         let admin = ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] ?? ""
         let name = "vigil_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         do {
-            try await withHarness(policy: policy, rules: rules, reportsPerMinute: reportsPerMinute, engine: engine, postgres: (admin, name), body)
+            try await withHarness(policy: policy, rules: rules, reportsPerMinute: reportsPerMinute, engine: engine, postgres: (admin, name),
+                                  live: live, timeouts: timeouts, body)
         } catch {
             if engine == .postgres { try? await Store.dropPostgresDatabase(adminURL: admin, name: name) }
             throw error
@@ -109,6 +111,7 @@ func withHarness(
 
 private func withHarness(
     policy: Policy, rules: ModerationRules, reportsPerMinute: Int, engine: SQLEngine, postgres: (admin: String, name: String),
+    live: Bool, timeouts: ConnectionTimeouts,
     _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
 ) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-server-\(UUID().uuidString)")
@@ -128,7 +131,9 @@ private func withHarness(
                           clock: time.clock)
         let token = try await app.accessKeys.create(scopes: Scope.allCases.map(\.rawValue), label: "all").token
         let harness = Harness(app: app, directory: directory, token: token, logs: logs, time: time)
-        try await app.application(host: "127.0.0.1", port: 0, logger: logger).test(.router) { client in
+        // The router is enough for most tests; `live` runs a real server on a free port, for what
+        // only real connections show (timeouts, malformed HTTP).
+        try await app.application(host: "127.0.0.1", port: 0, timeouts: timeouts, logger: logger).test(live ? .live : .router) { client in
             try await body(client, harness)
         }
     } catch {

@@ -189,6 +189,49 @@ struct CommandLineTests {
         #expect(badRole.error.contains("'boss' is not a role"))
     }
 
+    @Test("keys list shows ids and scopes but no secret; keys revoke ends a key, once, as an audit event")
+    func keysListRevoke() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let token = try vigil(["keys", "create", "--scope", "reports:write", "--label", "intake", "--data-dir", dir.path]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = token.split(separator: "_")
+        let id = String(parts[1])
+        let listed = try vigil(["keys", "list", "--data-dir", dir.path])
+        #expect(listed.status == 0)
+        #expect(listed.output.contains(id) && listed.output.contains("active") && listed.output.contains("reports:write") && listed.output.contains("intake"))
+        #expect(!listed.output.contains(String(parts[2])), "no secret in the listing")
+        let revoked = try vigil(["keys", "revoke", id, "--data-dir", dir.path])
+        #expect(revoked.status == 0, "\(revoked.error)")
+        #expect(try vigil(["keys", "list", "--data-dir", dir.path]).output.contains("revoked"))
+        let again = try vigil(["keys", "revoke", id, "--data-dir", dir.path])
+        #expect(again.status != 0)
+        #expect(again.error.contains(id))
+        #expect(try vigil(["keys", "revoke", "nosuchkey", "--data-dir", dir.path]).status != 0)
+        let audit = try vigil(["audit", "verify", "--data-dir", dir.path])
+        #expect(audit.output.contains("OK: 2 events"), "created and revoked: \(audit.output)")
+    }
+
+    @Test("moderators list shows names and roles; moderators disable ends a moderator's token, as an audit event")
+    func moderatorsListDisable() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let token = try vigil(["moderators", "add", "Mona", "--role", "appeals", "--data-dir", dir.path]).output
+        _ = try vigil(["moderators", "add", "Ana", "--role", "admin", "--data-dir", dir.path])
+        let listed = try vigil(["moderators", "list", "--data-dir", dir.path])
+        #expect(listed.status == 0)
+        let lines = listed.output.split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].hasPrefix("Ana\t") && lines[1].hasPrefix("Mona\t"), "\(listed.output)")
+        #expect(lines[1].contains("appeals") && lines[1].hasSuffix("active"))
+        #expect(!listed.output.contains(String(token.split(separator: "_").last ?? "")))
+        #expect(try vigil(["moderators", "disable", "Mona", "--data-dir", dir.path]).status == 0)
+        #expect(try vigil(["moderators", "list", "--data-dir", dir.path]).output.contains("Mona\t") )
+        #expect(try vigil(["moderators", "list", "--data-dir", dir.path]).output.split(separator: "\n")[1].hasSuffix("disabled"))
+        #expect(try vigil(["moderators", "disable", "Mona", "--data-dir", dir.path]).status != 0, "only once")
+        #expect(try vigil(["moderators", "disable", "Nobody", "--data-dir", dir.path]).status != 0)
+        #expect(try vigil(["audit", "verify", "--data-dir", dir.path]).output.contains("OK: 3 events"))
+    }
+
     @Test("export sor writes a file and refuses a bad date")
     func exportStatements() throws {
         let dir = try temporaryDirectory()

@@ -9,7 +9,9 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.apiKey = try await keys.authenticate(try bearerToken(request, what: "an API key"))
+        context.apiKey = try await logFailure(credential: "api_key", context: context) {
+            try await keys.authenticate(try bearerToken(request, what: "an API key"))
+        }
         return try await next(request, context)
     }
 }
@@ -21,8 +23,25 @@ struct ModeratorMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.moderator = try await moderators.authenticate(try bearerToken(request, what: "a moderator token"))
+        context.moderator = try await logFailure(credential: "moderator_token", context: context) {
+            try await moderators.authenticate(try bearerToken(request, what: "a moderator token"))
+        }
         return try await next(request, context)
+    }
+}
+
+/// Leaves a trail of refused credentials at `notice`: which kind, on which route, and why in the
+/// words the caller got. Never the token or the concrete path.
+private func logFailure<T>(credential: String, context: VigilRequestContext, _ authenticate: () async throws -> T) async throws -> T {
+    do {
+        return try await authenticate()
+    } catch let error as VigilError {
+        if case .unauthenticated(let detail) = error {
+            context.logger.notice("authentication failed", metadata: [
+                "credential": "\(credential)", "route": "\(context.endpointPath ?? "unmatched")", "reason": "\(detail)",
+            ])
+        }
+        throw error
     }
 }
 

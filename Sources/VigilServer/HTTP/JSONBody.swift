@@ -18,11 +18,43 @@ enum JSONBody {
             throw VigilError.payloadTooLarge(limitBytes: context.maxUploadSize)
         }
         let bytes = Array(buffer.readableBytesView)
+        let value: T
         do {
-            return (try JSONDecoder().decode(T.self, from: Data(bytes)), bytes)
+            value = try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
+            // Foundation reports a number that fits no Int (0.5, 1e308, 2^63) as invalid JSON with
+            // no field; find the field, so the caller is told which one.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let tree = try? JSONSerialization.jsonObject(with: Data(bytes)), let field = Self.firstNonInteger(in: tree, path: "") {
+                throw VigilError.invalidField(field: field, detail: "must be a whole number within the field's range")
+            }
             throw Self.describe(error)
         }
+        if let duplicate = DuplicateKeyScan.firstDuplicate(in: bytes) {
+            throw VigilError.invalidField(field: duplicate, detail: "appears more than once in the same object")
+        }
+        return (value, bytes)
+    }
+
+    /// The path of the first number that is not a whole number in Int64's range. Every number
+    /// Vigil accepts in a body is an integer, so that is the one the decoder choked on.
+    private static func firstNonInteger(in value: Any, path: String, depth: Int = 0) -> String? {
+        guard depth < 64 else { return nil }
+        if let object = value as? [String: Any] {
+            for key in object.keys.sorted() {
+                if let found = firstNonInteger(in: object[key] as Any, path: path.isEmpty ? key : "\(path).\(key)", depth: depth + 1) { return found }
+            }
+        } else if let array = value as? [Any] {
+            for (index, item) in array.enumerated() {
+                if let found = firstNonInteger(in: item, path: "\(path)[\(index)]", depth: depth + 1) { return found }
+            }
+        } else if let number = value as? NSNumber, !(value is Bool) {
+            let double = number.doubleValue
+            if !double.isFinite || double.rounded() != double || double >= 9.223372036854775807e18 || double < -9.223372036854775808e18 {
+                return path.isEmpty ? "body" : path
+            }
+        }
+        return nil
     }
 
     static func describe(_ error: DecodingError) -> VigilError {

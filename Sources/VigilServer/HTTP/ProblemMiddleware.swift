@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import VigilCore
 
 /// Turns every error thrown below it into a problem+json response, so no error reaches the client
@@ -15,6 +16,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return error.response
         } catch let error as any HTTPResponseError {
             return Self.problem(for: error).response
+        } catch let error as HTTPParserError {
+            // The request's bytes are not HTTP (a malformed chunk size, say): the client's fault.
+            return ProblemResponse(status: .badRequest, slug: "malformed-request", title: "Malformed request",
+                                   detail: "the request is not valid HTTP/1.1 (\(error))").response
         } catch {
             context.logger.error("unhandled error", metadata: ["error_type": "\(type(of: error))"])
             return ProblemResponse(status: .internalServerError, slug: "internal", title: "Internal error", detail: "the server failed to answer this request").response

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import VigilCore
 
@@ -32,5 +33,16 @@ public struct VigilRequestContext: RequestContext {
             throw .forbiddenRole(role: moderator.role.rawValue, allowed: roles.map(\.rawValue))
         }
         return moderator
+    }
+
+    /// A path parameter holding an id: percent-decoded (so `clip%2F1` is `clip/1` and `jos%C3%A9`
+    /// is `josé`, as a client's URL encoder writes them), then validated like any id in a body.
+    func pathID(_ name: String) throws(VigilError) -> String {
+        let raw = (try? parameters.require(name)) ?? ""
+        guard let decoded = raw.removingPercentEncoding else {
+            throw .invalidField(field: name, detail: "is not valid percent-encoded UTF-8")
+        }
+        try Validate.identifier(decoded, field: name)
+        return decoded
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import VigilCore
 import VigilStore
 
@@ -21,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     /// Base64 keys given in the environment; when absent, the key file in the data directory is used.
     public var lookupKey: String?
     public var sealKey: String?
+    /// Idle, header and body timeouts of client connections.
+    public var connectionTimeouts: ConnectionTimeouts = .standard
 
     public struct Flags: Sendable {
         public var host: String?
@@ -105,11 +108,24 @@ public struct ServerConfiguration: Sendable {
             if let value = Double(text), value > 0, value <= 300 { timeout = value } else { problems.append("VIGIL_DATABASE_TIMEOUT_SECONDS: '\(text)' must be a number of seconds up to 300") }
         }
 
+        var timeouts = ConnectionTimeouts.standard
+        func seconds(_ name: String, _ current: TimeAmount) -> TimeAmount {
+            guard let text = environment[name] else { return current }
+            guard let value = Double(text), value >= 0.1, value <= 3_600 else {
+                problems.append("\(name): '\(text)' must be a number of seconds from 0.1 to 3600")
+                return current
+            }
+            return .milliseconds(Int64(value * 1_000))
+        }
+        timeouts.idle = seconds("VIGIL_IDLE_TIMEOUT_SECONDS", timeouts.idle)
+        timeouts.header = seconds("VIGIL_HEADER_TIMEOUT_SECONDS", timeouts.header)
+        timeouts.body = seconds("VIGIL_BODY_TIMEOUT_SECONDS", timeouts.body)
+
         guard problems.isEmpty, let logLevel else { throw Invalid(problems: problems) }
         return ServerConfiguration(
             host: host, port: port, dataDirectory: dataDirectory, policyPath: policyPath, databaseURL: databaseURL,
             databasePoolSize: poolSize, databaseConnectTimeoutSeconds: timeout, logLevel: logLevel,
-            reportsPerMinutePerReporter: rate, rules: rules, lookupKey: lookupKey, sealKey: sealKey)
+            reportsPerMinutePerReporter: rate, rules: rules, lookupKey: lookupKey, sealKey: sealKey, connectionTimeouts: timeouts)
     }
 
     /// The moderation settings from `VIGIL_CLAIM_LEASE_SECONDS`, `VIGIL_MISUSE_*` and `VIGIL_STRIKE_*`.
@@ -147,7 +163,8 @@ public struct ServerConfiguration: Sendable {
                   let action = AccountActionKind(rawValue: fields[1]) else { return nil }
             var days: Double?
             if fields.count == 3 {
-                guard let value = Double(fields[2]), value > 0 else { return nil }
+                // Bounded like every other duration: a rung's days are printed as a whole number.
+                guard let value = Double(fields[2]), value > 0, value <= 3_650 else { return nil }
                 days = value
             }
             rungs.append(StrikeRung(strikes: strikes, action: action, days: days))

@@ -42,7 +42,7 @@ public struct VigilApp: Sendable {
     /// Opens the data directory's database (creating directory, keys and schema as needed).
     public static func open(configuration: ServerConfiguration, logger: Logger) async throws -> VigilApp {
         let policy = try configuration.policyPath.map(PolicyLoader.load) ?? .builtIn
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try DataDirectory.secure(configuration.dataDirectory)
         let keyring = try KeyFile.keyring(configuration: configuration)
         let store: Store
         if let url = configuration.databaseURL {
@@ -64,9 +64,9 @@ public struct VigilApp: Sendable {
 
     public func router() throws -> Router<VigilRequestContext> {
         let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: AccessLogMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: AccessLogMiddleware())
         SystemController(store: store, openAPI: ByteBuffer(bytes: try OpenAPIDocument.json())).addRoutes(to: router)
         MetricsController(metrics: metrics, store: store, clock: clock).addRoutes(to: router, keys: accessKeys)
         // Moderator routes first: the platform group's API-key middleware must not claim /v1/mod.
@@ -85,9 +85,10 @@ public struct VigilApp: Sendable {
 
     /// The HTTP application with its background services. Services shut down after the server
     /// stops accepting requests, so queued reports are committed before exit.
-    public func application(host: String, port: Int, logger: Logger) throws -> some ApplicationProtocol {
+    public func application(host: String, port: Int, timeouts: ConnectionTimeouts = .standard, logger: Logger) throws -> some ApplicationProtocol {
         Application(
             router: try router(),
+            server: .http1(configuration: .init(additionalChannelHandlers: timeouts.handlers(logger: logger))),
             configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
             services: [intake, maintenance],
             logger: logger)

@@ -65,6 +65,24 @@ public final class AccessKeys: Sendable {
         return IssuedKey(id: token.id, token: token.rendered(prefix: "vgl"), scopes: record.scopes.sorted())
     }
 
+    /// Every key with its scopes and whether it is revoked; never a secret.
+    public func list() async throws -> [APIKeyListing] {
+        try await store.read { try await $0.apiKeyListing() }
+    }
+
+    /// Revokes a key for good, as an audit event. Every node refuses it once its credential cache
+    /// lets go of it (at most the cache lifetime, 30 s by default); this node at once.
+    public func revoke(id: String) async throws {
+        let now = clock.now()
+        try await store.write { tx in
+            guard try await tx.revokeAPIKey(id: id, at: now) else {
+                throw VigilError.notFound(resource: "unrevoked API key", id: id)
+            }
+            try await tx.appendEvents([AuditEventDraft(type: .apiKeyRevoked, subjectID: nil, payload: KeyRevokedPayload(keyId: id), occurredAt: now)])
+        }
+        cache.forget(id)
+    }
+
     /// Checks a presented token. Unknown, malformed, revoked and wrong-secret tokens are refused
     /// alike, so the answer does not tell an attacker which part was wrong.
     public func authenticate(_ presented: String) async throws -> AuthenticatedKey {
@@ -75,6 +93,10 @@ public final class AccessKeys: Sendable {
         else { throw refused }
         return AuthenticatedKey(id: record.id, scopes: record.scopes)
     }
+}
+
+struct KeyRevokedPayload: Encodable {
+    var keyId: String
 }
 
 struct KeyCreatedPayload: Encodable {

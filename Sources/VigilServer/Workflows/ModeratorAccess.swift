@@ -41,6 +41,25 @@ public final class ModeratorAccess: Sendable {
         return (record.id, token.rendered(prefix: "vmod"))
     }
 
+    /// Every moderator: name, id, role and whether they are disabled; never a token hash.
+    public func list() async throws -> [ModeratorRecord] {
+        try await store.read { try await $0.moderatorList() }.map { var record = $0; record.tokenHash = ""; return record }
+    }
+
+    /// Disables a moderator by name, as an audit event: their token stops working (on other nodes
+    /// within the credential cache's lifetime). Their past decisions stand.
+    public func disable(name: String) async throws {
+        let now = clock.now()
+        let id = try await store.write { tx in
+            guard let record = try await tx.moderator(named: name), try await tx.disableModerator(id: record.id, at: now) else {
+                throw VigilError.notFound(resource: "enabled moderator", id: name)
+            }
+            try await tx.appendEvents([AuditEventDraft(type: .moderatorDisabled, subjectID: nil, payload: ModeratorDisabledPayload(moderatorId: record.id), occurredAt: now)])
+            return record.id
+        }
+        cache.forget(id)
+    }
+
     public func authenticate(_ presented: String) async throws -> AuthenticatedModerator {
         guard let token = SecretToken(parsing: presented, prefix: "vmod"),
               let record = try await cache.value(for: token.id, load: { try await store.read { try await $0.moderator(id: token.id) } }),
@@ -48,6 +67,10 @@ public final class ModeratorAccess: Sendable {
         else { throw VigilError.unauthenticated(detail: "the moderator token is not valid") }
         return AuthenticatedModerator(id: record.id, name: record.name, role: record.role)
     }
+}
+
+struct ModeratorDisabledPayload: Encodable {
+    var moderatorId: String
 }
 
 struct ModeratorAddedPayload: Encodable {

@@ -61,6 +61,11 @@ final class CredentialCache<Value: Sendable>: Sendable {
         entries.withLock { $0[id] = (loaded, ContinuousClock.now) }
         return loaded
     }
+
+    /// Drops a credential at once, after a revocation on this node.
+    func forget(_ id: String) {
+        _ = entries.withLock { $0.removeValue(forKey: id) }
+    }
 }
 
 import Synchronization

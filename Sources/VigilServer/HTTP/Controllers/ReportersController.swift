@@ -12,7 +12,7 @@ struct ReportersController {
 
     @Sendable func list(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.reportsRead)
-        let reporterID = try context.parameters.require("reporter_id")
+        let reporterID = try context.pathID("reporter_id")
         let query = request.uri.queryParameters
         var limit = 50
         if let text = query.get("limit") {

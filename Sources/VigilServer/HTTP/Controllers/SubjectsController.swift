@@ -13,8 +13,7 @@ struct SubjectsController {
 
     @Sendable func register(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.subjectsWrite)
-        let id = try context.parameters.require("id")
-        try Validate.identifier(id, field: "id")
+        let id = try context.pathID("id")
         let (body, _) = try await JSONBody.decode(SubjectBody.self, from: request, context: context)
         let (subject, created) = try await subjects.register(try body.registration(id: id))
         return try JSONBody.response(SubjectView(subject, policy: policy), status: created ? .created : .ok)
@@ -22,7 +21,7 @@ struct SubjectsController {
 
     @Sendable func show(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.subjectsRead)
-        let id = try context.parameters.require("id")
+        let id = try context.pathID("id")
         return try JSONBody.response(SubjectView(try await subjects.subject(id: id), policy: policy))
     }
 }
@@ -57,11 +56,12 @@ struct SubjectBody: Decodable {
         try Validate.identifier(creatorID, field: "creator_id")
         let views = reach?.views ?? 0
         let live = reach?.liveViewers ?? 0
-        if views < 0 { throw .invalidField(field: "reach.views", detail: "must be zero or more") }
-        if live < 0 { throw .invalidField(field: "reach.live_viewers", detail: "must be zero or more") }
+        for (value, field) in [(views, "reach.views"), (live, "reach.live_viewers")] where !(0...Reach.maxCount).contains(value) {
+            throw .invalidField(field: field, detail: "must be from 0 to \(Reach.maxCount)")
+        }
         if kind != .live, live > 0 { throw .invalidField(field: "reach.live_viewers", detail: "only a live subject has live viewers") }
         if let title { try Validate.text(title, field: "title", max: 1_000) }
-        if let text, text.count > 10_000 { throw .invalidField(field: "text", detail: "must be at most 10000 characters") }
+        if let text { try Validate.optionalText(text, field: "text", max: 10_000) }
         return .init(id: id, kind: kind, creatorID: creatorID, reach: Reach(views: views, liveViewers: live), title: title, text: text)
     }
 }
