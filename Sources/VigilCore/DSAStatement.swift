@@ -23,6 +23,9 @@ public struct EnforcedRestriction: Sendable, Equatable {
     public var channels: Set<ReportChannel>
     public var automatedDetection: Bool
     public var automatedDecision: Bool
+    /// For a provisional takedown, which has no decision id: its audit sequence number, which the
+    /// export turns into an opaque puid (never published as it is).
+    public var takedownSequence: Int64?
 
     public init(puid: String, measure: Measure, subjectKind: SubjectKind?, contentDate: Timestamp, appliedAt: Timestamp, endsAt: Timestamp?,
                 grounds: [String], channels: Set<ReportChannel>, automatedDetection: Bool, automatedDecision: Bool) {

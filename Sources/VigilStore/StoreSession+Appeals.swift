@@ -106,6 +106,15 @@ extension StoreSession {
     }
 
     /// Whether a reporter had a report resolved by the decision's case.
+    /// Who filed a report and the decision that resolved it (nil while undecided); nil if there is no such report.
+    public func decisionOfReport(id: String) async throws -> (reporterHash: String, decisionID: String?)? {
+        guard let row = try await sql.raw("""
+            SELECT r.reporter_hash, c.decision_id FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+            LEFT JOIN cases c ON c.id = o.case_id WHERE r.id = \(bind: id)
+            """).first() else { return nil }
+        return (try row.decode(column: "reporter_hash", as: String.self), try row.decode(column: "decision_id", as: String?.self))
+    }
+
     public func reporterHadReport(hash: String, caseID: String) async throws -> Bool {
         try await sql.raw("""
             SELECT r.id FROM reports r JOIN report_outcomes o ON o.report_id = r.id

@@ -66,6 +66,16 @@ public struct QueueEntry: Sendable, Equatable {
     public var reach: Reach
 }
 
+/// How many of a case's reports share a reason, a channel and whether they counted.
+public struct ReportTally: Sendable, Equatable {
+    public var reason: String
+    public var channel: String
+    public var counted: Bool
+    public var reports: Int
+    public var weight: Double
+    public var withNotes: Int
+}
+
 /// A report as a moderator sees it, before pseudonyms replace the reporter hash.
 public struct CaseReport: Sendable, Equatable {
     public var id: String
@@ -198,36 +208,81 @@ extension StoreSession {
 
     /// The reports a case is about: for an open case, the subject's undecided reports; for a
     /// closed one, those its decision resolved. Oldest first.
-    public func reports(ofCase record: CaseRecord) async throws -> [CaseReport] {
-        let query: SQLQueryString
+    /// `FROM … WHERE …` selecting a case's reports: an open case has its subject's open reports, a
+    /// closed one the reports its decision resolved.
+    private static func reportsOf(_ record: CaseRecord) -> SQLQueryString {
         switch record.status {
         case .open:
-            query = """
-                SELECT r.* FROM reports r JOIN report_outcomes o ON o.report_id = r.id
-                WHERE r.subject_id = \(bind: record.subjectID) AND o.status = 'open' ORDER BY r.id
-                """
+            "FROM reports r JOIN report_outcomes o ON o.report_id = r.id WHERE r.subject_id = \(bind: record.subjectID) AND o.status = 'open'"
         case .closed:
-            query = """
-                SELECT r.* FROM reports r JOIN report_outcomes o ON o.report_id = r.id
-                WHERE o.case_id = \(bind: record.id) ORDER BY r.id
-                """
+            "FROM reports r JOIN report_outcomes o ON o.report_id = r.id WHERE o.case_id = \(bind: record.id)"
         }
+    }
+
+    public func reports(ofCase record: CaseRecord) async throws -> [CaseReport] {
+        try await sql.raw("SELECT r.* \(Self.reportsOf(record)) ORDER BY r.id").all().map(Self.decodeCaseReport)
+    }
+
+    /// A case's reports counted by reason, channel and whether they counted: a summary whose size
+    /// is bounded by the policy, however many reports there are.
+    public func reportTally(ofCase record: CaseRecord) async throws -> [ReportTally] {
+        let query: SQLQueryString = """
+            SELECT r.reason, r.channel, r.counted, COUNT(*) AS n, SUM(r.weight) AS weight,
+                   COUNT(r.note) AS notes \(Self.reportsOf(record)) GROUP BY r.reason, r.channel, r.counted
+            """
         return try await sql.raw(query).all().map { row in
-            let channel = try row.decode(column: "channel", as: String.self)
-            guard let parsed = ReportChannel(rawValue: channel) else { throw StoreCorruption(detail: "report channel '\(channel)'") }
-            return CaseReport(
-                id: try row.decode(column: "id", as: String.self),
-                reporterHash: try row.decode(column: "reporter_hash", as: String.self),
-                reason: try row.decode(column: "reason", as: String.self),
-                note: try row.decode(column: "note", as: String?.self),
-                channel: parsed,
-                weight: try row.decode(column: "weight", as: Double.self),
-                counted: try row.decode(column: "counted", as: Int.self) != 0,
-                receivedAt: Timestamp(milliseconds: try row.decode(column: "received_at", as: Int64.self)),
-                noticeExplanation: try row.decode(column: "notice_explanation", as: String?.self),
-                noticeLocation: try row.decode(column: "notice_location", as: String?.self),
-                noticeLegalGround: try row.decode(column: "notice_legal_ground", as: String?.self))
+            ReportTally(
+                reason: try row.decode(column: "reason", as: String.self), channel: try row.decode(column: "channel", as: String.self),
+                counted: try row.decode(column: "counted", as: Int.self) != 0, reports: try row.decode(column: "n", as: Int.self),
+                weight: try row.decode(column: "weight", as: Double.self), withNotes: try row.decode(column: "notes", as: Int.self))
         }
+    }
+
+    /// The counted weight a case's reports added, hour by hour (hours with none are left out).
+    public func hourlyScore(ofCase record: CaseRecord) async throws -> [(hour: Timestamp, reports: Int, weight: Double)] {
+        let query: SQLQueryString = """
+            SELECT r.received_at / 3600000 AS hour, COUNT(*) AS n, SUM(r.weight) AS weight
+            \(Self.reportsOf(record)) AND r.counted <> 0 GROUP BY r.received_at / 3600000 ORDER BY 1
+            """
+        return try await sql.raw(query).all().map { row in
+            (Timestamp(milliseconds: try row.decode(column: "hour", as: Int64.self) * 3_600_000),
+             try row.decode(column: "n", as: Int.self), try row.decode(column: "weight", as: Double.self))
+        }
+    }
+
+    /// A page of a case's reports in the order they arrived, each with its position among all the
+    /// case's reports (from 0), which is what the reporter's per-case pseudonym is made from.
+    public func reportPage(ofCase record: CaseRecord, reason: String?, afterPosition: Int, limit: Int) async throws -> [(position: Int, report: CaseReport)] {
+        var query: SQLQueryString = """
+            SELECT * FROM (SELECT r.*, ROW_NUMBER() OVER (ORDER BY r.id) - 1 AS position \(Self.reportsOf(record))) t
+            WHERE t.position > \(bind: afterPosition)
+            """
+        if let reason {
+            query.appendLiteral(" AND t.reason = ")
+            query.appendInterpolation(bind: reason)
+        }
+        query.appendLiteral(" ORDER BY t.position LIMIT ")
+        query.appendInterpolation(bind: limit)
+        return try await sql.raw(query).all().map { row in
+            (try row.decode(column: "position", as: Int.self), try Self.decodeCaseReport(row))
+        }
+    }
+
+    private static func decodeCaseReport(_ row: any SQLRow) throws -> CaseReport {
+        let channel = try row.decode(column: "channel", as: String.self)
+        guard let parsed = ReportChannel(rawValue: channel) else { throw StoreCorruption(detail: "report channel '\(channel)'") }
+        return CaseReport(
+            id: try row.decode(column: "id", as: String.self),
+            reporterHash: try row.decode(column: "reporter_hash", as: String.self),
+            reason: try row.decode(column: "reason", as: String.self),
+            note: try row.decode(column: "note", as: String?.self),
+            channel: parsed,
+            weight: try row.decode(column: "weight", as: Double.self),
+            counted: try row.decode(column: "counted", as: Int.self) != 0,
+            receivedAt: Timestamp(milliseconds: try row.decode(column: "received_at", as: Int64.self)),
+            noticeExplanation: try row.decode(column: "notice_explanation", as: String?.self),
+            noticeLocation: try row.decode(column: "notice_location", as: String?.self),
+            noticeLegalGround: try row.decode(column: "notice_legal_ground", as: String?.self))
     }
 
     /// Records the outcome of reports decided together.

@@ -24,11 +24,14 @@ extension StoreSession {
             let at = Timestamp(milliseconds: try row.decode(column: "occurred_at", as: Int64.self))
             // The reports that were undecided when the threshold was crossed.
             let channels = Set((subjectReports[subjectID] ?? []).filter { $0.received <= at && ($0.decided.map { $0 >= at } ?? true) }.map(\.channel))
-            result.append(EnforcedRestriction(
-                puid: "ptd-\(try row.decode(column: "seq", as: Int64.self))", measure: .visibility(to),
+            let seq = try row.decode(column: "seq", as: Int64.self)
+            var restriction = EnforcedRestriction(
+                puid: "ptd-\(seq)", measure: .visibility(to),
                 subjectKind: SubjectKind(rawValue: try row.decode(column: "kind", as: String.self)),
                 contentDate: Timestamp(milliseconds: try row.decode(column: "registered_at", as: Int64.self)), appliedAt: at, endsAt: nil,
-                grounds: [ground], channels: channels, automatedDetection: false, automatedDecision: true))
+                grounds: [ground], channels: channels, automatedDetection: false, automatedDecision: true)
+            restriction.takedownSequence = seq
+            result.append(restriction)
         }
 
         // Moderators' violation decisions.

@@ -21,7 +21,7 @@ struct Export: AsyncParsableCommand {
         func run() async throws {
             guard let start = Timestamp.parse(since) else { throw ValidationError("--since is not a date") }
             let (lines, count) = try await withApp(try data.configuration()) { app in
-                try await StatementExport(store: app.store, policy: app.policy).bulkLines(since: start)
+                try await StatementExport(store: app.store, policy: app.policy, keyring: app.keyring).bulkLines(since: start)
             }
             let text = lines.map { $0 + "\n" }.joined()
             if let out {

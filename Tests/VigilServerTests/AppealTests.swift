@@ -107,17 +107,25 @@ struct AppealTests {
             let decider = try await h.moderator("decider")
             let reviewer = try await h.moderator("reviewer", role: .appeals)
             try await client.register(h, id: "v", creator: "creator-B")
-            for i in 0..<3 { _ = try await client.report(h, reporter: "witness-\(i)", subject: "v", reason: "hate_speech") }
+            var reportIDs: [String] = []
+            for i in 0..<3 {
+                let filed = try await client.report(h, reporter: "witness-\(i)", subject: "v", reason: "hate_speech")
+                reportIDs.append(try #require(try filed.object()["report_id"] as? String))
+            }
             let decision = try await client.decideNext(decider, #"{"outcome":"no_violation","note":"fine"}"#)
             let decisionID = try #require(decision["decision_id"] as? String)
 
-            let stranger = try await fileAppeal(client, h, #"{"decision_id":"\#(decisionID)","reporter_id":"stranger","statement":"I disagree"}"#)
+            // Someone who did not file the report is refused, as is a reporter naming another's report.
+            let stranger = try await fileAppeal(client, h, #"{"report_id":"\#(reportIDs[0])","reporter_id":"stranger","statement":"I disagree"}"#)
             #expect(stranger.status == .unprocessableContent)
-            #expect(try stranger.object()["field"] as? String == "reporter_id")
+            #expect(try stranger.object()["field"] as? String == "report_id")
+            let other = try await fileAppeal(client, h, #"{"report_id":"\#(reportIDs[1])","reporter_id":"witness-0","statement":"I disagree"}"#)
+            #expect(other.status == .unprocessableContent)
+            #expect(other.text == stranger.text, "someone else's report is refused exactly as an unknown one")
             let creator = try await fileAppeal(client, h, #"{"decision_id":"\#(decisionID)","creator_id":"creator-B","statement":"?"}"#)
             #expect(try creator.object()["field"] as? String == "decision_id", "nothing to appeal for the creator")
 
-            let filed = try await fileAppeal(client, h, #"{"decision_id":"\#(decisionID)","reporter_id":"witness-0","statement":"It is hate speech at 0:40"}"#)
+            let filed = try await fileAppeal(client, h, #"{"report_id":"\#(reportIDs[0])","reporter_id":"witness-0","statement":"It is hate speech at 0:40"}"#)
             #expect(filed.status == .created)
             #expect(!filed.text.contains("witness-0"))
             let appealID = try #require(try filed.object()["appeal_id"] as? String)

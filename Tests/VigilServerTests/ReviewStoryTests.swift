@@ -57,13 +57,18 @@ struct ReviewStoryTests {
             let view = try await client.mod(.get, "/v1/mod/cases/\(caseID)", token: moderator)
             outputs["case view"] = view.text
             let detail = try view.object()
-            let pseudonyms = try #require((detail["reporters"] as? [[String: Any]])?.compactMap { $0["pseudonym"] as? String })
-            #expect(pseudonyms == ["Reporter A", "Reporter B", "Reporter C"])
             let history = try #require(detail["score_history"] as? [[String: Any]])
-            #expect(history.compactMap { $0["cumulative"] as? Double } == [1, 2, 3])
-            let groups = try #require(detail["reports_by_reason"] as? [[String: Any]])
-            #expect(groups.first?["reason"] as? String == "hate_speech")
-            #expect((groups.first?["reports"] as? [[String: Any]])?.first?["note"] as? String == "slur at 0:12")
+            #expect(history.last?["cumulative"] as? Double == 3)
+            #expect(history.compactMap { $0["reports"] as? Int }.reduce(0, +) == 3)
+            let summary = try #require(detail["report_summary"] as? [String: Any])
+            let byReason = try #require(summary["by_reason"] as? [[String: Any]])
+            #expect(byReason.first?["reason"] as? String == "hate_speech")
+            #expect(byReason.first?["reports"] as? Int == 3)
+            let page = try await client.mod(.get, "/v1/mod/cases/\(caseID)/reports", token: moderator)
+            outputs["case reports"] = page.text
+            let reports = try #require(try page.object()["reports"] as? [[String: Any]])
+            #expect(reports.compactMap { $0["reporter"] as? String } == ["Reporter A", "Reporter B", "Reporter C"])
+            #expect(reports.first?["note"] as? String == "slur at 0:12")
 
             let decision = try await client.mod(.post, "/v1/mod/cases/\(caseID)/decision", token: moderator,
                 #"{"outcome":"violation","policy_ids":["hate_speech"],"action":"remove","strike":true,"note":"Slur at 0:12, no context"}"#)

@@ -34,7 +34,7 @@ struct StatementExportTests {
                 _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","strike":true,"note":"again"}"#)
             }
 
-            let export = StatementExport(store: h.app.store, policy: h.app.policy)
+            let export = StatementExport(store: h.app.store, policy: h.app.policy, keyring: h.app.keyring)
             let statements = try await export.statements(since: Timestamp(milliseconds: 0))
             let byPUID = Dictionary(uniqueKeysWithValues: statements.compactMap { s in (s["puid"] as? String).map { ($0, s) } })
             #expect(byPUID.count == statements.count, "puids are unique")
@@ -86,7 +86,7 @@ struct StatementExportTests {
                 try await client.register(h, id: "s\(i)")
                 _ = try await client.report(h, reporter: "r\(i)", subject: "s\(i)", reason: "child_safety")
             }
-            let (lines, count) = try await StatementExport(store: h.app.store, policy: h.app.policy).bulkLines(since: Timestamp(milliseconds: 0))
+            let (lines, count) = try await StatementExport(store: h.app.store, policy: h.app.policy, keyring: h.app.keyring).bulkLines(since: Timestamp(milliseconds: 0))
             #expect(count == 130)
             #expect(lines.count == 2)
             for line in lines {

@@ -162,7 +162,7 @@ paths:
         "422": {$ref: "#/components/responses/Problem"}
   /v1/enforcement-events:
     parameters:
-      - {name: after, in: query, required: false, description: next_cursor of the previous call, schema: {type: string}}
+      - {name: after, in: query, required: false, description: "next_cursor of the previous call (opaque); leave out to start from the beginning", schema: {type: string}}
       - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
     get:
       summary: The ordered, durable feed of state changes and account measures to apply (scope events:read)
@@ -182,10 +182,10 @@ paths:
                       type: object
                       required: [event_id, type, occurred_at, data]
                       properties:
-                        event_id: {type: string}
+                        event_id: {type: string, description: "Opaque and stable; receivers deduplicate by it"}
                         type: {type: string, enum: [subject.state_changed, account_action.applied, account_action.lifted]}
                         subject_id: {type: [string, "null"]}
-                        occurred_at: {type: string, format: date-time, description: "To the hour (it may date a report); order by event_id"}
+                        occurred_at: {type: string, format: date-time, description: "To the hour (it may date a report); the feed's order is the events' order"}
                         data: {type: object}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
@@ -220,13 +220,57 @@ paths:
     parameters:
       - {name: id, in: path, required: true, schema: {type: string}}
     get:
-      summary: A case — subject, reports by reason with per-case reporter pseudonyms and track records, score history, creator history (roles triage, moderator, appeals)
+      summary: A case — subject, a summary of its reports by reason and channel, the score's growth by hour, category scores, creator history (roles triage, moderator, appeals). Bounded in size; the reports themselves are paged at /v1/mod/cases/{id}/reports
       security: [{moderatorToken: []}]
       responses:
         "200": {description: The case, content: {application/json: {schema: {type: object}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
+  /v1/mod/cases/{id}/reports:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      summary: "A page of a case's reports in arrival order: per-case reporter pseudonym with a coarse track record (whole counts, credibility to one decimal), reason, channel, note, weight to one decimal, hour received, notice fields (roles triage, moderator, appeals)"
+      security: [{moderatorToken: []}]
+      parameters:
+        - {name: reason, in: query, required: false, description: Only reports of this policy category, schema: {type: string}}
+        - {name: cursor, in: query, required: false, schema: {type: string}}
+        - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+      responses:
+        "200":
+          description: A page of reports
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [reports]
+                properties:
+                  next_cursor: {type: [string, "null"]}
+                  reports:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        reporter: {type: string, description: "Reporter A, B, …: per case, never an account id"}
+                        track_record:
+                          type: object
+                          properties:
+                            upheld: {type: integer}
+                            dismissed: {type: integer}
+                            credibility: {type: number}
+                            standing: {type: string}
+                        reason: {type: string}
+                        channel: {type: string}
+                        note: {type: string}
+                        weight: {type: number}
+                        counted: {type: boolean}
+                        received_hour: {type: string, format: date-time}
+                        notice: {type: object}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
   /v1/mod/cases/{id}/claim:
     parameters:
       - {name: id, in: path, required: true, schema: {type: string}}
@@ -277,8 +321,10 @@ paths:
         The creator against a restriction, a reporter against a decision not to act on their
         report, or a reporter against a misuse warning or suspension. Within six months, once per
         decision (or measure) and appellant. The decision_id is in the creator's statement of
-        reasons; the measure_id in the reporter's misuse notice. Give exactly one of decision_id
-        and measure_id. Refusals (late, twice, not yours, nothing to appeal) are problems.
+        reasons; a reporter names their own report by report_id (in their list of reports: knowing a
+        decision and a user id is not enough to contest, nor to learn whether that user reported);
+        the measure_id is in the reporter's misuse notice. Give exactly one of decision_id,
+        report_id and measure_id. Refusals (late, twice, not yours, nothing to appeal) are problems.
       requestBody:
         required: true
         content:
@@ -287,7 +333,8 @@ paths:
               type: object
               required: [statement]
               properties:
-                decision_id: {type: string}
+                decision_id: {type: string, description: The decision a creator appeals}
+                report_id: {type: string, description: The reporter's own report whose no_violation decision they contest; needs reporter_id}
                 measure_id: {type: string, description: A misuse warning or suspension; needs reporter_id}
                 creator_id: {type: string, description: Give this or reporter_id}
                 reporter_id: {type: string, description: A reporter contesting a no_violation decision on their report, or a misuse measure}
@@ -444,8 +491,8 @@ components:
         reach:
           type: object
           properties:
-            views: {type: integer, minimum: 0}
-            live_viewers: {type: integer, minimum: 0, description: Only for live subjects}
+            views: {type: integer, minimum: 0, maximum: 1000000000000}
+            live_viewers: {type: integer, minimum: 0, maximum: 1000000000000, description: Only for live subjects}
         title: {type: string, maxLength: 1000}
         text: {type: string, maxLength: 10000}
     Subject:
@@ -474,7 +521,7 @@ components:
         reason: {type: string, description: A policy category id, e.g. child_safety, spam}
         note: {type: string, maxLength: 2000}
         channel: {type: string, enum: [user_report, illegal_content_notice, trusted_flagger], default: user_report}
-        reporter_account_age_days: {type: integer, minimum: 0}
+        reporter_account_age_days: {type: integer, minimum: 0, maximum: 36500}
         notice:
           type: object
           description: Required for channel illegal_content_notice (DSA Art. 16)

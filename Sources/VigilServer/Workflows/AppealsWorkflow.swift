@@ -28,10 +28,23 @@ public struct AppealsWorkflow: Sendable {
     /// Files an appeal: a creator against a decision on their content or account, a reporter
     /// against a decision not to act on their report, or a reporter against a misuse warning or
     /// suspension. Within six months, once per decision or measure.
-    public func file(target: AppealTarget, appellant: Appellant, statement: String) async throws -> AppealRecord {
-        switch target {
+    /// What an appeal contests, as the caller names it.
+    public enum Contested: Sendable {
+        /// A decision, by id: how a creator appeals.
+        case decision(String)
+        /// A misuse warning or suspension, by id (from the reporter's notice).
+        case misuseMeasure(String)
+        /// The decision on the caller's own report, by the report's id: how a reporter contests a
+        /// decision not to act. The report id is what proves they filed it: knowing a decision id
+        /// and a user id must not be enough to find out whether that user reported.
+        case reportDecision(reportID: String)
+    }
+
+    public func file(contesting contested: Contested, appellant: Appellant, statement: String) async throws -> AppealRecord {
+        switch contested {
         case .decision(let id): try Validate.identifier(id, field: "decision_id")
         case .misuseMeasure(let id): try Validate.identifier(id, field: "measure_id")
+        case .reportDecision(let id): try Validate.identifier(id, field: "report_id")
         }
         try Validate.text(statement, field: "statement", max: AppealRules.statementMaxCharacters)
         let now = clock.now()
@@ -45,6 +58,7 @@ public struct AppealsWorkflow: Sendable {
             (type, key) = (.reporter, keyring.lookupHash(of: id))
         }
         return try await store.write { tx in
+            let target = try await Self.resolve(contested, tx: tx, type: type, appellant: key)
             let (subjectID, since) = switch target {
             case .decision(let id): try await Self.checkDecisionAppeal(tx, decisionID: id, type: type, appellant: key)
             case .misuseMeasure(let id): try await Self.checkMeasureAppeal(tx, measureID: id, type: type, appellant: key)
@@ -61,6 +75,29 @@ public struct AppealsWorkflow: Sendable {
             try await tx.appendEvents([AuditEventDraft(type: .appealFiled, subjectID: subjectID, payload: AppealPayload(
                 appealId: appeal.id, decisionId: target.decisionID, measureId: target.measureID, appellantType: type.rawValue, outcome: nil, moderatorId: nil), occurredAt: now)])
             return appeal
+        }
+    }
+
+    /// The decision or measure an appeal is about. A reporter names their report, never a decision:
+    /// an unknown report and someone else's report are refused alike.
+    private static func resolve(_ contested: Contested, tx: StoreSession, type: AppellantType, appellant: String) async throws -> AppealTarget {
+        switch (contested, type) {
+        case (.misuseMeasure(let id), _):
+            return .misuseMeasure(id)
+        case (.decision(let id), .creator):
+            return .decision(id)
+        case (.decision, .reporter):
+            throw VigilError.invalidField(field: "report_id", detail: "is required: a reporter contests the decision on their report by the report's id, not by decision_id")
+        case (.reportDecision, .creator):
+            throw VigilError.invalidField(field: "report_id", detail: "is for reporters: a creator appeals by decision_id")
+        case (.reportDecision(let reportID), .reporter):
+            guard let found = try await tx.decisionOfReport(id: reportID), found.reporterHash == appellant else {
+                throw VigilError.invalidField(field: "report_id", detail: "names no report filed by this reporter_id")
+            }
+            guard let decisionID = found.decisionID else {
+                throw VigilError.conflict(detail: "this report is not decided yet: there is nothing to contest")
+            }
+            return .decision(decisionID)
         }
     }
 

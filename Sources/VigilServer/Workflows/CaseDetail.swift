@@ -1,8 +1,10 @@
 import VigilCore
 import VigilStore
 
-/// A case as a moderator sees it. Reporters appear only as per-case pseudonyms with their track
-/// record: this type is built from the store's rows and keeps no reporter hash, seal or id.
+/// A case as a moderator sees it, of bounded size however many reports it has: the reports are
+/// summarised by reason and channel, the score's growth by hour, and the reports themselves are
+/// read page by page (``CaseReportPage``). Built from the store's rows, it keeps no reporter hash,
+/// seal or id.
 public struct CaseDetail: Encodable, Sendable {
     struct CaseInfo: Encodable {
         var id: String
@@ -29,40 +31,31 @@ public struct CaseDetail: Encodable, Sendable {
         var liveViewers: Int
     }
 
-    struct ReportInfo: Encodable {
-        var reportId: String
-        var reporter: String
-        var channel: String
-        var note: String?
+    struct ReportSummary: Encodable {
+        var total: Int
+        var counted: Int
+        var withNotes: Int
+        var byReason: [ReasonSummary]
+        var byChannel: [ChannelSummary]
+    }
+
+    struct ReasonSummary: Encodable {
+        var reason: String
+        var reports: Int
+        var counted: Int
+        /// The weight the counted reports added, to one decimal.
         var weight: Double
-        var counted: Bool
-        var receivedAt: String
-        var notice: NoticeInfo?
     }
 
-    struct NoticeInfo: Encodable {
-        var explanation: String?
-        var locationUrl: String?
-        var legalGround: String?
+    struct ChannelSummary: Encodable {
+        var channel: String
+        var reports: Int
     }
 
-    struct ReasonGroup: Encodable {
-        var reason: String
-        var reports: [ReportInfo]
-    }
-
-    struct ReporterInfo: Encodable {
-        var pseudonym: String
-        var upheld: Double
-        var dismissed: Double
-        var credibility: Double
-        var standing: String
-    }
-
+    /// The counted weight that arrived in one hour (or in a longer span, for long-open cases).
     struct ScoreStep: Encodable {
-        var at: String
-        var reporter: String
-        var reason: String
+        var from: String
+        var reports: Int
         var weight: Double
         var cumulative: Double
     }
@@ -90,17 +83,20 @@ public struct CaseDetail: Encodable, Sendable {
         var decidedAt: String
     }
 
+    /// At most this many score steps; older hours are merged into the first.
+    static let maxScoreSteps = 168
+
     var `case`: CaseInfo
     var subject: SubjectInfo
     var weightedScore: Double
     var scores: [CategoryScoreInfo]
     var scoreHistory: [ScoreStep]
-    var reportsByReason: [ReasonGroup]
-    var reporters: [ReporterInfo]
+    var reportSummary: ReportSummary
     var creator: CreatorInfo
 
-    init(record: CaseRecord, subject: Subject, reports: [CaseReport], reporters: [String: ReporterRecord], scores: [CategoryScoreKey: CategoryScore],
-         priorDecisions: [DecisionRecord], activeStrikes: Int, accountActions: [AccountActionRecord], holderName: String?, now: Timestamp, model: CredibilityModel) {
+    init(record: CaseRecord, subject: Subject, tally: [ReportTally], hourly: [(hour: Timestamp, reports: Int, weight: Double)],
+         scores: [CategoryScoreKey: CategoryScore], priorDecisions: [DecisionRecord], activeStrikes: Int,
+         accountActions: [AccountActionRecord], holderName: String?, now: Timestamp) {
         self.case = CaseInfo(
             id: record.id, status: record.status.rawValue, category: record.category, severity: record.severity.rawValue,
             openedAt: record.openedAt.iso8601, deadlineAt: record.deadlineAt.iso8601, overdue: record.isOverdue(at: now),
@@ -110,36 +106,35 @@ public struct CaseDetail: Encodable, Sendable {
             id: subject.id, kind: subject.kind.rawValue, creatorId: subject.creatorID, state: subject.state.rawValue, title: subject.title,
             text: subject.text, views: subject.reach.views, liveViewers: subject.reach.liveViewers)
 
-        // Pseudonyms in order of each reporter's first report on this case: "Reporter A", "Reporter B", …
-        var pseudonyms: [String: String] = [:]
-        for report in reports where pseudonyms[report.reporterHash] == nil {
-            pseudonyms[report.reporterHash] = Pseudonym.reporter(pseudonyms.count)
-        }
-        let name = { (hash: String) in pseudonyms[hash] ?? "Reporter ?" }
+        let reasons = Dictionary(grouping: tally, by: \.reason)
+        let channels = Dictionary(grouping: tally, by: \.channel)
+        self.reportSummary = ReportSummary(
+            total: tally.reduce(0) { $0 + $1.reports }, counted: tally.filter(\.counted).reduce(0) { $0 + $1.reports },
+            withNotes: tally.reduce(0) { $0 + $1.withNotes },
+            byReason: reasons.keys.sorted().map { reason in
+                let rows = reasons[reason] ?? []
+                return ReasonSummary(
+                    reason: reason, reports: rows.reduce(0) { $0 + $1.reports }, counted: rows.filter(\.counted).reduce(0) { $0 + $1.reports },
+                    weight: Rounded.tenth(rows.filter(\.counted).reduce(0) { $0 + $1.weight }))
+            },
+            byChannel: channels.keys.sorted().map { ChannelSummary(channel: $0, reports: (channels[$0] ?? []).reduce(0) { $0 + $1.reports }) })
 
-        var groups: [String: [ReportInfo]] = [:]
-        var history: [ScoreStep] = []
+        var steps: [ScoreStep] = []
         var cumulative = 0.0
-        for report in reports {
-            let notice = report.channel == .illegalContentNotice
-                ? NoticeInfo(explanation: report.noticeExplanation, locationUrl: report.noticeLocation, legalGround: report.noticeLegalGround) : nil
-            groups[report.reason, default: []].append(ReportInfo(
-                reportId: report.id, reporter: name(report.reporterHash), channel: report.channel.rawValue, note: report.note,
-                weight: report.weight, counted: report.counted, receivedAt: report.receivedAt.iso8601, notice: notice))
-            if report.counted {
-                cumulative += report.weight
-                history.append(ScoreStep(at: report.receivedAt.iso8601, reporter: name(report.reporterHash), reason: report.reason, weight: report.weight, cumulative: cumulative))
+        let merged = max(0, hourly.count - Self.maxScoreSteps + 1)
+        for (index, hour) in hourly.enumerated() {
+            cumulative += hour.weight
+            if index < merged, var first = steps.first {
+                first.reports += hour.reports
+                first.weight = Rounded.tenth(cumulative)
+                first.cumulative = Rounded.tenth(cumulative)
+                steps[0] = first
+            } else {
+                steps.append(ScoreStep(from: hour.hour.iso8601, reports: hour.reports, weight: Rounded.tenth(hour.weight), cumulative: Rounded.tenth(cumulative)))
             }
         }
-        self.reportsByReason = groups.keys.sorted().map { ReasonGroup(reason: $0, reports: groups[$0] ?? []) }
-        self.scoreHistory = history
-        self.reporters = pseudonyms.sorted { $0.value.count == $1.value.count ? $0.value < $1.value : $0.value.count < $1.value.count }.map { hash, pseudonym in
-            let known = reporters[hash]
-            let record = (known?.record ?? .newcomer(at: now)).decayed(to: now, halfLifeDays: model.halfLifeDays)
-            return ReporterInfo(
-                pseudonym: pseudonym, upheld: record.upheld, dismissed: record.dismissed, credibility: model.credibility(record),
-                standing: known?.standing.standing.rawValue ?? MisuseStanding.good.rawValue)
-        }
+        self.scoreHistory = steps
+
         let subjectScores = scores.filter { $0.key.subjectID == subject.id }
         self.scores = subjectScores.sorted { $0.key.category < $1.key.category }.map {
             CategoryScoreInfo(category: $0.key.category, score: $0.value.score, countedReports: $0.value.countedReports)
@@ -151,5 +146,69 @@ public struct CaseDetail: Encodable, Sendable {
                 PriorDecision(decisionId: $0.id, subjectId: $0.subjectID, outcome: $0.outcome.rawValue, policyIds: $0.policyIDs,
                               action: $0.action?.rawValue, strike: $0.strike, decidedAt: $0.decidedAt.iso8601)
             })
+    }
+}
+
+/// A page of a case's reports, in the order they arrived. Each reporter appears as the case's
+/// pseudonym ("Reporter A") with a coarse track record: whole counts, credibility and weight to
+/// one decimal, the hour of receipt. Exact decayed counts, weights or times would let a
+/// moderator recover when each past decision was made and link one pseudonym to another across
+/// cases; the report id is left out because the reporter's own client holds it.
+public struct CaseReportPage: Encodable, Sendable {
+    struct ReportInfo: Encodable {
+        var reporter: String
+        var trackRecord: TrackRecordInfo
+        var reason: String
+        var channel: String
+        var note: String?
+        var weight: Double
+        var counted: Bool
+        var receivedHour: String
+        var notice: NoticeInfo?
+    }
+
+    struct TrackRecordInfo: Encodable {
+        var upheld: Int
+        var dismissed: Int
+        var credibility: Double
+        var standing: String
+    }
+
+    struct NoticeInfo: Encodable {
+        var explanation: String?
+        var locationUrl: String?
+        var legalGround: String?
+    }
+
+    var reports: [ReportInfo]
+    var nextCursor: String?
+
+    init(page: [(position: Int, report: CaseReport)], reporters: [String: ReporterRecord], nextCursor: String?, now: Timestamp, model: CredibilityModel) {
+        reports = page.map { position, report in
+            let known = reporters[report.reporterHash]
+            let record = (known?.record ?? .newcomer(at: now)).decayed(to: now, halfLifeDays: model.halfLifeDays)
+            let notice = report.channel == .illegalContentNotice
+                ? NoticeInfo(explanation: report.noticeExplanation, locationUrl: report.noticeLocation, legalGround: report.noticeLegalGround) : nil
+            return ReportInfo(
+                reporter: Pseudonym.reporter(position),
+                trackRecord: TrackRecordInfo(
+                    upheld: Rounded.whole(record.upheld), dismissed: Rounded.whole(record.dismissed),
+                    credibility: Rounded.tenth(model.credibility(record)),
+                    standing: known?.standing.standing.rawValue ?? MisuseStanding.good.rawValue),
+                reason: report.reason, channel: report.channel.rawValue, note: report.note, weight: Rounded.tenth(report.weight),
+                counted: report.counted, receivedHour: report.receivedAt.hourFloor.iso8601, notice: notice)
+        }
+        self.nextCursor = nextCursor
+    }
+}
+
+/// Coarse numbers for moderator views.
+enum Rounded {
+    static func tenth(_ value: Double) -> Double { value.isFinite ? (value * 10).rounded() / 10 : 0 }
+
+    /// Track-record counts are decayed sums, far below `Int.max`; anything else reads as 0.
+    static func whole(_ value: Double) -> Int {
+        guard value.isFinite, value >= 0, value < 1e15 else { return 0 }
+        return Int(value.rounded())
     }
 }

@@ -101,17 +101,45 @@ public struct ReviewWorkflow: Sendable {
         return try await store.read { session in
             guard let record = try await session.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
             guard let subject = try await session.subject(id: record.subjectID) else { throw StoreCorruption(detail: "case \(caseID) without its subject") }
-            let reports = try await session.reports(ofCase: record)
-            let reporters = try await session.reporters(hashes: Set(reports.map(\.reporterHash)))
+            let tally = try await session.reportTally(ofCase: record)
+            let hourly = try await session.hourlyScore(ofCase: record)
             let scores = try await session.categoryScores(subjectIDs: [subject.id])
             let decisions = try await session.decisions(ofCreator: subject.creatorID, limit: 20)
             let strikes = try await session.activeStrikeCount(creatorID: subject.creatorID, at: now)
             let actions = try await session.activeAccountActions(creatorID: subject.creatorID, at: now)
             let names = try await session.moderatorNames(ids: [record.claimedBy].compactMap { $0 })
             return CaseDetail(
-                record: record, subject: subject, reports: reports, reporters: reporters, scores: scores,
+                record: record, subject: subject, tally: tally, hourly: hourly, scores: scores,
                 priorDecisions: decisions.filter { $0.caseID != record.id }, activeStrikes: strikes, accountActions: actions,
-                holderName: record.holder(at: now).flatMap { names[$0] }, now: now, model: rules.credibility)
+                holderName: record.holder(at: now).flatMap { names[$0] }, now: now)
+        }
+    }
+
+    /// A page of a case's reports, optionally of one reason, with each reporter's pseudonym and
+    /// coarse track record. The cursor is the position of the last report shown.
+    public func caseReports(caseID: String, reason: String?, cursor: String?, limit: Int) async throws -> CaseReportPage {
+        guard (1...Self.maxPageSize).contains(limit) else {
+            throw VigilError.invalidField(field: "limit", detail: "must be between 1 and \(Self.maxPageSize)")
+        }
+        if let reason, policy.category(reason) == nil {
+            throw VigilError.invalidField(field: "reason", detail: "'\(reason.prefix(64))' is not a policy category")
+        }
+        var after = -1
+        if let cursor {
+            guard let text = OpaqueCursor.decode(cursor), let position = Int(text), (0...QueueCursor.maxOffset).contains(position) else {
+                throw VigilError.invalidField(field: "cursor", detail: "is not a cursor this server issued")
+            }
+            after = position
+        }
+        let now = clock.now()
+        let start = after
+        return try await store.read { session in
+            guard let record = try await session.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
+            let rows = try await session.reportPage(ofCase: record, reason: reason, afterPosition: start, limit: limit + 1)
+            let page = Array(rows.prefix(limit))
+            let reporters = try await session.reporters(hashes: Set(page.map(\.report.reporterHash)))
+            let next = rows.count > limit ? page.last.map { OpaqueCursor.encode(String($0.position)) } : nil
+            return CaseReportPage(page: page, reporters: reporters, nextCursor: next, now: now, model: rules.credibility)
         }
     }
 
@@ -181,11 +209,14 @@ struct QueueCursor {
     init?(_ text: String) {
         guard let decoded = OpaqueCursor.decode(text) else { return nil }
         let parts = decoded.split(separator: ":")
-        guard parts.count == 2, let offset = Int(parts[0]), offset >= 0, let ms = Int64(parts[1]) else { return nil }
+        // The offset is bounded so that `offset + limit` cannot overflow on a forged cursor.
+        guard parts.count == 2, let offset = Int(parts[0]), (0...Self.maxOffset).contains(offset), let ms = Int64(parts[1]) else { return nil }
         self.init(offset: offset, asOf: Timestamp(milliseconds: ms))
     }
 
     var text: String { OpaqueCursor.encode("\(offset):\(asOf.milliseconds)") }
+
+    static let maxOffset = 1_000_000_000
 }
 
 struct ClaimPayload: Encodable {

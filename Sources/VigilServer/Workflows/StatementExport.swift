@@ -8,6 +8,7 @@ import VigilStore
 public struct StatementExport: Sendable {
     let store: Store
     let policy: Policy
+    let keyring: ReporterKeyring
 
     public static let statementsPerRequest = 100
 
@@ -16,9 +17,10 @@ public struct StatementExport: Sendable {
         public var description: String { "statements failed validation:\n" + issues.map { "  - \($0)" }.joined(separator: "\n") }
     }
 
-    public init(store: Store, policy: Policy) {
+    public init(store: Store, policy: Policy, keyring: ReporterKeyring) {
         self.store = store
         self.policy = policy
+        self.keyring = keyring
     }
 
     /// The statements, validated, as JSON objects ready to send.
@@ -29,6 +31,9 @@ public struct StatementExport: Sendable {
         var issues: [String] = []
         for restriction in restrictions {
             var ordered = restriction
+            // A provisional takedown has no decision id; its audit sequence number would publish
+            // the overall volume of activity, so the regulator sees a keyed, stable stand-in.
+            if let seq = restriction.takedownSequence { ordered.puid = "ptd-" + keyring.publicID(for: "takedown:\(seq)") }
             // The most severe ground leads: it becomes the statement's category.
             ordered.grounds = restriction.grounds.sorted { (policy.category($0)?.severity ?? .low) > (policy.category($1)?.severity ?? .low) }
             guard let statement = DSAStatement(ordered, policy: policy) else { continue }

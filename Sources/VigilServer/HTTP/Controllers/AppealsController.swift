@@ -22,20 +22,22 @@ struct AppealsController {
         case (nil, nil): throw VigilError.invalidField(field: "creator_id", detail: "is required (or reporter_id, for a reporter contesting a decision not to act)")
         case (.some, .some): throw VigilError.invalidField(field: "reporter_id", detail: "give creator_id or reporter_id, not both")
         }
-        let target: AppealTarget
-        switch (body.decisionID, body.measureID) {
-        case (let decision?, nil): target = .decision(decision)
-        case (nil, let measure?): target = .misuseMeasure(measure)
-        case (nil, nil): throw VigilError.invalidField(field: "decision_id", detail: "is required (or measure_id, for a reporter contesting a misuse warning or suspension)")
-        case (.some, .some): throw VigilError.invalidField(field: "measure_id", detail: "give decision_id or measure_id, not both")
+        let contested: AppealsWorkflow.Contested
+        switch (body.decisionID, body.measureID, body.reportID) {
+        case (let decision?, nil, nil): contested = .decision(decision)
+        case (nil, let measure?, nil): contested = .misuseMeasure(measure)
+        case (nil, nil, let report?): contested = .reportDecision(reportID: report)
+        case (nil, nil, nil):
+            throw VigilError.invalidField(field: "decision_id", detail: "is required (or report_id, for a reporter contesting the decision on their report; or measure_id, for a misuse warning or suspension)")
+        default: throw VigilError.invalidField(field: "measure_id", detail: "give one of decision_id, report_id and measure_id")
         }
-        let appeal = try await appeals.file(target: target, appellant: appellant, statement: body.statement)
+        let appeal = try await appeals.file(contesting: contested, appellant: appellant, statement: body.statement)
         return try JSONBody.response(AppealView(appeal, showAppellant: false), status: .created)
     }
 
     @Sendable func list(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.noticesRead)
-        let creatorID = try context.parameters.require("creator_id")
+        let creatorID = try context.pathID("creator_id")
         return try JSONBody.response(["appeals": try await appeals.appeals(ofCreator: creatorID).map { AppealView($0, showAppellant: false) }])
     }
 }
@@ -60,7 +62,7 @@ struct AppealsReviewController {
 
     @Sendable func claim(_ request: Request, context: VigilRequestContext) async throws -> Response {
         let moderator = try context.requireModerator(.appeals)
-        let appeal = try await appeals.claim(appealID: try context.parameters.require("id"), by: moderator)
+        let appeal = try await appeals.claim(appealID: try context.pathID("id"), by: moderator)
         return try JSONBody.response(AppealView(appeal, showAppellant: true))
     }
 
@@ -70,7 +72,7 @@ struct AppealsReviewController {
         guard let outcome = AppealOutcome(rawValue: body.outcome) else {
             throw VigilError.invalidField(field: "outcome", detail: "must be one of: granted, denied")
         }
-        let appeal = try await appeals.decide(appealID: try context.parameters.require("id"), by: moderator, outcome: outcome, note: body.note)
+        let appeal = try await appeals.decide(appealID: try context.pathID("id"), by: moderator, outcome: outcome, note: body.note)
         return try JSONBody.response(AppealView(appeal, showAppellant: true))
     }
 }
@@ -78,6 +80,7 @@ struct AppealsReviewController {
 struct AppealBody: Decodable {
     var decisionID: String?
     var measureID: String?
+    var reportID: String?
     var creatorID: String?
     var reporterID: String?
     var statement: String
@@ -86,6 +89,7 @@ struct AppealBody: Decodable {
         case statement
         case decisionID = "decision_id"
         case measureID = "measure_id"
+        case reportID = "report_id"
         case creatorID = "creator_id"
         case reporterID = "reporter_id"
     }

@@ -12,6 +12,7 @@ struct ModerationController {
         group.get("queue", use: queue)
         group.post("queue/next", use: next)
         group.get("cases/{id}", use: show)
+        group.get("cases/{id}/reports", use: reports)
         group.post("cases/{id}/claim", use: claim)
         group.post("cases/{id}/release", use: release)
         group.post("cases/{id}/decision", use: decide)
@@ -45,24 +46,32 @@ struct ModerationController {
 
     @Sendable func show(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.requireModerator(.triage, .moderator, .appeals)
-        return try JSONBody.response(try await review.caseDetail(caseID: try context.parameters.require("id")))
+        return try JSONBody.response(try await review.caseDetail(caseID: try context.pathID("id")))
+    }
+
+    @Sendable func reports(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.requireModerator(.triage, .moderator, .appeals)
+        let query = request.uri.queryParameters
+        let limit = try Self.integer(query.get("limit"), field: "limit", default: 50)
+        return try JSONBody.response(try await review.caseReports(
+            caseID: try context.pathID("id"), reason: query.get("reason"), cursor: query.get("cursor"), limit: limit))
     }
 
     @Sendable func claim(_ request: Request, context: VigilRequestContext) async throws -> Response {
         let moderator = try context.requireModerator(.moderator)
-        let claimed = try await review.claim(caseID: try context.parameters.require("id"), by: moderator)
+        let claimed = try await review.claim(caseID: try context.pathID("id"), by: moderator)
         return try JSONBody.response(ClaimView(claimed, moderator: moderator))
     }
 
     @Sendable func release(_ request: Request, context: VigilRequestContext) async throws -> Response {
         let moderator = try context.requireModerator(.moderator)
-        try await review.release(caseID: try context.parameters.require("id"), by: moderator)
+        try await review.release(caseID: try context.pathID("id"), by: moderator)
         return Response(status: .noContent)
     }
 
     @Sendable func decide(_ request: Request, context: VigilRequestContext) async throws -> Response {
         let moderator = try context.requireModerator(.moderator)
-        let caseID = try context.parameters.require("id")
+        let caseID = try context.pathID("id")
         let (body, _) = try await JSONBody.decode(DecisionBody.self, from: request, context: context)
         let decision = try await review.decide(caseID: caseID, by: moderator, try body.input())
         return try JSONBody.response(DecisionView(decision), status: .created)

@@ -19,15 +19,13 @@ struct NoticesController {
 
     @Sendable func creatorNotices(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.noticesRead)
-        let creatorID = try context.parameters.require("creator_id")
-        try Validate.identifier(creatorID, field: "creator_id")
+        let creatorID = try context.pathID("creator_id")
         return try await page(.creator(creatorID), request: request)
     }
 
     @Sendable func reporterNotices(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.noticesRead)
-        let reporterID = try context.parameters.require("reporter_id")
-        try Validate.identifier(reporterID, field: "reporter_id")
+        let reporterID = try context.pathID("reporter_id")
         return try await page(.reporter(hash: keyring.lookupHash(of: reporterID)), request: request)
     }
 
@@ -58,21 +56,25 @@ struct NoticesController {
         guard (1...1_000).contains(limit) else { throw VigilError.invalidField(field: "limit", detail: "must be between 1 and 1000") }
         var after: Int64 = 0
         if let text = query.get("after") {
-            guard let value = Int64(text), value >= 0 else { throw VigilError.invalidField(field: "after", detail: "must be a cursor from this feed (a non-negative integer)") }
+            guard let plain = keyring.openCursor(text), plain.hasPrefix("feed:"), let value = Int64(plain.dropFirst(5)), value >= 0 else {
+                throw VigilError.invalidField(field: "after", detail: "must be a next_cursor this feed returned (or left out to start from the beginning)")
+            }
             after = value
         }
         let start = after
         let events = try await store.read { try await $0.enforcementEvents(after: start, limit: limit) }
         let items = events.map { event -> [String: Any] in
             [
-                "event_id": String(event.seq), "type": event.type, "subject_id": event.subjectID ?? NSNull(),
+                // Opaque: the audit sequence number would date the event against its neighbours
+                // and publish the overall volume of activity.
+                "event_id": "evt_" + keyring.publicID(for: "event:\(event.seq)"), "type": event.type, "subject_id": event.subjectID ?? NSNull(),
                 // To the hour: the platform may show it to the creator, and a threshold crossing
-                // happens when a report arrives. The feed's order is event_id's.
+                // happens when a report arrives. The feed's order is the order of the events.
                 "occurred_at": event.occurredAt.hourFloor.iso8601,
                 "data": (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) ?? [:],
             ]
         }
         // The cursor only moves forward: with no new events, the caller keeps polling from the same place.
-        return try JSONBody.rawResponse(["events": items, "next_cursor": String(events.last?.seq ?? after)])
+        return try JSONBody.rawResponse(["events": items, "next_cursor": keyring.sealCursor("feed:\(events.last?.seq ?? after)")])
     }
 }
