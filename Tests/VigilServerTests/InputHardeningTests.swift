@@ -56,8 +56,8 @@ struct InputHardeningTests {
         }
     }
 
-    @Test("the duplicate-key scan: nested objects, arrays, escapes, and keys equal only after decoding")
-    func duplicateKeyScan() {
+    @Test("the key scan: duplicates in nested objects and arrays, escapes, keys equal only after decoding, and every key's path")
+    func keyScan() {
         let cases: [(String, String?)] = [
             (#"{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}"#, nil),
             (#"{"a":{"x":1,"x":2}}"#, "a.x"),
@@ -69,7 +69,42 @@ struct InputHardeningTests {
             (#"{"#, nil),
         ]
         for (json, expected) in cases {
-            #expect(DuplicateKeyScan.firstDuplicate(in: Array(json.utf8)) == expected, "\(json)")
+            #expect(JSONKeyScan(Array(json.utf8)).duplicate == expected, "\(json)")
+        }
+        let scan = JSONKeyScan(Array(#"{"a":1,"b":{"c":[{"d":1},{"e":{"f":2}}]},"g":"{\"h\":1}"}"#.utf8))
+        #expect(scan.paths == ["a", "b", "b.c", "b.c[].d", "b.c[].e", "b.c[].e.f", "g"])
+        #expect(scan.firstUnknown(in: ["a", "b", "b.c", "b.c[].d", "b.c[].e", "g"]) == "b.c[].e.f")
+    }
+
+    @Test("unknown fields are refused, naming them, and nothing is written", arguments: [
+        ("PUT", "/v1/subjects/x", #"{"kind":"video","creator_id":"c","reach":{"viewz":5},"title":"x"}"#, "reach.viewz"),
+        ("PUT", "/v1/subjects/x", #"{"kind":"video","creator_id":"c","titel":"x"}"#, "titel"),
+        ("POST", "/v1/reports", #"{"reporter_id":"a","subject_id":"v","reason":"spam","nte":"typo"}"#, "nte"),
+        ("POST", "/v1/reports", #"{"reporter_id":"a","subject_id":"v","reason":"hate_speech","channel":"illegal_content_notice","notice":{"explanation":"x","location_url":"https://e.com","notifier_name":"n","notifier_email":"n@e.com","notifier_phone":"1"}}"#, "notice.notifier_phone"),
+        ("POST", "/v1/appeals", #"{"decision_id":"dec_x","creator_id":"c","statement":"x","urgent":true}"#, "urgent"),
+    ])
+    func unknownFields(method: String, path: String, body: String, field: String) async throws {
+        try await withHarness(engines: [.sqlite]) { client, h async throws in
+            try await client.register(h, id: "v")
+            let head = try await h.auditHead()
+            let response = try await client.json(HTTPRequest.Method(method)!, path, h, body)
+            #expect(response.status == .unprocessableContent, "\(response.text)")
+            #expect(try response.object()["field"] as? String == field)
+            #expect(try await h.auditHead() == head, "nothing written")
+        }
+    }
+
+    @Test("unknown fields in moderator bodies are refused too")
+    func unknownModeratorFields() async throws {
+        try await withHarness(engines: [.sqlite]) { client, h async throws in
+            let moderator = try await h.moderator("m")
+            try await client.register(h, id: "v")
+            _ = try await client.report(h, reporter: "a", subject: "v", reason: "child_safety")
+            let claimed = try await client.mod(.post, "/v1/mod/queue/next", token: moderator)
+            let caseID = try #require(try claimed.object()["case_id"] as? String)
+            let response = try await client.mod(.post, "/v1/mod/cases/\(caseID)/decision", token: moderator, #"{"outcome":"no_violation","note":"x","strikes":true}"#)
+            #expect(response.status == .unprocessableContent)
+            #expect(try response.object()["field"] as? String == "strikes")
         }
     }
 

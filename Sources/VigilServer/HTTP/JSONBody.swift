@@ -7,7 +7,7 @@ import VigilCore
 enum JSONBody {
     /// Collects the body (bounded), checks the content type and decodes `T`. Returns the raw bytes
     /// too, for idempotency fingerprints.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: VigilRequestContext) async throws -> (T, [UInt8]) {
+    static func decode<T: RequestBody>(_ type: T.Type, from request: Request, context: VigilRequestContext) async throws -> (T, [UInt8]) {
         guard let contentType = request.headers[.contentType],
               contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
         else { throw VigilError.unsupportedMediaType(expected: "application/json") }
@@ -30,8 +30,12 @@ enum JSONBody {
             }
             throw Self.describe(error)
         }
-        if let duplicate = DuplicateKeyScan.firstDuplicate(in: bytes) {
+        let keys = JSONKeyScan(bytes)
+        if let duplicate = keys.duplicate {
             throw VigilError.invalidField(field: duplicate, detail: "appears more than once in the same object")
+        }
+        if let unknown = keys.firstUnknown(in: T.fields) {
+            throw VigilError.invalidField(field: unknown, detail: "is not a field of this request (accepted: \(T.fields.sorted().joined(separator: ", ")))")
         }
         return (value, bytes)
     }

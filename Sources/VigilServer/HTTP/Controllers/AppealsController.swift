@@ -77,7 +77,9 @@ struct AppealsReviewController {
     }
 }
 
-struct AppealBody: Decodable {
+struct AppealBody: RequestBody {
+    static let fields: Set<String> = ["decision_id", "measure_id", "report_id", "creator_id", "reporter_id", "statement"]
+
     var decisionID: String?
     var measureID: String?
     var reportID: String?
@@ -109,7 +111,9 @@ struct AppealPageView: Encodable {
     }
 }
 
-struct AppealDecisionBody: Decodable {
+struct AppealDecisionBody: RequestBody {
+    static let fields: Set<String> = ["outcome", "note"]
+
     var outcome: String
     var note: String
 }

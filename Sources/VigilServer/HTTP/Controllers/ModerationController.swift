@@ -93,7 +93,9 @@ struct ModerationController {
     }
 }
 
-struct DecisionBody: Decodable {
+struct DecisionBody: RequestBody {
+    static let fields: Set<String> = ["outcome", "policy_ids", "action", "strike", "note"]
+
     var outcome: String
     var policyIDs: [String]?
     var action: String?

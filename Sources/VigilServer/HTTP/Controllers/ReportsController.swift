@@ -54,7 +54,12 @@ struct ReportsController {
 }
 
 /// The JSON body of `POST /v1/reports`.
-struct ReportBody: Decodable {
+struct ReportBody: RequestBody {
+    static let fields: Set<String> = [
+        "reporter_id", "subject_id", "reason", "note", "channel", "reporter_account_age_days", "notice", "notice.explanation",
+        "notice.location_url", "notice.legal_ground", "notice.notifier_name", "notice.notifier_email",
+    ]
+
     var reporterID: String
     var subjectID: String
     var reason: String

@@ -27,7 +27,9 @@ struct SubjectsController {
 }
 
 /// The JSON body of `PUT /v1/subjects/{id}`.
-struct SubjectBody: Decodable {
+struct SubjectBody: RequestBody {
+    static let fields: Set<String> = ["kind", "creator_id", "reach", "reach.views", "reach.live_viewers", "title", "text"]
+
     struct ReachBody: Decodable {
         var views: Int?
         var liveViewers: Int?
