@@ -24,7 +24,8 @@ public enum VigilError: Error, Equatable, Sendable {
     /// An idempotency key was reused with a different request body.
     case idempotencyKeyReused
     /// The method is not supported on this resource (reports are immutable, for instance).
-    case methodNotAllowed(detail: String)
+    /// The method is not one the resource answers; `allowed` are the ones it does (maybe none).
+    case methodNotAllowed(detail: String, allowed: [String])
     /// The caller has sent too many requests; retry after the given number of seconds.
     case rateLimited(retryAfterSeconds: Int)
     /// The storage engine is unreachable or refused the write; nothing was acknowledged.
@@ -46,7 +47,7 @@ extension VigilError: CustomStringConvertible {
         case .unknownSubject(let id): "subject '\(id)' is not registered"
         case .conflict(let detail): detail
         case .idempotencyKeyReused: "the idempotency key was used with a different request"
-        case .methodNotAllowed(let detail): detail
+        case .methodNotAllowed(let detail, _): detail
         case .rateLimited(let seconds): "too many requests; retry after \(seconds) seconds"
         case .unavailable(let detail): detail
         }

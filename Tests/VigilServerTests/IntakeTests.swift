@@ -201,10 +201,29 @@ struct IntakeTests {
             let response = try await client.json(method, "/v1/reports/\(id)", h, method == .delete ? nil : #"{"reason":"other"}"#)
             #expect(response.status == .methodNotAllowed)
             #expect(response.headers[.contentType] == "application/problem+json")
+            #expect(response.headers[.allow] == "", "an empty Allow: a report answers no method at its own path")
             let listed = try await client.json(.get, "/v1/reporters/r1/reports", h).object()
             let items = try #require(listed["reports"] as? [[String: Any]])
             #expect(items.count == 1)
             #expect(items.first?["reason"] as? String == "spam")
+        }
+    }
+
+    @Test("a known path asked with a method it does not answer is a 405 listing the methods it does", arguments: [
+        (HTTPRequest.Method.trace, "/v1/subjects/x", "GET, PUT"),
+        (.delete, "/v1/subjects/x", "GET, PUT"),
+        (.patch, "/v1/mod/queue", "GET"),
+        (.get, "/v1/reports", "POST"),
+        (.options, "/v1/reports/rpt_1", ""),
+        (.post, "/healthz", "GET"),
+    ])
+    func allowHeader(method: HTTPRequest.Method, path: String, allow: String) async throws {
+        try await withHarness(engines: [.sqlite]) { client, h async throws in
+            let response = try await client.execute(uri: path, method: method, headers: [:])
+            #expect(response.status == .methodNotAllowed, "\(method) \(path): \(response.status)")
+            #expect(response.headers[.allow] == allow)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            #expect(try await client.execute(uri: "/v1/no-such-thing", method: method, headers: [:]).status == .notFound)
         }
     }
 }

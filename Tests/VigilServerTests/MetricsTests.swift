@@ -17,7 +17,11 @@ struct MetricsTests {
     func scrape() async throws {
         try await withHarness { client, h async throws in
             try await client.register(h, id: "metrics-video-1")
-            #expect(try await client.report(h, reporter: "metrics-reporter-1", subject: "metrics-video-1", reason: "child_safety").status == .created)
+            #expect(try await client.report(h, reporter: "metrics-reporter-1", subject: "metrics-video-1", reason: "child_safety",
+                                            headers: [idempotencyKey: "m-1"]).status == .created)
+            // A retry under the same key replays the first answer: no second report, and none counted.
+            #expect(try await client.report(h, reporter: "metrics-reporter-1", subject: "metrics-video-1", reason: "child_safety",
+                                            headers: [idempotencyKey: "m-1"]).status == .created)
             #expect(try await client.report(h, reporter: "metrics-reporter-1", subject: "metrics-video-1", reason: "spam").status == .ok)
             #expect(try await client.report(h, reporter: "metrics-reporter-2", subject: "no-such-subject").status.code == 422)
 
@@ -31,12 +35,12 @@ struct MetricsTests {
             #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
             let text = response.text
 
-            #expect(Self.value(#"vigil_http_requests_total{method="POST",route="/v1/reports",status="201"}"#, in: text) == 1)
+            #expect(Self.value(#"vigil_http_requests_total{method="POST",route="/v1/reports",status="201"}"#, in: text) == 2)
             #expect(Self.value(#"vigil_http_requests_total{method="POST",route="/v1/reports",status="200"}"#, in: text) == 1)
             #expect(Self.value(#"vigil_http_requests_total{method="POST",route="/v1/reports",status="422"}"#, in: text) == 1)
             #expect(Self.value(#"vigil_http_requests_total{method="PUT",route="/v1/subjects/{id}",status="201"}"#, in: text) == 1)
             #expect(Self.value(#"vigil_http_requests_total{method="GET",route="/metrics",status="401"}"#, in: text) == 1)
-            #expect(Self.value(#"vigil_http_request_duration_seconds_count{method="POST",route="/v1/reports"}"#, in: text) == 3)
+            #expect(Self.value(#"vigil_http_request_duration_seconds_count{method="POST",route="/v1/reports"}"#, in: text) == 4)
             #expect(Self.value(#"vigil_reports_total{status="received",counted="true"}"#, in: text) == 1)
             #expect(Self.value(#"vigil_reports_total{status="duplicate",counted="false"}"#, in: text) == 1)
             #expect(Self.value("vigil_intake_batch_reports_count", in: text) ?? 0 >= 1)

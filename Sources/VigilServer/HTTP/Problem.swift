@@ -53,8 +53,10 @@ struct ProblemResponse: Error {
         case .idempotencyKeyReused:
             self.init(status: .unprocessableContent, slug: "idempotency-key-reused", title: "Idempotency key reused",
                       detail: "this Idempotency-Key was already used with a different request body", field: "Idempotency-Key")
-        case .methodNotAllowed(let detail):
-            self.init(status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed", detail: detail)
+        case .methodNotAllowed(let detail, let allowed):
+            // An empty Allow says the resource answers no method at all (RFC 9110 §10.2.1).
+            self.init(status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed", detail: detail,
+                      headers: [.allow: allowed.joined(separator: ", ")])
         case .rateLimited(let seconds):
             self.init(status: .tooManyRequests, slug: "rate-limited", title: "Too many requests", detail: "retry after \(seconds) seconds",
                       headers: [.retryAfter: String(seconds)])

@@ -7,6 +7,8 @@ import VigilCore
 /// as a bare status or a stack trace. Unexpected errors are logged (without request data) and
 /// answered as a generic 500.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -15,6 +17,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as ProblemResponse {
             return error.response
         } catch let error as any HTTPResponseError {
+            // The router's 404 for a path it has, asked with a method it does not answer.
+            if error.status == .notFound, let allowed = routes.allowedMethods(for: request.uri.path) {
+                return ProblemResponse(VigilError.methodNotAllowed(
+                    detail: "\(request.method.rawValue) is not answered here; allowed: \(allowed.isEmpty ? "none" : allowed.joined(separator: ", "))",
+                    allowed: allowed)).response
+            }
             return Self.problem(for: error).response
         } catch let error as HTTPParserError {
             // The request's bytes are not HTTP (a malformed chunk size, say): the client's fault.

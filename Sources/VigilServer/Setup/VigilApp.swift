@@ -66,7 +66,8 @@ public struct VigilApp: Sendable {
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        router.add(middleware: ProblemMiddleware())
+        let routes = RouteTable()
+        router.add(middleware: ProblemMiddleware(routes: routes))
         SystemController(store: store, openAPI: ByteBuffer(bytes: try OpenAPIDocument.json())).addRoutes(to: router)
         MetricsController(metrics: metrics, store: store, clock: clock).addRoutes(to: router, keys: accessKeys)
         // Moderator routes first: the platform group's API-key middleware must not claim /v1/mod.
@@ -80,6 +81,7 @@ public struct VigilApp: Sendable {
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
         NoticesController(store: store, keyring: keyring).addRoutes(to: v1)
         AppealsController(appeals: appeals).addRoutes(to: v1)
+        routes.load(router.routes.map { ("\($0.path)", $0.method) }, refused: ReportsController.refusedMethods)
         return router
     }
 

@@ -37,9 +37,10 @@ struct IntakeBatch {
     mutating func apply(_ request: IntakeRequest) -> Result<IntakeReceipt, any Error> {
         if let key = request.idempotencyKey, let previous = stored[key] {
             guard previous.fingerprint == request.fingerprint else { return .failure(VigilError.idempotencyKeyReused) }
-            guard let receipt = try? JSONDecoder().decode(IntakeReceipt.self, from: Data(previous.body.utf8)) else {
+            guard var receipt = try? JSONDecoder().decode(IntakeReceipt.self, from: Data(previous.body.utf8)) else {
                 return .failure(VigilError.unavailable(detail: "the stored response for this idempotency key is unreadable"))
             }
+            receipt.replayed = true
             return .success(receipt)
         }
         guard var subject = subjects[request.subjectID] else {

@@ -30,6 +30,9 @@ public struct IntakeReceipt: Codable, Sendable, Equatable {
     public var reportID: String
     public var status: Status
     public var counted: Bool
+    /// The answer stored for an idempotency key, replayed for a retry: nothing new was filed.
+    /// Not part of the response body, which is the first answer byte for byte.
+    public var replayed = false
 
     enum CodingKeys: String, CodingKey {
         case reportID = "report_id"

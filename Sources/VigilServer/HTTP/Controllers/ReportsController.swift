@@ -14,12 +14,14 @@ struct ReportsController {
 
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
 
+    /// Reports are immutable: these are routed only to say so, whoever asks.
+    static let refusedMethods: [String: Set<HTTPRequest.Method>] = ["/v1/reports/{report_id}": [.delete, .patch, .put]]
+
     func addRoutes(to group: RouterGroup<VigilRequestContext>) {
         group.post("reports", use: file)
-        // Reports are immutable: no edit, withdrawal or deletion, whoever asks.
-        for method in [HTTPRequest.Method.delete, .patch, .put] {
+        for method in Self.refusedMethods.values.flatMap({ $0 }) {
             group.on("reports/{report_id}", method: method) { _, _ -> Response in
-                throw VigilError.methodNotAllowed(detail: "reports cannot be edited, withdrawn or deleted once filed")
+                throw VigilError.methodNotAllowed(detail: "reports cannot be edited, withdrawn or deleted once filed", allowed: [])
             }
         }
     }
@@ -48,7 +50,8 @@ struct ReportsController {
             reason: submission.reason, note: submission.note, channel: submission.channel,
             accountAgeDays: submission.reporterAccountAgeDays, notice: submission.notice, noticeContactSeal: contactSeal,
             idempotencyKey: idempotencyKey, fingerprint: keyring.fingerprint(bytes)))
-        metrics.recordReport(receipt)
+        // A replay files nothing: counting it would make the figures disagree with the audit log.
+        if !receipt.replayed { metrics.recordReport(receipt) }
         return try JSONBody.response(receipt, status: receipt.created ? .created : .ok)
     }
 }
