@@ -92,37 +92,37 @@ public struct TransparencyTally: Sendable {
             medianSecondsToAppealDecision: nil, misuseWarnings: 0, misuseSuspensions: 0, strikes: 0, accountActions: [:])
     }
 
-    private static let restrictive: Set<String> = [VisibilityState.pendingReview.rawValue, VisibilityState.removed.rawValue, VisibilityState.suppressed.rawValue]
-
+    /// Counts one event. An event whose payload does not decode as its type's is counted as far
+    /// as its type alone allows (a log verified by the chain never has one).
     public mutating func add(_ event: AuditEvent) {
         guard event.occurredAt < to else { return }
         let inPeriod = event.occurredAt >= from
-        let payload = (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8)) as? [String: Any]) ?? [:]
         let subject = event.subjectID ?? ""
         switch AuditEventType(rawValue: event.type) {
         case .reportReceived?:
             if firstOpenReport[subject] == nil { firstOpenReport[subject] = event.occurredAt }
             guard inPeriod else { return }
             report.reportsReceived += 1
-            report.reportsByCategory[payload["reason"] as? String ?? "unknown", default: 0] += 1
-            report.reportsByChannel[payload["channel"] as? String ?? "unknown", default: 0] += 1
+            let received = try? event.payload(as: ReportReceived.self)
+            report.reportsByCategory[received?.reason ?? "unknown", default: 0] += 1
+            report.reportsByChannel[received?.channel.rawValue ?? "unknown", default: 0] += 1
         case .subjectStateChanged?:
-            guard let to = payload["to"] as? String, Self.restrictive.contains(to) else { return }
+            guard let change = try? event.payload(as: SubjectStateChanged.self), change.to != .visible else { return }
             if let first = firstOpenReport.removeValue(forKey: subject), inPeriod {
                 toAction.append(first.seconds(until: event.occurredAt))
             }
             guard inPeriod else { return }
-            report.restrictionsByType[to, default: 0] += 1
-            if let ground = payload["ground"] as? String { report.restrictionsByGround[ground, default: 0] += 1 }
-            if payload["cause"] as? String == "report_threshold" { report.automatedRestrictions += 1 }
+            report.restrictionsByType[change.to.rawValue, default: 0] += 1
+            if let ground = change.ground { report.restrictionsByGround[ground, default: 0] += 1 }
+            if change.isAutomated { report.automatedRestrictions += 1 }
         case .decisionMade?:
             // A decision spends the subject's open reports; the next report starts a new clock.
             firstOpenReport[subject] = nil
-            if inPeriod { report.humanDecisions[payload["outcome"] as? String ?? "unknown", default: 0] += 1 }
+            if inPeriod { report.humanDecisions[(try? event.payload(as: DecisionMade.self))?.outcome.rawValue ?? "unknown", default: 0] += 1 }
         case .accountActionApplied?:
-            guard inPeriod, let action = payload["action"] as? String else { return }
-            report.accountActions[action, default: 0] += 1
-            if action != AccountActionKind.warning.rawValue { report.restrictionsByType[action, default: 0] += 1 }
+            guard inPeriod, let action = (try? event.payload(as: AccountActionChanged.self))?.action else { return }
+            report.accountActions[action.rawValue, default: 0] += 1
+            if action != .warning { report.restrictionsByType[action.rawValue, default: 0] += 1 }
         case .strikeAdded?:
             if inPeriod { report.strikes += 1 }
         case .reporterWarned?:
@@ -130,13 +130,14 @@ public struct TransparencyTally: Sendable {
         case .reporterSuspended?:
             if inPeriod { report.misuseSuspensions += 1 }
         case .appealFiled?:
-            if let id = payload["appeal_id"] as? String { appealFiled[id] = event.occurredAt }
+            if let id = (try? event.payload(as: AppealChanged.self))?.appealId { appealFiled[id] = event.occurredAt }
             if inPeriod { report.appealsReceived += 1 }
         case .appealDecided?:
             guard inPeriod else { return }
             report.appealsDecided += 1
-            if payload["outcome"] as? String == AppealOutcome.granted.rawValue { granted += 1 }
-            if let id = payload["appeal_id"] as? String, let filed = appealFiled[id] {
+            let decided = try? event.payload(as: AppealChanged.self)
+            if decided?.outcome == .granted { granted += 1 }
+            if let id = decided?.appealId, let filed = appealFiled[id] {
                 toAppealDecision.append(filed.seconds(until: event.occurredAt))
             }
         default:

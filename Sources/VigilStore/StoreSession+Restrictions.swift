@@ -17,9 +17,9 @@ extension StoreSession {
             """).all()
         let subjectReports = try await reportTimes(subjectIDs: Set(try takedowns.map { try $0.decode(column: "subject_id", as: String.self) }))
         for row in takedowns {
-            let payload = try JSONSerialization.jsonObject(with: Data(try row.decode(column: "payload", as: String.self).utf8)) as? [String: Any]
-            guard payload?["cause"] as? String == "report_threshold", let ground = payload?["ground"] as? String,
-                  let to = (payload?["to"] as? String).flatMap(VisibilityState.init(rawValue:)) else { continue }
+            let change = try EventCoding.decode(SubjectStateChanged.self, from: try row.decode(column: "payload", as: String.self))
+            guard change.isAutomated, let ground = change.ground else { continue }
+            let to = change.to
             let subjectID = try row.decode(column: "subject_id", as: String.self)
             let at = Timestamp(milliseconds: try row.decode(column: "occurred_at", as: Int64.self))
             // The reports that were undecided when the threshold was crossed.

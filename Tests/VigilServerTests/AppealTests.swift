@@ -63,6 +63,8 @@ struct AppealTests {
             let feed = try #require(try await client.json(.get, "/v1/enforcement-events", h).object()["events"] as? [[String: Any]])
             #expect(feed.compactMap { $0["type"] as? String }.suffix(2) == ["subject.state_changed", "account_action.lifted"])
             #expect((feed.dropLast().last?["data"] as? [String: Any])?["to"] as? String == "visible")
+            // The lifted measure carries the strike count as it now stands (the strike was revoked), not as it was.
+            #expect((feed.last?["data"] as? [String: Any])?["active_strikes"] as? Int == 0)
             try await h.expectAuditIntact()
         }
     }

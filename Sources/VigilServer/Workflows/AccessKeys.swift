@@ -60,7 +60,7 @@ public final class AccessKeys: Sendable {
             try await tx.insertAPIKey(record, at: now)
             try await tx.appendEvents([AuditEventDraft(
                 type: .apiKeyCreated, subjectID: nil,
-                payload: KeyCreatedPayload(keyId: record.id, scopes: record.scopes.sorted(), label: label), occurredAt: now)])
+                payload: KeyCreated(keyId: record.id, scopes: record.scopes.sorted(), label: label), occurredAt: now)])
         }
         return IssuedKey(id: token.id, token: token.rendered(prefix: "vgl"), scopes: record.scopes.sorted())
     }
@@ -78,7 +78,7 @@ public final class AccessKeys: Sendable {
             guard try await tx.revokeAPIKey(id: id, at: now) else {
                 throw VigilError.notFound(resource: "unrevoked API key", id: id)
             }
-            try await tx.appendEvents([AuditEventDraft(type: .apiKeyRevoked, subjectID: nil, payload: KeyRevokedPayload(keyId: id), occurredAt: now)])
+            try await tx.appendEvents([AuditEventDraft(type: .apiKeyRevoked, subjectID: nil, payload: KeyRevoked(keyId: id), occurredAt: now)])
         }
         cache.forget(id)
     }
@@ -95,12 +95,4 @@ public final class AccessKeys: Sendable {
     }
 }
 
-struct KeyRevokedPayload: Encodable {
-    var keyId: String
-}
 
-struct KeyCreatedPayload: Encodable {
-    var keyId: String
-    var scopes: [String]
-    var label: String?
-}

@@ -72,8 +72,8 @@ public struct AppealsWorkflow: Sendable {
             }
             let appeal = AppealRecord(id: Identifier.make(prefix: "apl", at: now), target: target, appellantType: type, appellant: key, statement: statement, filedAt: now)
             try await tx.insertAppeal(appeal)
-            try await tx.appendEvents([AuditEventDraft(type: .appealFiled, subjectID: subjectID, payload: AppealPayload(
-                appealId: appeal.id, decisionId: target.decisionID, measureId: target.measureID, appellantType: type.rawValue, outcome: nil, moderatorId: nil), occurredAt: now)])
+            try await tx.appendEvents([AuditEventDraft(type: .appealFiled, subjectID: subjectID, payload: AppealChanged(
+                appealId: appeal.id, decisionId: target.decisionID, measureId: target.measureID, appellantType: type, outcome: nil, moderatorId: nil), occurredAt: now)])
             return appeal
         }
     }
@@ -166,7 +166,7 @@ public struct AppealsWorkflow: Sendable {
             guard try await tx.claimAppeal(id: appealID, moderatorID: moderator.id, now: now, expiresAt: expires) else {
                 throw VigilError.conflict(detail: "appeal \(appealID) is held by another moderator")
             }
-            try await tx.appendEvents([AuditEventDraft(type: .appealClaimed, subjectID: nil, payload: AppealClaimPayload(appealId: appealID, moderatorId: moderator.id, expiresAt: expires.milliseconds), occurredAt: now)])
+            try await tx.appendEvents([AuditEventDraft(type: .appealClaimed, subjectID: nil, payload: AppealClaimed(appealId: appealID, moderatorId: moderator.id, expiresAt: expires.milliseconds), occurredAt: now)])
             appeal.claimedBy = moderator.id
             appeal.claimExpiresAt = expires
             return appeal
@@ -212,25 +212,27 @@ public struct AppealsWorkflow: Sendable {
         guard let decision = try await tx.decision(id: decisionID), let subject = try await tx.subject(id: decision.subjectID) else {
             throw StoreCorruption(detail: "appeal \(appealID) without its decision or subject")
         }
-        var events = [AuditEventDraft(type: .appealDecided, subjectID: subject.id, payload: AppealPayload(
-            appealId: appealID, decisionId: decision.id, measureId: nil, appellantType: appeal.appellantType.rawValue, outcome: outcome.rawValue, moderatorId: moderator.id), occurredAt: now)]
+        var events = [AuditEventDraft(type: .appealDecided, subjectID: subject.id, payload: AppealChanged(
+            appealId: appealID, decisionId: decision.id, measureId: nil, appellantType: appeal.appellantType, outcome: outcome, moderatorId: moderator.id), occurredAt: now)]
         var message: String
         switch (outcome, appeal.appellantType) {
         case (.granted, .creator):
             if subject.state == decision.resultingState, subject.state != .visible {
                 try await tx.setSubjectState(id: subject.id, state: .visible, ground: nil, at: now)
-                events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: DecisionStateChangedPayload(
-                    from: subject.state.rawValue, to: VisibilityState.visible.rawValue, ground: nil, cause: "appeal_granted",
+                events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: SubjectStateChanged(
+                    from: subject.state, to: VisibilityState.visible, ground: nil, cause: .appealGranted,
                     decisionId: decision.id, creatorId: subject.creatorID, policyVersion: policy.version), occurredAt: now))
             }
             for strike in try await tx.revokeStrikes(decisionID: decision.id, by: appealID, at: now) {
-                events.append(AuditEventDraft(type: .strikeRevoked, subjectID: subject.id, payload: StrikeRevokedPayload(strikeId: strike, creatorId: subject.creatorID, appealId: appealID), occurredAt: now))
+                events.append(AuditEventDraft(type: .strikeRevoked, subjectID: subject.id, payload: StrikeRevoked(strikeId: strike, creatorId: subject.creatorID, appealId: appealID), occurredAt: now))
             }
+            // After the revocation: the lifted measure's event tells the platform the count as it now stands.
+            let remaining = try await tx.activeStrikeCount(creatorID: subject.creatorID, at: now)
             for action in try await tx.activeAccountActions(decisionID: decision.id, at: now) {
                 try await tx.markAccountActionLifted(id: action.id, at: now)
-                events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionPayload(
-                    actionId: action.id, creatorId: action.creatorID, action: action.action.rawValue, endsAt: action.endsAt?.milliseconds,
-                    decisionId: decision.id, activeStrikes: action.activeStrikes), occurredAt: now))
+                events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionChanged(
+                    actionId: action.id, creatorId: action.creatorID, action: action.action, endsAt: action.endsAt?.milliseconds,
+                    decisionId: decision.id, activeStrikes: remaining), occurredAt: now))
             }
             try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: false, at: now, rules: rules)
             try await tx.correctReportOutcomes(caseID: decision.caseID, to: .noViolation)
@@ -243,8 +245,8 @@ public struct AppealsWorkflow: Sendable {
                     severity: category.severity, openedAt: now, deadlineAt: now.adding(seconds: category.reviewDeadlineHours * 3_600),
                     priority: CasePriority.base(severity: category.severity, weightedScore: 0, reach: subject.reach))
                 try await tx.insertCases([reopened])
-                events.append(AuditEventDraft(type: .caseOpened, subjectID: subject.id, payload: CaseOpenedPayload(
-                    caseId: reopened.id, category: category.id, severity: category.severity.rawValue, deadlineAt: reopened.deadlineAt.milliseconds), occurredAt: now))
+                events.append(AuditEventDraft(type: .caseOpened, subjectID: subject.id, payload: CaseOpened(
+                    caseId: reopened.id, category: category.id, severity: category.severity, deadlineAt: reopened.deadlineAt.milliseconds), occurredAt: now))
             }
             message = "Your appeal was granted: the content will be reviewed again by another moderator."
         case (.denied, _):
@@ -268,9 +270,9 @@ public struct AppealsWorkflow: Sendable {
         guard let measure = try await tx.misuseMeasure(id: measureID) else {
             throw StoreCorruption(detail: "appeal \(appeal.id) without its misuse measure")
         }
-        var events = [AuditEventDraft(type: .appealDecided, subjectID: nil, payload: AppealPayload(
-            appealId: appeal.id, decisionId: nil, measureId: measureID, appellantType: appeal.appellantType.rawValue,
-            outcome: outcome.rawValue, moderatorId: moderator.id), occurredAt: now)]
+        var events = [AuditEventDraft(type: .appealDecided, subjectID: nil, payload: AppealChanged(
+            appealId: appeal.id, decisionId: nil, measureId: measureID, appellantType: appeal.appellantType,
+            outcome: outcome, moderatorId: moderator.id), occurredAt: now)]
         var message: String
         switch outcome {
         case .granted:
@@ -285,7 +287,7 @@ public struct AppealsWorkflow: Sendable {
                 }
                 try await tx.updateReporter(reporter, decidedPending: 0)
             }
-            events.append(AuditEventDraft(type: .misuseMeasureRevoked, subjectID: nil, payload: MisusePayload(
+            events.append(AuditEventDraft(type: .misuseMeasureRevoked, subjectID: nil, payload: MisuseChanged(
                 reporterRef: measure.reporterHash, measureId: measureID, dismissed: 0, upheld: 0, until: nil), occurredAt: now))
             message = measure.kind == .suspension
                 ? "Your appeal was granted: the suspension is withdrawn and your reports count again."
@@ -328,23 +330,5 @@ public struct AppealsWorkflow: Sendable {
     }
 }
 
-struct AppealPayload: Encodable {
-    var appealId: String
-    var decisionId: String?
-    var measureId: String?
-    var appellantType: String
-    var outcome: String?
-    var moderatorId: String?
-}
 
-struct AppealClaimPayload: Encodable {
-    var appealId: String
-    var moderatorId: String
-    var expiresAt: Int64
-}
 
-struct StrikeRevokedPayload: Encodable {
-    var strikeId: String
-    var creatorId: String
-    var appealId: String
-}

@@ -29,15 +29,15 @@ struct DecisionEffects {
             note: input.note, policyVersion: policy.version, previousState: subject.state, resultingState: resulting,
             automated: false, decidedAt: now)
 
-        events.append(AuditEventDraft(type: .decisionMade, subjectID: subject.id, payload: DecisionPayload(
-            decisionId: record.id, caseId: caseRecord.id, moderatorId: moderator.id, outcome: input.outcome.rawValue,
-            policyIds: input.policyIDs, action: input.action?.rawValue, strike: input.strike, policyVersion: policy.version), occurredAt: now))
+        events.append(AuditEventDraft(type: .decisionMade, subjectID: subject.id, payload: DecisionMade(
+            decisionId: record.id, caseId: caseRecord.id, moderatorId: moderator.id, outcome: input.outcome,
+            policyIds: input.policyIDs, action: input.action, strike: input.strike, policyVersion: policy.version), occurredAt: now))
         if resulting != subject.state {
-            events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: DecisionStateChangedPayload(
-                from: subject.state.rawValue, to: resulting.rawValue, ground: ground, cause: "decision", decisionId: record.id,
+            events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: SubjectStateChanged(
+                from: subject.state, to: resulting, ground: ground, cause: .decision, decisionId: record.id,
                 creatorId: subject.creatorID, policyVersion: policy.version), occurredAt: now))
         }
-        events.append(AuditEventDraft(type: .caseClosed, subjectID: subject.id, payload: CaseClosedPayload(caseId: caseRecord.id, decisionId: record.id), occurredAt: now))
+        events.append(AuditEventDraft(type: .caseClosed, subjectID: subject.id, payload: CaseClosed(caseId: caseRecord.id, decisionId: record.id), occurredAt: now))
 
         switch input.outcome {
         case .violation:
@@ -78,7 +78,7 @@ struct DecisionEffects {
             standing = ReporterStanding(standing: .warned)
             let measure = MisuseMeasureRecord(id: Identifier.make(prefix: "mis", at: now), reporterHash: reporter.reporterHash, kind: .warning, imposedAt: now, until: nil)
             misuseMeasures.append(measure)
-            events.append(AuditEventDraft(type: .reporterWarned, subjectID: nil, payload: MisusePayload(
+            events.append(AuditEventDraft(type: .reporterWarned, subjectID: nil, payload: MisuseChanged(
                 reporterRef: reporter.reporterHash, measureId: measure.id, dismissed: recent.dismissed, upheld: recent.upheld, until: nil), occurredAt: now))
             notices.append(NoticeComposer.message(.misuseWarning, .init(
                 message: "Many of your recent reports were found to be unfounded. If this continues, your reports will be suspended for a period. You can contest this warning by appealing with its measure id.",
@@ -88,7 +88,7 @@ struct DecisionEffects {
             standing = ReporterStanding(standing: .suspended, until: until)
             let measure = MisuseMeasureRecord(id: Identifier.make(prefix: "mis", at: now), reporterHash: reporter.reporterHash, kind: .suspension, imposedAt: now, until: until)
             misuseMeasures.append(measure)
-            events.append(AuditEventDraft(type: .reporterSuspended, subjectID: nil, payload: MisusePayload(
+            events.append(AuditEventDraft(type: .reporterSuspended, subjectID: nil, payload: MisuseChanged(
                 reporterRef: reporter.reporterHash, measureId: measure.id, dismissed: recent.dismissed, upheld: recent.upheld, until: until.milliseconds), occurredAt: now))
             notices.append(NoticeComposer.message(.misuseSuspension, .init(
                 message: "After a warning, more of your reports were found to be manifestly unfounded. Until the date given, your reports are recorded but not acted on. Notices of illegal content are still reviewed. You can contest this suspension by appealing with its measure id.",
@@ -102,14 +102,14 @@ struct DecisionEffects {
 
     /// Records a strike; returns the account measure it brings, if the new count reaches a rung.
     mutating func addStrike(id: String, expires: Timestamp, activeCount: Int) -> AccountActionRecord? {
-        events.append(AuditEventDraft(type: .strikeAdded, subjectID: subject.id, payload: StrikePayload(
+        events.append(AuditEventDraft(type: .strikeAdded, subjectID: subject.id, payload: StrikeAdded(
             strikeId: id, creatorId: subject.creatorID, decisionId: record.id, expiresAt: expires.milliseconds, activeStrikes: activeCount), occurredAt: now))
         guard let rung = rules.strikes.action(afterStrikeBringingActiveCountTo: activeCount) else { return nil }
         let action = AccountActionRecord(
             id: Identifier.make(prefix: "acc", at: now), creatorID: subject.creatorID, action: rung.action, decisionID: record.id,
             activeStrikes: activeCount, startsAt: now, endsAt: rung.days.map { now.adding(seconds: $0 * 86_400) })
-        events.append(AuditEventDraft(type: .accountActionApplied, subjectID: nil, payload: AccountActionPayload(
-            actionId: action.id, creatorId: subject.creatorID, action: rung.action.rawValue, endsAt: action.endsAt?.milliseconds,
+        events.append(AuditEventDraft(type: .accountActionApplied, subjectID: nil, payload: AccountActionChanged(
+            actionId: action.id, creatorId: subject.creatorID, action: rung.action, endsAt: action.endsAt?.milliseconds,
             decisionId: record.id, activeStrikes: activeCount), occurredAt: now))
         notices.append(NoticeComposer.statement(
             .accountAction(creatorID: subject.creatorID, rung: rung, activeStrikes: activeCount, decisionID: record.id, grounds: grounds, policyVersion: policy.version, at: now),
@@ -118,54 +118,8 @@ struct DecisionEffects {
     }
 }
 
-struct DecisionPayload: Encodable {
-    var decisionId: String
-    var caseId: String
-    var moderatorId: String
-    var outcome: String
-    var policyIds: [String]
-    var action: String?
-    var strike: Bool
-    var policyVersion: String
-}
 
-struct DecisionStateChangedPayload: Encodable {
-    var from: String
-    var to: String
-    var ground: String?
-    var cause: String
-    var decisionId: String
-    var creatorId: String
-    var policyVersion: String
-}
 
-struct CaseClosedPayload: Encodable {
-    var caseId: String
-    var decisionId: String
-}
 
-struct MisusePayload: Encodable {
-    /// The reporter's keyed hash: enough to trace the act, never the reporter's id.
-    var reporterRef: String
-    var measureId: String?
-    var dismissed: Int
-    var upheld: Int
-    var until: Int64?
-}
 
-struct StrikePayload: Encodable {
-    var strikeId: String
-    var creatorId: String
-    var decisionId: String
-    var expiresAt: Int64
-    var activeStrikes: Int
-}
 
-struct AccountActionPayload: Encodable {
-    var actionId: String
-    var creatorId: String
-    var action: String
-    var endsAt: Int64?
-    var decisionId: String
-    var activeStrikes: Int
-}

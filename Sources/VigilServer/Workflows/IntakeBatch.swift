@@ -91,15 +91,15 @@ struct IntakeBatch {
         }
         events.append(AuditEventDraft(
             type: .reportReceived, subjectID: subject.id,
-            payload: ReportReceivedPayload(
-                reportId: reportID, reason: category.id, channel: request.channel.rawValue, weight: weight,
+            payload: ReportReceived(
+                reportId: reportID, reason: category.id, channel: request.channel, weight: weight,
                 counted: outcome.counted, policyVersion: policy.version),
             occurredAt: now))
 
         if let newState = outcome.newState {
             events.append(AuditEventDraft(
                 type: .subjectStateChanged, subjectID: subject.id,
-                payload: StateChangedPayload(from: subject.state.rawValue, to: newState.rawValue, ground: category.id, cause: "report_threshold", policyVersion: policy.version),
+                payload: SubjectStateChanged(from: subject.state, to: newState, ground: category.id, cause: .reportThreshold, policyVersion: policy.version),
                 occurredAt: now))
             subject.state = newState
             subject.stateGround = category.id
@@ -120,7 +120,7 @@ struct IntakeBatch {
             openCases[subject.id] = caseRecord
             events.append(AuditEventDraft(
                 type: .caseOpened, subjectID: subject.id,
-                payload: CaseOpenedPayload(caseId: caseRecord.id, category: category.id, severity: category.severity.rawValue, deadlineAt: deadline.milliseconds),
+                payload: CaseOpened(caseId: caseRecord.id, category: category.id, severity: category.severity, deadlineAt: deadline.milliseconds),
                 occurredAt: now))
         }
         return .success(remember(IntakeReceipt(reportID: reportID, status: .received, counted: outcome.counted), for: request))
@@ -144,27 +144,3 @@ struct IntakeBatch {
     }
 }
 
-// Event payloads. They describe the act, never the reporter.
-struct ReportReceivedPayload: Encodable {
-    var reportId: String
-    var reason: String
-    var channel: String
-    var weight: Double
-    var counted: Bool
-    var policyVersion: String
-}
-
-struct StateChangedPayload: Encodable {
-    var from: String
-    var to: String
-    var ground: String
-    var cause: String
-    var policyVersion: String
-}
-
-struct CaseOpenedPayload: Encodable {
-    var caseId: String
-    var category: String
-    var severity: String
-    var deadlineAt: Int64
-}

@@ -42,7 +42,7 @@ public struct MaintenanceService: Service {
             let reporters = try await tx.lapsedSuspensions(at: time, limit: 1_000)
             for hash in reporters {
                 try await tx.setReporterStanding(hash: hash, ReporterStanding(standing: .warned))
-                events.append(AuditEventDraft(type: .reporterSuspensionLifted, subjectID: nil, payload: MisusePayload(reporterRef: hash, measureId: nil, dismissed: 0, upheld: 0, until: nil), occurredAt: time))
+                events.append(AuditEventDraft(type: .reporterSuspensionLifted, subjectID: nil, payload: MisuseChanged(reporterRef: hash, measureId: nil, dismissed: 0, upheld: 0, until: nil), occurredAt: time))
                 notices.append(NoticeComposer.message(.misuseSuspensionLifted, .init(
                     message: "Your reports are counted again. Further unfounded reports can lead to another suspension.", until: nil, decisionId: nil),
                     to: .reporter(hash: hash), subjectID: nil, decisionID: nil, at: time))
@@ -50,9 +50,11 @@ public struct MaintenanceService: Service {
             let actions = try await tx.lapsedAccountActions(at: time, limit: 1_000)
             for action in actions {
                 try await tx.markAccountActionLifted(id: action.id, at: time)
-                events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionPayload(
-                    actionId: action.id, creatorId: action.creatorID, action: action.action.rawValue, endsAt: action.endsAt?.milliseconds,
-                    decisionId: action.decisionID, activeStrikes: action.activeStrikes), occurredAt: time))
+                // The count as it stands when the measure ends, not as it was when it began.
+                let active = try await tx.activeStrikeCount(creatorID: action.creatorID, at: time)
+                events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionChanged(
+                    actionId: action.id, creatorId: action.creatorID, action: action.action, endsAt: action.endsAt?.milliseconds,
+                    decisionId: action.decisionID, activeStrikes: active), occurredAt: time))
                 notices.append(NoticeComposer.message(.restrictionLifted, .init(
                     message: "The measure '\(action.action.rawValue)' on your account has ended.", until: nil, decisionId: action.decisionID),
                     to: .creator(action.creatorID), subjectID: nil, decisionID: action.decisionID, at: time))

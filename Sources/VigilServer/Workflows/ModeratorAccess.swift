@@ -36,7 +36,7 @@ public final class ModeratorAccess: Sendable {
             }
             try await tx.insertModerator(record, at: now)
             try await tx.appendEvents([AuditEventDraft(
-                type: .moderatorAdded, subjectID: nil, payload: ModeratorAddedPayload(moderatorId: record.id, name: name, role: role.rawValue), occurredAt: now)])
+                type: .moderatorAdded, subjectID: nil, payload: ModeratorAdded(moderatorId: record.id, name: name, role: role), occurredAt: now)])
         }
         return (record.id, token.rendered(prefix: "vmod"))
     }
@@ -54,7 +54,7 @@ public final class ModeratorAccess: Sendable {
             guard let record = try await tx.moderator(named: name), try await tx.disableModerator(id: record.id, at: now) else {
                 throw VigilError.notFound(resource: "enabled moderator", id: name)
             }
-            try await tx.appendEvents([AuditEventDraft(type: .moderatorDisabled, subjectID: nil, payload: ModeratorDisabledPayload(moderatorId: record.id), occurredAt: now)])
+            try await tx.appendEvents([AuditEventDraft(type: .moderatorDisabled, subjectID: nil, payload: ModeratorDisabled(moderatorId: record.id), occurredAt: now)])
             return record.id
         }
         cache.forget(id)
@@ -69,12 +69,4 @@ public final class ModeratorAccess: Sendable {
     }
 }
 
-struct ModeratorDisabledPayload: Encodable {
-    var moderatorId: String
-}
 
-struct ModeratorAddedPayload: Encodable {
-    var moderatorId: String
-    var name: String
-    var role: String
-}

@@ -85,13 +85,13 @@ public struct ReviewWorkflow: Sendable {
             guard try await tx.releaseCase(id: caseID, moderatorID: moderator.id) else {
                 throw VigilError.conflict(detail: "you do not hold case \(caseID)")
             }
-            try await tx.appendEvents([AuditEventDraft(type: .caseReleased, subjectID: nil, payload: ClaimPayload(caseId: caseID, moderatorId: moderator.id, expiresAt: nil), occurredAt: now)])
+            try await tx.appendEvents([AuditEventDraft(type: .caseReleased, subjectID: nil, payload: CaseClaim(caseId: caseID, moderatorId: moderator.id, expiresAt: nil), occurredAt: now)])
         }
     }
 
     private static func claimEvent(_ record: CaseRecord, moderator: AuthenticatedModerator, expires: Timestamp, at now: Timestamp) -> AuditEventDraft {
         AuditEventDraft(type: .caseClaimed, subjectID: record.subjectID,
-                        payload: ClaimPayload(caseId: record.id, moderatorId: moderator.id, expiresAt: expires.milliseconds), occurredAt: now)
+                        payload: CaseClaim(caseId: record.id, moderatorId: moderator.id, expiresAt: expires.milliseconds), occurredAt: now)
     }
 
     // MARK: Case view
@@ -219,8 +219,3 @@ struct QueueCursor {
     static let maxOffset = 1_000_000_000
 }
 
-struct ClaimPayload: Encodable {
-    var caseId: String
-    var moderatorId: String
-    var expiresAt: Int64?
-}

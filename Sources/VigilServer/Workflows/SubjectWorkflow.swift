@@ -51,7 +51,7 @@ public struct SubjectWorkflow: Sendable {
                     try await tx.updateSubjectDetails(subject, at: now)
                     try await tx.appendEvents([AuditEventDraft(
                         type: .subjectUpdated, subjectID: subject.id,
-                        payload: SubjectPayload(kind: subject.kind.rawValue, creatorId: subject.creatorID, views: subject.reach.views, liveViewers: subject.reach.liveViewers),
+                        payload: SubjectRecorded(kind: subject.kind, creatorId: subject.creatorID, views: subject.reach.views, liveViewers: subject.reach.liveViewers),
                         occurredAt: now)])
                 }
                 return (subject, false)
@@ -62,7 +62,7 @@ public struct SubjectWorkflow: Sendable {
             try await tx.insertSubject(subject, at: now)
             try await tx.appendEvents([AuditEventDraft(
                 type: .subjectRegistered, subjectID: subject.id,
-                payload: SubjectPayload(kind: subject.kind.rawValue, creatorId: subject.creatorID, views: subject.reach.views, liveViewers: subject.reach.liveViewers),
+                payload: SubjectRecorded(kind: subject.kind, creatorId: subject.creatorID, views: subject.reach.views, liveViewers: subject.reach.liveViewers),
                 occurredAt: now)])
             return (subject, true)
         }
@@ -76,9 +76,3 @@ public struct SubjectWorkflow: Sendable {
     }
 }
 
-struct SubjectPayload: Encodable {
-    var kind: String
-    var creatorId: String
-    var views: Int
-    var liveViewers: Int
-}

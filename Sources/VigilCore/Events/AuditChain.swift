@@ -47,16 +47,6 @@ public struct AuditEventDraft: Sendable, Equatable {
         self.payload = payload
         self.occurredAt = occurredAt
     }
-
-    /// Encodes `payload` as sorted-key JSON, so the same act always has the same text.
-    public init<P: Encodable>(type: AuditEventType, subjectID: String?, payload: P, occurredAt: Timestamp) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        // Encoding plain value types to JSON cannot fail; an empty object keeps the chain well-formed if it ever did.
-        let text = (try? encoder.encode(payload)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-        self.init(type: type, subjectID: subjectID, payload: text, occurredAt: occurredAt)
-    }
 }
 
 /// An event in its place in the chain.
