@@ -44,6 +44,10 @@ extension StoreSession {
         return true
     }
 
+    public func setModeratorRole(id: String, role: ModeratorRole) async throws {
+        try await sql.update("moderators").set("role", to: role.rawValue).where("id", .equal, id).run()
+    }
+
     /// Names of moderators by id, for views that say who holds or decided something.
     public func moderatorNames(ids: some Collection<String>) async throws -> [String: String] {
         guard !ids.isEmpty else { return [:] }

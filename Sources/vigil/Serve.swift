@@ -99,7 +99,25 @@ struct Keys: AsyncParsableCommand {
 }
 
 struct Moderators: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage moderators.", subcommands: [Add.self, List.self, Disable.self])
+    static let configuration = CommandConfiguration(abstract: "Manage moderators.", subcommands: [Add.self, List.self, Role.self, Disable.self])
+
+    struct Role: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a moderator's role; recorded in the audit log.")
+        @Argument(help: "The moderator's name.") var name: String
+        @Argument(help: "The new role, one of: \(ModeratorRole.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
+        @OptionGroup var data: DataDirectoryOptions
+
+        func validate() throws {
+            guard ModeratorRole(rawValue: role) != nil else {
+                throw ValidationError("'\(role)' is not a role; roles: \(ModeratorRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            try await withApp(try data.configuration()) { try await $0.moderators.setRole(name: name, role: role) }
+            FileHandle.standardError.write(Data("moderator \(name) now has the role \(role); running servers apply it within 30 seconds.\n".utf8))
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List moderators: name, id, role, state.")

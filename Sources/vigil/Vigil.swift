@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VigilCore
 import VigilServer
 
 /// The `vigil` command: run the server and administer its data directory.
@@ -9,6 +10,7 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Vigil: reporting and moderation backend for short-video platforms.",
+        version: VigilVersion.current,
         subcommands: [Serve.self, Migrate.self, Keys.self, Moderators.self, Export.self, Report.self, Audit.self])
 }
 

@@ -41,3 +41,17 @@ public struct ModeratorDisabled: EventPayload {
 
     public init(moderatorId: String) { self.moderatorId = moderatorId }
 }
+
+/// `moderator.role_changed`.
+public struct ModeratorRoleChanged: EventPayload {
+    public static let eventTypes: Set<AuditEventType> = [.moderatorRoleChanged]
+    public var moderatorId: String
+    public var from: ModeratorRole
+    public var to: ModeratorRole
+
+    public init(moderatorId: String, from: ModeratorRole, to: ModeratorRole) {
+        self.moderatorId = moderatorId
+        self.from = from
+        self.to = to
+    }
+}

@@ -13,6 +13,7 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case casePriorityChanged = "case.priority_changed"
     case moderatorAdded = "moderator.added"
     case moderatorDisabled = "moderator.disabled"
+    case moderatorRoleChanged = "moderator.role_changed"
     case caseClaimed = "case.claimed"
     case caseReleased = "case.released"
     case decisionMade = "decision.made"

@@ -24,6 +24,7 @@ extension AuditEventType {
         case .casePriorityChanged: CasePriorityChanged.self
         case .moderatorAdded: ModeratorAdded.self
         case .moderatorDisabled: ModeratorDisabled.self
+        case .moderatorRoleChanged: ModeratorRoleChanged.self
         case .caseClaimed, .caseReleased: CaseClaim.self
         case .decisionMade: DecisionMade.self
         case .caseClosed: CaseClosed.self

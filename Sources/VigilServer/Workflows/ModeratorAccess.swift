@@ -60,6 +60,24 @@ public final class ModeratorAccess: Sendable {
         cache.forget(id)
     }
 
+    /// Changes a moderator's role, as an audit event naming both roles. Takes effect on this node
+    /// at once and on others within the credential cache's lifetime.
+    public func setRole(name: String, role: String) async throws {
+        guard let role = ModeratorRole(rawValue: role) else {
+            throw VigilError.invalidField(field: "role", detail: "must be one of: \(ModeratorRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let now = clock.now()
+        let id = try await store.write { tx in
+            guard let record = try await tx.moderator(named: name) else { throw VigilError.notFound(resource: "moderator", id: name) }
+            guard record.role != role else { throw VigilError.conflict(detail: "\(name) has the role \(role.rawValue) already") }
+            try await tx.setModeratorRole(id: record.id, role: role)
+            try await tx.appendEvents([AuditEventDraft(type: .moderatorRoleChanged, subjectID: nil,
+                                                       payload: ModeratorRoleChanged(moderatorId: record.id, from: record.role, to: role), occurredAt: now)])
+            return record.id
+        }
+        cache.forget(id)
+    }
+
     public func authenticate(_ presented: String) async throws -> AuthenticatedModerator {
         guard let token = SecretToken(parsing: presented, prefix: "vmod"),
               let record = try await cache.value(for: token.id, load: { try await store.read { try await $0.moderator(id: token.id) } }),
