@@ -2,6 +2,7 @@ import Foundation
 import SQLKit
 import Testing
 @testable import VigilStore
+import VigilCore
 
 /// The `vigil` executable, run as an operator would run it.
 @Suite("vigil command line", .serialized)
@@ -224,12 +225,24 @@ struct CommandLineTests {
         #expect(lines.count == 2 && lines[0].hasPrefix("Ana\t") && lines[1].hasPrefix("Mona\t"), "\(listed.output)")
         #expect(lines[1].contains("appeals") && lines[1].hasSuffix("active"))
         #expect(!listed.output.contains(String(token.split(separator: "_").last ?? "")))
+        let promoted = try vigil(["moderators", "role", "Mona", "moderator", "--data-dir", dir.path])
+        #expect(promoted.status == 0, "\(promoted.error)")
+        #expect(try vigil(["moderators", "list", "--data-dir", dir.path]).output.split(separator: "\n")[1].contains("\tmoderator\t"))
+        #expect(try vigil(["moderators", "role", "Mona", "boss", "--data-dir", dir.path]).error.contains("'boss' is not a role"))
+        #expect(try vigil(["moderators", "role", "Mona", "moderator", "--data-dir", dir.path]).status != 0, "already has it")
         #expect(try vigil(["moderators", "disable", "Mona", "--data-dir", dir.path]).status == 0)
         #expect(try vigil(["moderators", "list", "--data-dir", dir.path]).output.contains("Mona\t") )
         #expect(try vigil(["moderators", "list", "--data-dir", dir.path]).output.split(separator: "\n")[1].hasSuffix("disabled"))
         #expect(try vigil(["moderators", "disable", "Mona", "--data-dir", dir.path]).status != 0, "only once")
         #expect(try vigil(["moderators", "disable", "Nobody", "--data-dir", dir.path]).status != 0)
-        #expect(try vigil(["audit", "verify", "--data-dir", dir.path]).output.contains("OK: 3 events"))
+        #expect(try vigil(["audit", "verify", "--data-dir", dir.path]).output.contains("OK: 4 events"), "two added, one role change, one disabled")
+    }
+
+    @Test("vigil --version prints the version")
+    func version() throws {
+        let run = try vigil(["--version"])
+        #expect(run.status == 0)
+        #expect(run.output.trimmingCharacters(in: .whitespacesAndNewlines) == VigilVersion.current)
     }
 
     @Test("export sor writes a file and refuses a bad date")
