@@ -104,35 +104,49 @@ extension ReportSubmission {
 extension IllegalContentNotice {
     func validate() throws(VigilError) {
         try Validate.text(explanation, field: "notice.explanation", max: ReportLimits.explanationMaxCharacters)
-        try Validate.text(locationURL, field: "notice.location_url", max: 2_048)
-        guard locationURL.hasPrefix("https://") || locationURL.hasPrefix("http://") else {
-            throw .invalidField(field: "notice.location_url", detail: "must be an http(s) URL")
+        let scheme = locationURL.hasPrefix("https://") ? "https://" : locationURL.hasPrefix("http://") ? "http://" : nil
+        guard let scheme, locationURL.unicodeScalars.count <= 2_048,
+              case let rest = locationURL.dropFirst(scheme.count), !rest.isEmpty, !rest.unicodeScalars.contains(where: Validate.isForbiddenInID)
+        else {
+            throw .invalidField(field: "notice.location_url", detail: "must be an http(s) URL of at most 2048 characters, without spaces")
         }
         try Validate.text(notifierName, field: "notice.notifier_name", max: 256)
-        try Validate.text(notifierEmail, field: "notice.notifier_email", max: 256)
-        guard notifierEmail.contains("@") else {
-            throw .invalidField(field: "notice.notifier_email", detail: "must be an email address")
+        let parts = notifierEmail.split(separator: "@", omittingEmptySubsequences: false)
+        guard notifierEmail.unicodeScalars.count <= 256, parts.count == 2, parts.allSatisfy({ !$0.isEmpty }),
+              !notifierEmail.unicodeScalars.contains(where: Validate.isForbiddenInID)
+        else {
+            throw .invalidField(field: "notice.notifier_email", detail: "must be an email address (name@domain) of at most 256 characters")
         }
         if let legalGround { try Validate.text(legalGround, field: "notice.legal_ground", max: 1_000) }
     }
 }
 
-/// Small shared validators, so every endpoint words the same problem the same way.
+/// Small shared validators, so every endpoint words the same problem the same way, and checks
+/// exactly what the OpenAPI document states (lengths in code points, as JSON Schema counts them).
 public enum Validate {
-    /// A platform id: non-empty, bounded, printable, no surrounding whitespace.
+    /// Characters an id may not hold: space and the control characters (C0, DEL, C1).
+    static func isForbiddenInID(_ scalar: Unicode.Scalar) -> Bool { scalar.value <= 0x20 || (0x7F...0x9F).contains(scalar.value) }
+
+    /// Control characters free text may not hold: all but tab, line feed and carriage return.
+    static func isForbiddenInText(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && !["\t", "\n", "\r"].contains(scalar)) || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// A platform id: 1 to 256 code points, no spaces or control characters.
     public static func identifier(_ value: String, field: String) throws(VigilError) {
         if value.isEmpty { throw .invalidField(field: field, detail: "must not be empty") }
-        if value.count > ReportLimits.idMaxCharacters {
+        if value.unicodeScalars.count > ReportLimits.idMaxCharacters {
             throw .invalidField(field: field, detail: "must be at most \(ReportLimits.idMaxCharacters) characters")
         }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
+        if value.unicodeScalars.contains(where: isForbiddenInID) {
             throw .invalidField(field: field, detail: "must not contain spaces or control characters")
         }
     }
 
-    /// A required free-text field: non-blank, bounded, and free of control characters.
+    /// A required free-text field: something besides spaces, tabs and line breaks, bounded, and
+    /// free of control characters.
     public static func text(_ value: String, field: String, max: Int) throws(VigilError) {
-        if value.allSatisfy(\.isWhitespace) { throw .invalidField(field: field, detail: "must not be empty") }
+        if value.unicodeScalars.allSatisfy({ [" ", "\t", "\n", "\r"].contains($0) }) { throw .invalidField(field: field, detail: "must not be empty") }
         try optionalText(value, field: field, max: max)
     }
 
@@ -140,8 +154,8 @@ public enum Validate {
     /// tab and line breaks. A NUL would be stored by one engine and cut by another (and by C
     /// tools reading the database), so text would not read back as it was written.
     public static func optionalText(_ value: String, field: String, max: Int) throws(VigilError) {
-        if value.count > max { throw .invalidField(field: field, detail: "must be at most \(max) characters") }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\t", "\n", "\r"].contains($0) }) {
+        if value.unicodeScalars.count > max { throw .invalidField(field: field, detail: "must be at most \(max) characters") }
+        if value.unicodeScalars.contains(where: isForbiddenInText) {
             throw .invalidField(field: field, detail: "must not contain control characters (other than tab and line breaks)")
         }
     }

@@ -1,457 +1,1063 @@
 import Foundation
+import VigilCore
 import Yams
 
 /// The OpenAPI 3.1 description of every endpoint, served at `/openapi.json`. Kept as YAML in the
 /// source so it ships inside the binary; a server test checks that every route is described.
 enum OpenAPIDocument {
-    static func json() throws -> Data {
-        guard let object = try Yams.load(yaml: yaml) else { throw CocoaError(.coderReadCorrupt) }
+    /// The document as served: the policy's categories fill the `PolicyCategory` enum, so a
+    /// client (or a conformance tester) knows exactly which reasons this server accepts.
+    static func json(policy: Policy) throws -> Data {
+        guard var object = try Yams.load(yaml: yaml) as? [String: Any] else { throw CocoaError(.coderReadCorrupt) }
+        if var info = object["info"] as? [String: Any] {
+            info["version"] = VigilVersion.current
+            object["info"] = info
+        }
+        if var components = object["components"] as? [String: Any], var schemas = components["schemas"] as? [String: Any],
+           var category = schemas["PolicyCategory"] as? [String: Any] {
+            category["enum"] = policy.categoryIDs
+            schemas["PolicyCategory"] = category
+            components["schemas"] = schemas
+            object["components"] = components
+        }
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
     static let yaml = #"""
-openapi: "3.1.0"
+openapi: 3.1.0
 info:
   title: Vigil
-  version: "0.1.0"
-  description: >-
-    Reporting and moderation backend for short-video platforms. Reports are anonymous and
-    immutable; weighted reports take content down pending review. Errors are RFC 9457
-    problem+json bodies naming the field at fault.
+  version: 0.1.0
+  description: Reporting and moderation backend for short-video platforms. Reports are anonymous and immutable; weighted reports take content
+    down pending review. Errors are RFC 9457 problem+json bodies naming the field at fault.
 servers:
-  - url: http://127.0.0.1:8080
+- url: http://127.0.0.1:8080
 security:
-  - apiKey: []
+- apiKey: []
 paths:
   /healthz:
     get:
       summary: Liveness
       security: []
       responses:
-        "200": {description: Alive, content: {application/json: {schema: {$ref: "#/components/schemas/Status"}}}}
+        '200':
+          description: Alive
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Status'
   /readyz:
     get:
       summary: Readiness (database reachable, migrations applied)
       security: []
       responses:
-        "200": {description: Ready, content: {application/json: {schema: {$ref: "#/components/schemas/Status"}}}}
-        "503": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: Ready
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Status'
+        '503':
+          $ref: '#/components/responses/Problem'
   /openapi.json:
     get:
       summary: This document
       security: []
       responses:
-        "200": {description: The OpenAPI document, content: {application/json: {schema: {type: object}}}}
+        '200':
+          description: The OpenAPI document
+          content:
+            application/json:
+              schema:
+                type: object
   /metrics:
     get:
       summary: Prometheus metrics (scope metrics:read)
-      description: >-
-        Request counts and latencies by route pattern, reports by status, intake batch sizes, and
-        the open, overdue and unclaimed cases, open appeals and audit-log length read at each
-        scrape. Labels never carry a path, an id or anything about a reporter.
+      description: Request counts and latencies by route pattern, reports by status, intake batch sizes, and the open, overdue and unclaimed cases,
+        open appeals and audit-log length read at each scrape. Labels never carry a path, an id or anything about a reporter.
       responses:
-        "200": {description: Exposition text, content: {text/plain: {schema: {type: string}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: Exposition text
+          content:
+            text/plain:
+              schema:
+                type: string
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/subjects/{id}:
     parameters:
-      - {name: id, in: path, required: true, description: The platform's id of the subject, schema: {type: string, maxLength: 256}}
+    - name: id
+      in: path
+      required: true
+      description: The platform's id of the subject
+      schema: &id001
+        $ref: '#/components/schemas/Id'
     put:
       summary: Register or update a subject (scope subjects:write)
-      description: >-
-        Creates the subject (201) or updates its reach and text (200). A subject's kind and
-        creator cannot change (409).
+      description: Creates the subject (201) or updates its reach and text (200). A subject's kind and creator cannot change (409).
       requestBody:
         required: true
-        content: {application/json: {schema: {$ref: "#/components/schemas/SubjectRegistration"}}}
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SubjectRegistration'
       responses:
-        "200": {description: Updated, content: {application/json: {schema: {$ref: "#/components/schemas/Subject"}}}}
-        "201": {description: Registered, content: {application/json: {schema: {$ref: "#/components/schemas/Subject"}}}}
-        "400": {$ref: "#/components/responses/Problem"}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "409": {$ref: "#/components/responses/Problem"}
-        "413": {$ref: "#/components/responses/Problem"}
-        "415": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: Updated
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Subject'
+        '201':
+          description: Registered
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Subject'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
     get:
       summary: A subject's state and creator-safe enforcement facts (scope subjects:read)
       responses:
-        "200": {description: The subject, content: {application/json: {schema: {$ref: "#/components/schemas/Subject"}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "404": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: The subject
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Subject'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/reports:
     post:
       summary: File a report on behalf of a user (scope reports:write)
-      description: >-
-        The subject must be registered first (422 unknown-subject otherwise). A reporter reporting
-        the same subject again gets 200 with status "duplicate" and is not counted again. The
-        trusted_flagger channel also needs scope reports:trusted. Reports cannot be edited,
+      description: The subject must be registered first (422 unknown-subject otherwise). A reporter reporting the same subject again gets 200
+        with status "duplicate" and is not counted again. The trusted_flagger channel also needs scope reports:trusted. Reports cannot be edited,
         withdrawn or deleted.
       parameters:
-        - name: Idempotency-Key
-          in: header
-          required: false
-          description: Retries with the same key and body return the first response; a different body is refused (422).
-          schema: {type: string, minLength: 1, maxLength: 255}
+      - name: Idempotency-Key
+        in: header
+        required: false
+        description: Retries with the same key and body return the first response; a different body is refused (422).
+        schema:
+          type: string
+          minLength: 1
+          maxLength: 255
+          pattern: ^[\x21-\x7e]+$(?!\n)
       requestBody:
         required: true
-        content: {application/json: {schema: {$ref: "#/components/schemas/ReportSubmission"}}}
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/ReportSubmission'
       responses:
-        "200": {description: Duplicate (or a replay of one), content: {application/json: {schema: {$ref: "#/components/schemas/ReportReceipt"}}}}
-        "201": {description: Received and committed, content: {application/json: {schema: {$ref: "#/components/schemas/ReportReceipt"}}}}
-        "400": {$ref: "#/components/responses/Problem"}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "413": {$ref: "#/components/responses/Problem"}
-        "415": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
-        "429": {$ref: "#/components/responses/Problem"}
-        "503": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: Duplicate (or a replay of one)
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ReportReceipt'
+        '201':
+          description: Received and committed
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ReportReceipt'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '429':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/reports/{report_id}:
     parameters:
-      - {name: report_id, in: path, required: true, schema: {type: string}}
+    - name: report_id
+      in: path
+      required: true
+      schema: *id001
     delete:
       summary: Refused — reports are immutable
       responses:
-        "405": {$ref: "#/components/responses/Problem"}
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '405':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
     patch:
       summary: Refused — reports are immutable
       responses:
-        "405": {$ref: "#/components/responses/Problem"}
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '405':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
     put:
       summary: Refused — reports are immutable
       responses:
-        "405": {$ref: "#/components/responses/Problem"}
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '405':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/reporters/{reporter_id}/reports:
     parameters:
-      - {name: reporter_id, in: path, required: true, description: The reporter's platform id, schema: {type: string, maxLength: 256}}
-      - {name: cursor, in: query, required: false, description: next_cursor of the previous page, schema: {type: string}}
-      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+    - name: reporter_id
+      in: path
+      required: true
+      description: The reporter's platform id
+      schema: *id001
+    - name: cursor
+      in: query
+      required: false
+      description: next_cursor of the previous page
+      schema:
+        $ref: '#/components/schemas/Id'
+        description: next_cursor of the previous page
+    - name: limit
+      in: query
+      required: false
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 100
+        default: 50
     get:
       summary: A reporter's own reports with their status, newest first (scope reports:read)
       responses:
-        "200": {description: A page of reports, content: {application/json: {schema: {$ref: "#/components/schemas/ReportList"}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: A page of reports
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ReportList'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/creators/{creator_id}/notices:
     parameters:
-      - {name: creator_id, in: path, required: true, schema: {type: string}}
-      - {name: cursor, in: query, required: false, schema: {type: string}}
-      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+    - name: creator_id
+      in: path
+      required: true
+      schema: *id001
+    - name: cursor
+      in: query
+      required: false
+      schema:
+        $ref: '#/components/schemas/Id'
+        description: next_cursor of the previous page
+    - name: limit
+      in: query
+      required: false
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 100
+        default: 50
     get:
       summary: A creator's notices, newest first — statements of reasons and liftings (scope notices:read)
       responses:
-        "200": {description: A page of notices, content: {application/json: {schema: {$ref: "#/components/schemas/NoticeList"}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: A page of notices
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/NoticeList'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/reporters/{reporter_id}/notices:
     parameters:
-      - {name: reporter_id, in: path, required: true, schema: {type: string}}
-      - {name: cursor, in: query, required: false, schema: {type: string}}
-      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+    - name: reporter_id
+      in: path
+      required: true
+      schema: *id001
+    - name: cursor
+      in: query
+      required: false
+      schema:
+        $ref: '#/components/schemas/Id'
+        description: next_cursor of the previous page
+    - name: limit
+      in: query
+      required: false
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 100
+        default: 50
     get:
       summary: A reporter's notices, newest first — misuse warnings, suspensions and their lifting (scope notices:read)
       responses:
-        "200": {description: A page of notices, content: {application/json: {schema: {$ref: "#/components/schemas/NoticeList"}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: A page of notices
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/NoticeList'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/enforcement-events:
     parameters:
-      - {name: after, in: query, required: false, description: "next_cursor of the previous call (opaque); leave out to start from the beginning", schema: {type: string}}
-      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
+    - name: after
+      in: query
+      required: false
+      description: next_cursor of the previous call (opaque); leave out to start from the beginning
+      schema: &id002
+        $ref: '#/components/schemas/OpaqueCursor'
+    - name: limit
+      in: query
+      required: false
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 1000
+        default: 100
     get:
       summary: The ordered, durable feed of state changes and account measures to apply (scope events:read)
       responses:
-        "200":
+        '200':
           description: Events after the cursor, oldest first
           content:
             application/json:
               schema:
                 type: object
-                required: [events, next_cursor]
+                required:
+                - events
+                - next_cursor
                 properties:
-                  next_cursor: {type: string}
+                  next_cursor:
+                    type: string
                   events:
                     type: array
                     items:
                       type: object
-                      required: [event_id, type, occurred_at, data]
+                      required:
+                      - event_id
+                      - type
+                      - occurred_at
+                      - data
                       properties:
-                        event_id: {type: string, description: "Opaque and stable; receivers deduplicate by it"}
-                        type: {type: string, enum: [subject.state_changed, account_action.applied, account_action.lifted]}
-                        subject_id: {type: [string, "null"]}
-                        occurred_at: {type: string, format: date-time, description: "To the hour (it may date a report); the feed's order is the events' order"}
-                        data: {type: object}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+                        event_id:
+                          type: string
+                          description: Opaque and stable; receivers deduplicate by it
+                        type:
+                          type: string
+                          enum:
+                          - subject.state_changed
+                          - account_action.applied
+                          - account_action.lifted
+                        subject_id:
+                          type:
+                          - string
+                          - 'null'
+                        occurred_at:
+                          type: string
+                          format: date-time
+                          description: To the hour (it may date a report); the feed's order is the events' order
+                        data:
+                          type: object
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/queue:
     get:
       summary: Open cases by priority — live first, then overdue, then severity, score and reach (roles triage, moderator)
-      security: [{moderatorToken: []}]
+      security:
+      - moderatorToken: []
       parameters:
-        - {name: kind, in: query, required: false, schema: {type: string, enum: [video, live, comment, account]}}
-        - {name: category, in: query, required: false, schema: {type: string}}
-        - {name: state, in: query, required: false, schema: {type: string, enum: [visible, suppressed, pending_review, removed]}}
-        - {name: overdue, in: query, required: false, schema: {type: boolean}}
-        - {name: claimed, in: query, required: false, schema: {type: boolean}}
-        - {name: cursor, in: query, required: false, schema: {type: string}}
-        - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+      - name: kind
+        in: query
+        required: false
+        schema:
+          type: string
+          enum:
+          - video
+          - live
+          - comment
+          - account
+      - name: category
+        in: query
+        required: false
+        schema: &id003
+          $ref: '#/components/schemas/PolicyCategory'
+      - name: state
+        in: query
+        required: false
+        schema:
+          type: string
+          enum:
+          - visible
+          - suppressed
+          - pending_review
+          - removed
+      - name: overdue
+        in: query
+        required: false
+        schema:
+          type: boolean
+      - name: claimed
+        in: query
+        required: false
+        schema:
+          type: boolean
+      - name: cursor
+        in: query
+        required: false
+        schema: *id002
+      - name: limit
+        in: query
+        required: false
+        schema:
+          type: integer
+          minimum: 1
+          maximum: 100
+          default: 50
       responses:
-        "200": {description: A page of the queue, content: {application/json: {schema: {$ref: "#/components/schemas/Queue"}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: A page of the queue
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Queue'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/queue/next:
     post:
       summary: Claim the most urgent unclaimed case (role moderator)
-      security: [{moderatorToken: []}]
+      security:
+      - moderatorToken: []
       responses:
-        "200": {description: The claimed case, content: {application/json: {schema: {$ref: "#/components/schemas/Claim"}}}}
-        "204": {description: No unclaimed case}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: The claimed case
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Claim'
+        '204':
+          description: No unclaimed case
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/cases/{id}:
     parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
+    - name: id
+      in: path
+      required: true
+      schema: *id001
     get:
-      summary: A case — subject, a summary of its reports by reason and channel, the score's growth by hour, category scores, creator history (roles triage, moderator, appeals). Bounded in size; the reports themselves are paged at /v1/mod/cases/{id}/reports
-      security: [{moderatorToken: []}]
+      summary: A case — subject, a summary of its reports by reason and channel, the score's growth by hour, category scores, creator history
+        (roles triage, moderator, appeals). Bounded in size; the reports themselves are paged at /v1/mod/cases/{id}/reports
+      security:
+      - moderatorToken: []
       responses:
-        "200": {description: The case, content: {application/json: {schema: {type: object}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "404": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: The case
+          content:
+            application/json:
+              schema:
+                type: object
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/cases/{id}/reports:
     parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
+    - name: id
+      in: path
+      required: true
+      schema: *id001
     get:
-      summary: "A page of a case's reports in arrival order: per-case reporter pseudonym with a coarse track record (whole counts, credibility to one decimal), reason, channel, note, weight to one decimal, hour received, notice fields (roles triage, moderator, appeals)"
-      security: [{moderatorToken: []}]
+      summary: 'A page of a case''s reports in arrival order: per-case reporter pseudonym with a coarse track record (whole counts, credibility
+        to one decimal), reason, channel, note, weight to one decimal, hour received, notice fields (roles triage, moderator, appeals)'
+      security:
+      - moderatorToken: []
       parameters:
-        - {name: reason, in: query, required: false, description: Only reports of this policy category, schema: {type: string}}
-        - {name: cursor, in: query, required: false, schema: {type: string}}
-        - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+      - name: reason
+        in: query
+        required: false
+        description: Only reports of this policy category
+        schema: *id003
+      - name: cursor
+        in: query
+        required: false
+        schema: *id002
+      - name: limit
+        in: query
+        required: false
+        schema:
+          type: integer
+          minimum: 1
+          maximum: 100
+          default: 50
       responses:
-        "200":
+        '200':
           description: A page of reports
           content:
             application/json:
               schema:
                 type: object
-                required: [reports]
+                required:
+                - reports
                 properties:
-                  next_cursor: {type: [string, "null"]}
+                  next_cursor:
+                    type:
+                    - string
+                    - 'null'
                   reports:
                     type: array
                     items:
                       type: object
                       properties:
-                        reporter: {type: string, description: "Reporter A, B, …: per case, never an account id"}
+                        reporter:
+                          type: string
+                          description: 'Reporter A, B, …: per case, never an account id'
                         track_record:
                           type: object
                           properties:
-                            upheld: {type: integer}
-                            dismissed: {type: integer}
-                            credibility: {type: number}
-                            standing: {type: string}
-                        reason: {type: string}
-                        channel: {type: string}
-                        note: {type: string}
-                        weight: {type: number}
-                        counted: {type: boolean}
-                        received_hour: {type: string, format: date-time}
-                        notice: {type: object}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "404": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+                            upheld:
+                              type: integer
+                            dismissed:
+                              type: integer
+                            credibility:
+                              type: number
+                            standing:
+                              type: string
+                        reason:
+                          type: string
+                        channel:
+                          type: string
+                        note:
+                          type: string
+                        weight:
+                          type: number
+                        counted:
+                          type: boolean
+                        received_hour:
+                          type: string
+                          format: date-time
+                        notice:
+                          type: object
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/cases/{id}/claim:
     parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
+    - name: id
+      in: path
+      required: true
+      schema: *id001
     post:
       summary: Claim (or renew the claim on) a case for the lease period (role moderator)
-      security: [{moderatorToken: []}]
+      security:
+      - moderatorToken: []
       responses:
-        "200": {description: Claimed, content: {application/json: {schema: {$ref: "#/components/schemas/Claim"}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "404": {$ref: "#/components/responses/Problem"}
-        "409": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: Claimed
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Claim'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/cases/{id}/release:
     parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
+    - name: id
+      in: path
+      required: true
+      schema: *id001
     post:
       summary: Give a claimed case back to the queue (role moderator)
-      security: [{moderatorToken: []}]
+      security:
+      - moderatorToken: []
       responses:
-        "204": {description: Released}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "404": {$ref: "#/components/responses/Problem"}
-        "409": {$ref: "#/components/responses/Problem"}
+        '204':
+          description: Released
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/cases/{id}/decision:
     parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
+    - name: id
+      in: path
+      required: true
+      schema: *id001
     post:
       summary: Decide a case you hold (role moderator)
-      security: [{moderatorToken: []}]
-      requestBody:
-        required: true
-        content: {application/json: {schema: {$ref: "#/components/schemas/DecisionInput"}}}
-      responses:
-        "201": {description: Decided, content: {application/json: {schema: {$ref: "#/components/schemas/Decision"}}}}
-        "400": {$ref: "#/components/responses/Problem"}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "404": {$ref: "#/components/responses/Problem"}
-        "409": {$ref: "#/components/responses/Problem"}
-        "413": {$ref: "#/components/responses/Problem"}
-        "415": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
-  /v1/appeals:
-    post:
-      summary: Appeal a decision or a misuse measure (scope appeals:write)
-      description: >-
-        The creator against a restriction, a reporter against a decision not to act on their
-        report, or a reporter against a misuse warning or suspension. Within six months, once per
-        decision (or measure) and appellant. The decision_id is in the creator's statement of
-        reasons; a reporter names their own report by report_id (in their list of reports: knowing a
-        decision and a user id is not enough to contest, nor to learn whether that user reported);
-        the measure_id is in the reporter's misuse notice. Give exactly one of decision_id,
-        report_id and measure_id. Refusals (late, twice, not yours, nothing to appeal) are problems.
+      security:
+      - moderatorToken: []
       requestBody:
         required: true
         content:
           application/json:
             schema:
-              type: object
-              required: [statement]
-              properties:
-                decision_id: {type: string, description: The decision a creator appeals}
-                report_id: {type: string, description: The reporter's own report whose no_violation decision they contest; needs reporter_id}
-                measure_id: {type: string, description: A misuse warning or suspension; needs reporter_id}
-                creator_id: {type: string, description: Give this or reporter_id}
-                reporter_id: {type: string, description: A reporter contesting a no_violation decision on their report, or a misuse measure}
-                statement: {type: string, maxLength: 5000}
+              $ref: '#/components/schemas/DecisionInput'
       responses:
-        "201": {description: Filed, content: {application/json: {schema: {$ref: "#/components/schemas/Appeal"}}}}
-        "400": {$ref: "#/components/responses/Problem"}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "409": {$ref: "#/components/responses/Problem"}
-        "413": {$ref: "#/components/responses/Problem"}
-        "415": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+        '201':
+          description: Decided
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Decision'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/appeals:
+    post:
+      summary: Appeal a decision or a misuse measure (scope appeals:write)
+      description: 'The creator against a restriction, a reporter against a decision not to act on their report, or a reporter against a misuse
+        warning or suspension. Within six months, once per decision (or measure) and appellant. The decision_id is in the creator''s statement
+        of reasons; a reporter names their own report by report_id (in their list of reports: knowing a decision and a user id is not enough to
+        contest, nor to learn whether that user reported); the measure_id is in the reporter''s misuse notice. Give exactly one of decision_id,
+        report_id and measure_id. Refusals (late, twice, not yours, nothing to appeal) are problems.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+              - type: object
+                required:
+                - decision_id
+                - creator_id
+                - statement
+                additionalProperties: false
+                properties:
+                  decision_id: *id001
+                  creator_id: *id001
+                  statement:
+                    type: string
+                    minLength: 1
+                    maxLength: 5000
+                    pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+                description: A creator appeals a decision on their content or account
+              - type: object
+                required:
+                - report_id
+                - reporter_id
+                - statement
+                additionalProperties: false
+                properties:
+                  report_id: *id001
+                  reporter_id: *id001
+                  statement:
+                    type: string
+                    minLength: 1
+                    maxLength: 5000
+                    pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+                description: A reporter contests the no-violation decision on their own report
+              - type: object
+                required:
+                - measure_id
+                - reporter_id
+                - statement
+                additionalProperties: false
+                properties:
+                  measure_id: *id001
+                  reporter_id: *id001
+                  statement:
+                    type: string
+                    minLength: 1
+                    maxLength: 5000
+                    pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+                description: A reporter contests a misuse warning or suspension
+      responses:
+        '201':
+          description: Filed
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Appeal'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/creators/{creator_id}/appeals:
     parameters:
-      - {name: creator_id, in: path, required: true, schema: {type: string}}
+    - name: creator_id
+      in: path
+      required: true
+      schema: *id001
     get:
       summary: A creator's appeals and their status (scope notices:read)
       responses:
-        "200":
+        '200':
           description: The appeals, newest first
-          content: {application/json: {schema: {type: object, properties: {appeals: {type: array, items: {$ref: "#/components/schemas/Appeal"}}}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  appeals:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/Appeal'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/appeals:
     get:
       summary: Open appeals, oldest first (roles appeals, admin)
-      security: [{moderatorToken: []}]
+      security:
+      - moderatorToken: []
       parameters:
-        - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
-        - {name: cursor, in: query, required: false, description: The next_cursor of the page before, schema: {type: string}}
+      - name: limit
+        in: query
+        required: false
+        schema:
+          type: integer
+          minimum: 1
+          maximum: 100
+          default: 50
+      - name: cursor
+        in: query
+        required: false
+        description: The next_cursor of the page before
+        schema: *id002
       responses:
-        "200":
+        '200':
           description: A page of appeals
           content:
             application/json:
               schema:
                 type: object
-                required: [appeals, next_cursor]
+                required:
+                - appeals
+                - next_cursor
                 properties:
-                  appeals: {type: array, items: {$ref: "#/components/schemas/Appeal"}}
-                  next_cursor: {type: [string, "null"], description: Null on the last page}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+                  appeals:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/Appeal'
+                  next_cursor:
+                    type:
+                    - string
+                    - 'null'
+                    description: Null on the last page
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/appeals/{id}/claim:
     parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
+    - name: id
+      in: path
+      required: true
+      schema: *id001
     post:
       summary: Claim an appeal; refused to the moderator who made the decision (roles appeals, admin)
-      security: [{moderatorToken: []}]
+      security:
+      - moderatorToken: []
       responses:
-        "200": {description: Claimed, content: {application/json: {schema: {$ref: "#/components/schemas/Appeal"}}}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "404": {$ref: "#/components/responses/Problem"}
-        "409": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: Claimed
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Appeal'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/appeals/{id}/decision:
     parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
+    - name: id
+      in: path
+      required: true
+      schema: *id001
     post:
       summary: Decide a claimed appeal; granted reverses the restriction, strike, account measures and reporters' records (roles appeals, admin)
-      security: [{moderatorToken: []}]
+      security:
+      - moderatorToken: []
       requestBody:
         required: true
         content:
           application/json:
             schema:
               type: object
-              required: [outcome, note]
+              required:
+              - outcome
+              - note
+              additionalProperties: false
               properties:
-                outcome: {type: string, enum: [granted, denied]}
-                note: {type: string, maxLength: 5000}
+                outcome:
+                  type: string
+                  enum:
+                  - granted
+                  - denied
+                note:
+                  type: string
+                  minLength: 1
+                  maxLength: 5000
+                  pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
       responses:
-        "200": {description: Decided, content: {application/json: {schema: {$ref: "#/components/schemas/Appeal"}}}}
-        "400": {$ref: "#/components/responses/Problem"}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "404": {$ref: "#/components/responses/Problem"}
-        "409": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+        '200':
+          description: Decided
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Appeal'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/transparency:
     get:
       summary: DSA transparency-report figures for [from, to), computed from the audit log (role admin)
-      security: [{moderatorToken: []}]
+      security:
+      - moderatorToken: []
       parameters:
-        - {name: from, in: query, required: true, schema: {type: string, description: "YYYY-MM-DD (UTC) or ISO 8601"}}
-        - {name: to, in: query, required: true, schema: {type: string}}
+      - name: from
+        in: query
+        required: true
+        schema:
+          type: string
+          pattern: ^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z)?$(?!\n)
+          description: A date (YYYY-MM-DD, UTC) or a UTC time (YYYY-MM-DDThh:mm:ss[.sss]Z)
+      - name: to
+        in: query
+        required: true
+        schema:
+          type: string
+          pattern: ^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z)?$(?!\n)
+          description: A date (YYYY-MM-DD, UTC) or a UTC time (YYYY-MM-DDThh:mm:ss[.sss]Z)
       responses:
-        "200":
+        '200':
           description: The figures
           content:
             application/json:
               schema:
                 type: object
                 properties:
-                  reports_received: {type: integer}
-                  reports_by_category: {type: object, additionalProperties: {type: integer}}
-                  reports_by_channel: {type: object, additionalProperties: {type: integer}}
-                  trusted_flagger_share: {type: number}
-                  restrictions_by_type: {type: object, additionalProperties: {type: integer}}
-                  restrictions_by_ground: {type: object, additionalProperties: {type: integer}}
-                  automated_restrictions: {type: integer}
-                  human_decisions: {type: object, additionalProperties: {type: integer}}
-                  median_seconds_first_report_to_action: {type: [number, "null"]}
-                  appeals_received: {type: integer}
-                  appeals_decided: {type: integer}
-                  appeals_granted_share: {type: [number, "null"]}
-                  median_seconds_to_appeal_decision: {type: [number, "null"]}
-                  misuse_warnings: {type: integer}
-                  misuse_suspensions: {type: integer}
-                  strikes: {type: integer}
-                  account_actions: {type: object, additionalProperties: {type: integer}}
-        "401": {$ref: "#/components/responses/Problem"}
-        "403": {$ref: "#/components/responses/Problem"}
-        "422": {$ref: "#/components/responses/Problem"}
+                  reports_received:
+                    type: integer
+                  reports_by_category:
+                    type: object
+                    additionalProperties:
+                      type: integer
+                  reports_by_channel:
+                    type: object
+                    additionalProperties:
+                      type: integer
+                  trusted_flagger_share:
+                    type: number
+                  restrictions_by_type:
+                    type: object
+                    additionalProperties:
+                      type: integer
+                  restrictions_by_ground:
+                    type: object
+                    additionalProperties:
+                      type: integer
+                  automated_restrictions:
+                    type: integer
+                  human_decisions:
+                    type: object
+                    additionalProperties:
+                      type: integer
+                  median_seconds_first_report_to_action:
+                    type:
+                    - number
+                    - 'null'
+                  appeals_received:
+                    type: integer
+                  appeals_decided:
+                    type: integer
+                  appeals_granted_share:
+                    type:
+                    - number
+                    - 'null'
+                  median_seconds_to_appeal_decision:
+                    type:
+                    - number
+                    - 'null'
+                  misuse_warnings:
+                    type: integer
+                  misuse_suspensions:
+                    type: integer
+                  strikes:
+                    type: integer
+                  account_actions:
+                    type: object
+                    additionalProperties:
+                      type: integer
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
 components:
   securitySchemes:
     apiKey:
@@ -467,180 +1073,586 @@ components:
       description: An RFC 9457 problem
       content:
         application/problem+json:
-          schema: {$ref: "#/components/schemas/Problem"}
+          schema:
+            $ref: '#/components/schemas/Problem'
   schemas:
     Status:
       type: object
-      required: [status]
-      properties: {status: {type: string}}
+      required:
+      - status
+      properties:
+        status:
+          type: string
     Problem:
       type: object
-      required: [type, title, status, detail]
+      required:
+      - type
+      - title
+      - status
+      - detail
       properties:
-        type: {type: string, description: "A relative URI naming the problem, e.g. /problems/invalid-field"}
-        title: {type: string}
-        status: {type: integer}
-        detail: {type: string}
-        field: {type: string, description: The request field, header or parameter at fault}
+        type:
+          type: string
+          description: A relative URI naming the problem, e.g. /problems/invalid-field
+        title:
+          type: string
+        status:
+          type: integer
+        detail:
+          type: string
+        field:
+          type: string
+          description: The request field, header or parameter at fault
     SubjectRegistration:
-      type: object
-      required: [kind, creator_id]
-      properties:
-        kind: {type: string, enum: [video, live, comment, account]}
-        creator_id: {type: string, maxLength: 256}
-        reach:
-          type: object
-          properties:
-            views: {type: integer, minimum: 0, maximum: 1000000000000}
-            live_viewers: {type: integer, minimum: 0, maximum: 1000000000000, description: Only for live subjects}
-        title: {type: string, maxLength: 1000}
-        text: {type: string, maxLength: 10000}
+      oneOf:
+      - type: object
+        required:
+        - kind
+        - creator_id
+        additionalProperties: false
+        properties:
+          kind:
+            const: live
+          creator_id:
+            $ref: '#/components/schemas/Id'
+          reach:
+            type:
+            - object
+            - 'null'
+            additionalProperties: false
+            properties:
+              views:
+                type:
+                - integer
+                - 'null'
+                minimum: 0
+                maximum: 1000000000000
+              live_viewers:
+                type:
+                - integer
+                - 'null'
+                minimum: 0
+                maximum: 1000000000000
+                description: More than 0 only for live subjects
+          title:
+            type:
+            - string
+            - 'null'
+            minLength: 1
+            maxLength: 1000
+            pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+          text:
+            type:
+            - string
+            - 'null'
+            maxLength: 10000
+            pattern: ^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+        description: A live stream
+      - type: object
+        required:
+        - kind
+        - creator_id
+        additionalProperties: false
+        properties:
+          kind:
+            type: string
+            enum:
+            - video
+            - comment
+            - account
+          creator_id:
+            $ref: '#/components/schemas/Id'
+          reach:
+            type:
+            - object
+            - 'null'
+            additionalProperties: false
+            properties:
+              views:
+                type:
+                - integer
+                - 'null'
+                minimum: 0
+                maximum: 1000000000000
+              live_viewers:
+                type:
+                - integer
+                - 'null'
+                minimum: 0
+                maximum: 0
+                description: Only a live subject has live viewers
+          title:
+            type:
+            - string
+            - 'null'
+            minLength: 1
+            maxLength: 1000
+            pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+          text:
+            type:
+            - string
+            - 'null'
+            maxLength: 10000
+            pattern: ^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+        description: A video, comment or account
     Subject:
       type: object
-      required: [id, kind, creator_id, state]
+      required:
+      - id
+      - kind
+      - creator_id
+      - state
       properties:
-        id: {type: string}
-        kind: {type: string, enum: [video, live, comment, account]}
-        creator_id: {type: string}
-        state: {type: string, enum: [visible, suppressed, pending_review, removed]}
-        title: {type: [string, "null"]}
+        id:
+          type: string
+        kind:
+          type: string
+          enum:
+          - video
+          - live
+          - comment
+          - account
+        creator_id:
+          type: string
+        state:
+          type: string
+          enum:
+          - visible
+          - suppressed
+          - pending_review
+          - removed
+        title:
+          type:
+          - string
+          - 'null'
         restriction:
-          type: [object, "null"]
+          type:
+          - object
+          - 'null'
           description: Present when the subject is not visible. Never names or counts reporters.
           properties:
-            state: {type: string}
-            ground: {type: [string, "null"], description: The policy category}
-            ground_title: {type: [string, "null"]}
-            since: {type: string, format: date-time, description: "When the restriction began, to the hour"}
+            state:
+              type: string
+            ground:
+              type:
+              - string
+              - 'null'
+              description: The policy category
+            ground_title:
+              type:
+              - string
+              - 'null'
+            since:
+              type: string
+              format: date-time
+              description: When the restriction began, to the hour
     ReportSubmission:
-      type: object
-      required: [reporter_id, subject_id, reason]
-      properties:
-        reporter_id: {type: string, maxLength: 256, description: "The reporter's platform id; stored only as a keyed hash and a sealed copy"}
-        subject_id: {type: string, maxLength: 256}
-        reason: {type: string, description: A policy category id, e.g. child_safety, spam}
-        note: {type: string, maxLength: 2000}
-        channel: {type: string, enum: [user_report, illegal_content_notice, trusted_flagger], default: user_report}
-        reporter_account_age_days: {type: integer, minimum: 0, maximum: 36500}
-        notice:
-          type: object
-          description: Required for channel illegal_content_notice (DSA Art. 16)
-          required: [explanation, location_url, notifier_name, notifier_email]
-          properties:
-            explanation: {type: string, maxLength: 10000}
-            location_url: {type: string, format: uri}
-            legal_ground: {type: string, maxLength: 1000}
-            notifier_name: {type: string, maxLength: 256}
-            notifier_email: {type: string, format: email}
+      oneOf:
+      - type: object
+        required:
+        - reporter_id
+        - subject_id
+        - reason
+        additionalProperties: false
+        properties:
+          reporter_id: &id004
+            $ref: '#/components/schemas/Id'
+          subject_id: *id004
+          reason:
+            $ref: '#/components/schemas/PolicyCategory'
+          note:
+            type:
+            - string
+            - 'null'
+            maxLength: 2000
+            pattern: ^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+          channel:
+            type:
+            - string
+            - 'null'
+            enum:
+            - user_report
+            - trusted_flagger
+            - null
+            default: user_report
+          reporter_account_age_days:
+            type:
+            - integer
+            - 'null'
+            minimum: 0
+            maximum: 36500
+        description: A user report (the default) or a trusted flagger's report (the key also needs reports:trusted)
+      - type: object
+        required:
+        - reporter_id
+        - subject_id
+        - reason
+        - channel
+        - notice
+        additionalProperties: false
+        properties:
+          reporter_id: &id005
+            $ref: '#/components/schemas/Id'
+          subject_id: *id005
+          reason:
+            $ref: '#/components/schemas/PolicyCategory'
+          note:
+            type:
+            - string
+            - 'null'
+            maxLength: 2000
+            pattern: ^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+          channel:
+            const: illegal_content_notice
+          reporter_account_age_days:
+            type:
+            - integer
+            - 'null'
+            minimum: 0
+            maximum: 36500
+          notice:
+            type: object
+            additionalProperties: false
+            description: Required for channel illegal_content_notice (DSA Art. 16), refused otherwise
+            required:
+            - explanation
+            - location_url
+            - notifier_name
+            - notifier_email
+            properties:
+              explanation:
+                type: string
+                minLength: 1
+                maxLength: 10000
+                pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+              location_url:
+                type: string
+                maxLength: 2048
+                pattern: ^https?://[^\x00-\x20\x7f-\x9f]+$(?!\n)
+              legal_ground:
+                type:
+                - string
+                - 'null'
+                minLength: 1
+                maxLength: 1000
+                pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+              notifier_name:
+                type: string
+                minLength: 1
+                maxLength: 256
+                pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+              notifier_email:
+                type: string
+                maxLength: 256
+                pattern: ^[^\x00-\x20\x7f-\x9f@]+@[^\x00-\x20\x7f-\x9f@]+$(?!\n)
+        description: A notice of illegal content (DSA Art. 16)
     ReportReceipt:
       type: object
-      required: [report_id, status, counted]
+      required:
+      - report_id
+      - status
+      - counted
       properties:
-        report_id: {type: string}
-        status: {type: string, enum: [received, duplicate]}
-        counted: {type: boolean}
+        report_id:
+          type: string
+        status:
+          type: string
+          enum:
+          - received
+          - duplicate
+        counted:
+          type: boolean
     NoticeList:
       type: object
-      required: [notices, next_cursor]
+      required:
+      - notices
+      - next_cursor
       properties:
-        next_cursor: {type: [string, "null"]}
+        next_cursor:
+          type:
+          - string
+          - 'null'
         notices:
           type: array
           items:
             type: object
-            required: [notice_id, kind, created_at, content]
+            required:
+            - notice_id
+            - kind
+            - created_at
+            - content
             properties:
-              notice_id: {type: string}
-              kind: {type: string, enum: [statement_of_reasons, restriction_lifted, misuse_warning, misuse_suspension, misuse_suspension_lifted, appeal_outcome]}
-              subject_id: {type: [string, "null"]}
-              decision_id: {type: [string, "null"]}
-              created_at: {type: string, format: date-time}
-              content: {type: object, description: "For statement_of_reasons: restriction, facts, automated_detection, automated_decision, grounds, policy_version, redress, appealable_decision_id, appeal_deadline. Otherwise: message, and until, decision_id or measure_id (a misuse measure the reporter can appeal) where they apply"}
+              notice_id:
+                type: string
+              kind:
+                type: string
+                enum:
+                - statement_of_reasons
+                - restriction_lifted
+                - misuse_warning
+                - misuse_suspension
+                - misuse_suspension_lifted
+                - appeal_outcome
+              subject_id:
+                type:
+                - string
+                - 'null'
+              decision_id:
+                type:
+                - string
+                - 'null'
+              created_at:
+                type: string
+                format: date-time
+              content:
+                type: object
+                description: 'For statement_of_reasons: restriction, facts, automated_detection, automated_decision, grounds, policy_version,
+                  redress, appealable_decision_id, appeal_deadline. Otherwise: message, and until, decision_id or measure_id (a misuse measure
+                  the reporter can appeal) where they apply'
     Queue:
       type: object
-      required: [cases, as_of, next_cursor]
+      required:
+      - cases
+      - as_of
+      - next_cursor
       properties:
-        as_of: {type: string, format: date-time}
-        next_cursor: {type: [string, "null"]}
+        as_of:
+          type: string
+          format: date-time
+        next_cursor:
+          type:
+          - string
+          - 'null'
         cases:
           type: array
           items:
             type: object
             properties:
-              case_id: {type: string}
-              subject_id: {type: string}
-              kind: {type: string}
-              category: {type: string}
-              severity: {type: string}
-              subject_state: {type: string}
-              weighted_score: {type: number}
-              views: {type: integer}
-              live_viewers: {type: integer}
-              opened_at: {type: string, format: date-time}
-              deadline_at: {type: string, format: date-time}
-              overdue: {type: boolean}
-              priority: {type: number}
-              claimed: {type: boolean}
+              case_id:
+                type: string
+              subject_id:
+                type: string
+              kind:
+                type: string
+              category:
+                type: string
+              severity:
+                type: string
+              subject_state:
+                type: string
+              weighted_score:
+                type: number
+              views:
+                type: integer
+              live_viewers:
+                type: integer
+              opened_at:
+                type: string
+                format: date-time
+              deadline_at:
+                type: string
+                format: date-time
+              overdue:
+                type: boolean
+              priority:
+                type: number
+              claimed:
+                type: boolean
     Claim:
       type: object
-      required: [case_id, subject_id, held_by]
+      required:
+      - case_id
+      - subject_id
+      - held_by
       properties:
-        case_id: {type: string}
-        subject_id: {type: string}
-        held_by: {type: string}
-        expires_at: {type: string, format: date-time}
+        case_id:
+          type: string
+        subject_id:
+          type: string
+        held_by:
+          type: string
+        expires_at:
+          type: string
+          format: date-time
     DecisionInput:
-      type: object
-      required: [outcome, note]
-      properties:
-        outcome: {type: string, enum: [violation, no_violation]}
-        policy_ids: {type: array, items: {type: string}, description: Required for a violation}
-        action: {type: string, enum: [remove, suppress], description: Required for a violation}
-        strike: {type: boolean, default: false}
-        note: {type: string, maxLength: 5000}
+      oneOf:
+      - type: object
+        required:
+        - outcome
+        - policy_ids
+        - action
+        - note
+        additionalProperties: false
+        properties:
+          outcome:
+            const: violation
+          policy_ids:
+            type: array
+            minItems: 1
+            uniqueItems: true
+            items: *id003
+          action:
+            type: string
+            enum:
+            - remove
+            - suppress
+          strike:
+            type:
+            - boolean
+            - 'null'
+            default: false
+          note:
+            type: string
+            minLength: 1
+            maxLength: 5000
+            pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+      - type: object
+        required:
+        - outcome
+        - note
+        additionalProperties: false
+        properties:
+          outcome:
+            const: no_violation
+          policy_ids:
+            type:
+            - array
+            - 'null'
+            maxItems: 0
+          strike:
+            anyOf:
+            - const: false
+            - type: 'null'
+          note:
+            type: string
+            minLength: 1
+            maxLength: 5000
+            pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
     Decision:
       type: object
       properties:
-        decision_id: {type: string}
-        case_id: {type: string}
-        subject_id: {type: string}
-        outcome: {type: string}
-        policy_ids: {type: array, items: {type: string}}
-        action: {type: [string, "null"]}
-        strike: {type: boolean}
-        resulting_state: {type: string}
-        policy_version: {type: string}
-        decided_at: {type: string, format: date-time}
+        decision_id:
+          type: string
+        case_id:
+          type: string
+        subject_id:
+          type: string
+        outcome:
+          type: string
+        policy_ids:
+          type: array
+          items:
+            type: string
+        action:
+          type:
+          - string
+          - 'null'
+        strike:
+          type: boolean
+        resulting_state:
+          type: string
+        policy_version:
+          type: string
+        decided_at:
+          type: string
+          format: date-time
     Appeal:
       type: object
-      required: [appeal_id, appellant_type, status, filed_at]
+      required:
+      - appeal_id
+      - appellant_type
+      - status
+      - filed_at
       properties:
-        appeal_id: {type: string}
-        decision_id: {type: string, description: The decision contested (or measure_id)}
-        measure_id: {type: string, description: The misuse measure contested (or decision_id)}
-        appellant_type: {type: string, enum: [creator, reporter]}
-        creator_id: {type: string}
-        statement: {type: string, description: Shown to appeals moderators only}
-        status: {type: string, enum: [open, granted, denied]}
-        filed_at: {type: string, format: date-time}
-        decided_at: {type: string, format: date-time}
-        outcome_note: {type: string}
+        appeal_id:
+          type: string
+        decision_id:
+          type: string
+          description: The decision contested (or measure_id)
+        measure_id:
+          type: string
+          description: The misuse measure contested (or decision_id)
+        appellant_type:
+          type: string
+          enum:
+          - creator
+          - reporter
+        creator_id:
+          type: string
+        statement:
+          type: string
+          description: Shown to appeals moderators only
+        status:
+          type: string
+          enum:
+          - open
+          - granted
+          - denied
+        filed_at:
+          type: string
+          format: date-time
+        decided_at:
+          type: string
+          format: date-time
+        outcome_note:
+          type: string
     ReportList:
       type: object
-      required: [reports, next_cursor]
+      required:
+      - reports
+      - next_cursor
       properties:
-        next_cursor: {type: [string, "null"]}
+        next_cursor:
+          type:
+          - string
+          - 'null'
         reports:
           type: array
           items:
             type: object
-            required: [report_id, subject_id, reason, channel, status, received_at]
+            required:
+            - report_id
+            - subject_id
+            - reason
+            - channel
+            - status
+            - received_at
             properties:
-              report_id: {type: string}
-              subject_id: {type: string}
-              reason: {type: string}
-              channel: {type: string, enum: [user_report, illegal_content_notice, trusted_flagger]}
-              status: {type: string, enum: [open, action_taken, no_violation]}
-              received_at: {type: string, format: date-time}
+              report_id:
+                type: string
+              subject_id:
+                type: string
+              reason:
+                type: string
+              channel:
+                type: string
+                enum:
+                - user_report
+                - illegal_content_notice
+                - trusted_flagger
+              status:
+                type: string
+                enum:
+                - open
+                - action_taken
+                - no_violation
+              received_at:
+                type: string
+                format: date-time
+    Id:
+      type: string
+      minLength: 1
+      maxLength: 256
+      pattern: ^[^\x00-\x20\x7f-\x9f]+$(?!\n)
+      description: 'An id: 1 to 256 characters (code points), no spaces or control characters'
+    PolicyCategory:
+      type: string
+      description: A category of the policy in force (the enum is filled from it when served)
+    OpaqueCursor:
+      type: string
+      minLength: 1
+      maxLength: 512
+      pattern: ^[A-Za-z0-9_-]+$(?!\n)
+      description: A next_cursor this server returned; any other value is refused (422)
 """#
 }

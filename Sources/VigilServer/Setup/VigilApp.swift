@@ -68,7 +68,7 @@ public struct VigilApp: Sendable {
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         let routes = RouteTable()
         router.add(middleware: ProblemMiddleware(routes: routes))
-        SystemController(store: store, openAPI: ByteBuffer(bytes: try OpenAPIDocument.json())).addRoutes(to: router)
+        SystemController(store: store, openAPI: ByteBuffer(bytes: try OpenAPIDocument.json(policy: policy))).addRoutes(to: router)
         MetricsController(metrics: metrics, store: store, clock: clock).addRoutes(to: router, keys: accessKeys)
         // Moderator routes first: the platform group's API-key middleware must not claim /v1/mod.
         let mod = router.group("v1/mod").add(middleware: ModeratorMiddleware(moderators: moderators))

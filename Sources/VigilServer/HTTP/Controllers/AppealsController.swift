@@ -54,9 +54,9 @@ struct AppealsReviewController {
 
     @Sendable func queue(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.requireModerator(.appeals)
-        let query = request.uri.queryParameters
-        let limit = try ModerationController.integer(query.get("limit"), field: "limit", default: 50)
-        let page = try await appeals.queue(cursor: query.get("cursor"), limit: limit)
+        let query = FormQuery(request)
+        let limit = try ModerationController.integer(try query.get("limit"), field: "limit", default: 50)
+        let page = try await appeals.queue(cursor: try query.get("cursor"), limit: limit)
         return try JSONBody.response(AppealPageView(appeals: page.appeals.map { AppealView($0, showAppellant: true) }, nextCursor: page.nextCursor))
     }
 

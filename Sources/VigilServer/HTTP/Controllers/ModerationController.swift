@@ -20,21 +20,21 @@ struct ModerationController {
 
     @Sendable func queue(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.requireModerator(.triage, .moderator)
-        let query = request.uri.queryParameters
+        let query = FormQuery(request)
         var filter = QueueFilter()
-        if let kind = query.get("kind") {
+        if let kind = try query.get("kind") {
             guard let parsed = SubjectKind(rawValue: kind) else { throw VigilError.invalidField(field: "kind", detail: "must be one of: \(SubjectKind.allCases.map(\.rawValue).joined(separator: ", "))") }
             filter.kind = parsed
         }
-        if let state = query.get("state") {
+        if let state = try query.get("state") {
             guard let parsed = VisibilityState(rawValue: state) else { throw VigilError.invalidField(field: "state", detail: "must be one of: \(VisibilityState.allCases.map(\.rawValue).joined(separator: ", "))") }
             filter.state = parsed
         }
-        filter.category = query.get("category")
-        filter.overdue = try Self.flag(query.get("overdue"), field: "overdue")
-        filter.claimed = try Self.flag(query.get("claimed"), field: "claimed")
-        let limit = try Self.integer(query.get("limit"), field: "limit", default: 50)
-        let page = try await review.queue(filter: filter, cursor: query.get("cursor"), limit: limit)
+        filter.category = try query.get("category")
+        filter.overdue = try Self.flag(try query.get("overdue"), field: "overdue")
+        filter.claimed = try Self.flag(try query.get("claimed"), field: "claimed")
+        let limit = try Self.integer(try query.get("limit"), field: "limit", default: 50)
+        let page = try await review.queue(filter: filter, cursor: try query.get("cursor"), limit: limit)
         return try JSONBody.response(QueueView(entries: page.entries, now: page.now, nextCursor: page.nextCursor))
     }
 
@@ -51,10 +51,10 @@ struct ModerationController {
 
     @Sendable func reports(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.requireModerator(.triage, .moderator, .appeals)
-        let query = request.uri.queryParameters
-        let limit = try Self.integer(query.get("limit"), field: "limit", default: 50)
+        let query = FormQuery(request)
+        let limit = try Self.integer(try query.get("limit"), field: "limit", default: 50)
         return try JSONBody.response(try await review.caseReports(
-            caseID: try context.pathID("id"), reason: query.get("reason"), cursor: query.get("cursor"), limit: limit))
+            caseID: try context.pathID("id"), reason: try query.get("reason"), cursor: try query.get("cursor"), limit: limit))
     }
 
     @Sendable func claim(_ request: Request, context: VigilRequestContext) async throws -> Response {

@@ -30,10 +30,10 @@ struct NoticesController {
     }
 
     private func page(_ recipient: NoticeRecord.Recipient, request: Request) async throws -> Response {
-        let query = request.uri.queryParameters
-        let limit = try ModerationController.integer(query.get("limit"), field: "limit", default: 50)
+        let query = FormQuery(request)
+        let limit = try ModerationController.integer(try query.get("limit"), field: "limit", default: 50)
         guard (1...Self.maxPageSize).contains(limit) else { throw VigilError.invalidField(field: "limit", detail: "must be between 1 and \(Self.maxPageSize)") }
-        let cursor = query.get("cursor")
+        let cursor = try query.get("cursor")
         if let cursor { try Validate.identifier(cursor, field: "cursor") }
         let rows = try await store.read { try await $0.notices(for: recipient, before: cursor, limit: limit + 1) }
         let notices = rows.prefix(limit).map { notice -> [String: Any] in
@@ -51,11 +51,11 @@ struct NoticesController {
 
     @Sendable func enforcementEvents(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.eventsRead)
-        let query = request.uri.queryParameters
-        let limit = try ModerationController.integer(query.get("limit"), field: "limit", default: 100)
+        let query = FormQuery(request)
+        let limit = try ModerationController.integer(try query.get("limit"), field: "limit", default: 100)
         guard (1...1_000).contains(limit) else { throw VigilError.invalidField(field: "limit", detail: "must be between 1 and 1000") }
         var after: Int64 = 0
-        if let text = query.get("after") {
+        if let text = try query.get("after") {
             guard let plain = keyring.openCursor(text), plain.hasPrefix("feed:"), let value = Int64(plain.dropFirst(5)), value >= 0 else {
                 throw VigilError.invalidField(field: "after", detail: "must be a next_cursor this feed returned (or left out to start from the beginning)")
             }

@@ -13,13 +13,13 @@ struct ReportersController {
     @Sendable func list(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.reportsRead)
         let reporterID = try context.pathID("reporter_id")
-        let query = request.uri.queryParameters
+        let query = FormQuery(request)
         var limit = 50
-        if let text = query.get("limit") {
+        if let text = try query.get("limit") {
             guard let value = Int(text) else { throw VigilError.invalidField(field: "limit", detail: "must be an integer") }
             limit = value
         }
-        let page = try await inbox.reports(reporterID: reporterID, cursor: query.get("cursor"), limit: limit)
+        let page = try await inbox.reports(reporterID: reporterID, cursor: try query.get("cursor"), limit: limit)
         return try JSONBody.response(ReportListView(
             reports: page.reports.map(ReportListView.Item.init), nextCursor: page.nextCursor))
     }

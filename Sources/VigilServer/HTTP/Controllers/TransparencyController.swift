@@ -11,9 +11,9 @@ struct TransparencyController {
 
     @Sendable func show(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.requireModerator(.admin)
-        let query = request.uri.queryParameters
+        let query = FormQuery(request)
         func date(_ field: String) throws(VigilError) -> Timestamp {
-            guard let text = query.get(field) else { throw .invalidField(field: field, detail: "is required: a date (YYYY-MM-DD) or ISO 8601 time") }
+            guard let text = try query.get(field) else { throw .invalidField(field: field, detail: "is required: a date (YYYY-MM-DD) or ISO 8601 time") }
             guard let value = Timestamp.parse(text) else { throw .invalidField(field: field, detail: "'\(text.prefix(40))' is not a date (YYYY-MM-DD) or ISO 8601 time") }
             return value
         }
