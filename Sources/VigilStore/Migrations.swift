@@ -209,6 +209,8 @@ extension Store {
     /// Applies migrations up to `version` only: tests use it to build an older schema and upgrade it.
     @discardableResult
     func migrate(through version: Int) async throws -> [Int] {
+        // Run by the server before it starts listening, beside the store's own start.
+        await started.wait()
         try await writeRaw(lockChainHead: false) { sql in
             try await sql.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
         }

@@ -11,9 +11,8 @@ extension Store {
             throw VigilError.invalidField(field: "name", detail: "must be letters, digits and underscores")
         }
         let admin = try Store.openPostgres(url: adminURL, settings: .init(maximumConnections: 1))
-        defer { Task { await admin.close() } }
         // CREATE DATABASE cannot run in a transaction: use a plain (read) connection.
-        try await admin.read { try await $0.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        try await admin.withRunning { try await admin.read { try await $0.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() } }
         guard var components = URLComponents(string: adminURL) else { throw VigilError.invalidField(field: "database", detail: "is not a URL") }
         components.path = "/" + name
         guard let url = components.string else { throw VigilError.invalidField(field: "database", detail: "is not a URL") }
@@ -23,7 +22,6 @@ extension Store {
     /// Drops a database made by ``createPostgresDatabase(adminURL:name:)``, closing its connections.
     public static func dropPostgresDatabase(adminURL: String, name: String) async throws {
         let admin = try Store.openPostgres(url: adminURL, settings: .init(maximumConnections: 1))
-        try await admin.read { try await $0.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
-        await admin.close()
+        try await admin.withRunning { try await admin.read { try await $0.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() } }
     }
 }

@@ -5,6 +5,7 @@ import NIOPosix
 import SQLKit
 import PostgresKit
 import PostgresNIO
+import ServiceLifecycle
 import SQLiteKit
 import Synchronization
 import VigilCore
@@ -22,13 +23,15 @@ public final class Store: Sendable {
     private let backend: Backend
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncSerialLock()
+    /// Fired when the store starts running; ``migrate()`` and ``withRunning(_:)`` wait for it.
+    let started = StartSignal()
     /// Where SQLite write transactions run (see ``WriterExecutor``); nil on PostgreSQL.
     private let writerExecutor: WriterExecutor?
     private let logger: Logger
 
     private enum Backend: Sendable {
         case sqlite(SQLiteConnections)
-        case postgres(client: PostgresClient, runner: Task<Void, Never>, acquireTimeout: Duration)
+        case postgres(client: PostgresClient, acquireTimeout: Duration)
     }
 
     private init(engine: SQLEngine, backend: Backend, logger: Logger) {
@@ -55,8 +58,9 @@ public final class Store: Sendable {
         }
     }
 
-    /// Opens a PostgreSQL database (see ``PostgresURL`` for the URL and its TLS modes). The pool
-    /// reconnects by itself when the database comes back after an outage.
+    /// Opens a PostgreSQL database (see ``PostgresURL`` for the URL and its TLS modes). Nothing is
+    /// connected until the store runs (``run()``, as a service, or ``withRunning(_:)``); the pool
+    /// then reconnects by itself when the database comes back after an outage.
     public static func openPostgres(url: String, settings: PostgresSettings = .init(), logger: Logger = Logger(label: "vigil.store")) throws -> Store {
         let parsed = try PostgresURL(url)
         var configuration = PostgresClient.Configuration(
@@ -70,8 +74,7 @@ public final class Store: Sendable {
         var libraryLogger = logger
         libraryLogger.logLevel = max(logger.logLevel, .info)
         let client = PostgresClient(configuration: configuration, backgroundLogger: libraryLogger)
-        let runner = Task { await client.run() }
-        return Store(engine: .postgres, backend: .postgres(client: client, runner: runner, acquireTimeout: settings.connectTimeout), logger: logger)
+        return Store(engine: .postgres, backend: .postgres(client: client, acquireTimeout: settings.connectTimeout), logger: logger)
     }
 
     /// Runs `body` in one write transaction: committed if it returns, rolled back if it throws.
@@ -118,7 +121,7 @@ public final class Store: Sendable {
         switch backend {
         case .sqlite(let sqlite):
             return try await withTaskExecutorPreference(writerExecutor) { try await body(sqlite.writer.sql(queryLogLevel: nil)) }
-        case .postgres(let client, _, let timeout):
+        case .postgres(let client, let timeout):
             return try await Self.withPooledConnection(client, timeout: timeout) { connection in try await body(connection.sql(queryLogLevel: nil)) }
         }
     }
@@ -160,7 +163,7 @@ public final class Store: Sendable {
                 let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
                 let connection = readers[abs(index % readers.count)]
                 return try await body(StoreSession(sql: connection.sql(queryLogLevel: nil), engine: engine))
-            case .postgres(let client, _, let timeout):
+            case .postgres(let client, let timeout):
                 return try await Self.withPooledConnection(client, timeout: timeout) { connection in
                     try await body(StoreSession(sql: connection.sql(queryLogLevel: nil), engine: engine))
                 }
@@ -192,13 +195,68 @@ public final class Store: Sendable {
         (try? await read { try await $0.sql.raw("SELECT 1 AS one").first() }) != nil
     }
 
-    public func close() async {
+}
+
+extension Store: Service {
+    /// Runs what the store needs in the background, in the application's one `ServiceGroup`: on
+    /// PostgreSQL the connection pool. Returns after a graceful shutdown (or cancellation), with the
+    /// store closed: SQLite's connections closed (its WAL checkpointed), PostgreSQL's pool drained.
+    /// The group shuts services down in reverse order, so the store, listed first, closes last,
+    /// after intake has committed what was queued. A store runs once.
+    public func run() async {
         switch backend {
         case .sqlite(let sqlite):
+            started.fire()
+            try? await gracefulShutdown()
             await sqlite.close()
-        case .postgres(_, let runner, _):
-            runner.cancel()
-            await runner.value
+        case .postgres(let client, _):
+            started.fire()
+            await client.run()
+        }
+        logger.info("store closed", metadata: ["engine": "\(engine.rawValue)"])
+    }
+
+    /// Runs `body` while the store runs, then stops the store and waits until it is closed: for
+    /// commands, tests and tooling that use a store outside a service group.
+    public func withRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { await self.run() }
+            await started.wait()
+            do {
+                let value = try await body()
+                group.cancelAll()
+                try await group.waitForAll()
+                return value
+            } catch {
+                group.cancelAll()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
+}
+
+/// Set once when the store starts running; work that needs the store waits for it.
+final class StartSignal: Sendable {
+    private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func fire() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.fired = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.fired { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
         }
     }
 }

@@ -27,13 +27,10 @@ struct Serve: AsyncParsableCommand {
         logger.info("starting", metadata: [
             "data_dir": "\(configuration.dataDirectory)", "policy_version": "\(app.policy.version)",
         ])
-        do {
-            try await app.application(host: configuration.host, port: configuration.port, timeouts: configuration.connectionTimeouts, logger: logger).runService()
-        } catch {
-            await app.store.close()
-            throw error
-        }
-        await app.store.close()
+        // One service group runs the store, intake, maintenance and the server, and shuts them down
+        // in order on SIGTERM or SIGINT.
+        try await app.application(host: configuration.host, port: configuration.port, timeouts: configuration.connectionTimeouts, logger: logger).runService()
+        logger.info("stopped")
     }
 }
 

@@ -31,17 +31,11 @@ struct DataDirectoryOptions: ParsableArguments {
     }
 }
 
-/// Opens the data directory for an administrative command, and closes it afterwards.
-func withApp<T>(_ configuration: ServerConfiguration, _ body: (VigilApp) async throws -> T) async throws -> T {
+/// Opens the data directory for an administrative command, with the store running and migrated,
+/// and closes it afterwards.
+func withApp<T: Sendable>(_ configuration: ServerConfiguration, _ body: (VigilApp) async throws -> T) async throws -> T {
     var logger = Logger(label: "vigil")
     logger.logLevel = .warning
     let app = try await VigilApp.open(configuration: configuration, logger: logger)
-    do {
-        let value = try await body(app)
-        await app.store.close()
-        return value
-    } catch {
-        await app.store.close()
-        throw error
-    }
+    return try await app.withRunning(body)
 }

@@ -27,6 +27,7 @@ struct CompatibilityTests {
         let directory = try copyOfFixture()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path)
+        try await store.withRunning {
         try await store.migrate()
         #expect(try await store.verifyAuditLog() == .intact(events: 41))
         let events = try await store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
@@ -38,7 +39,7 @@ struct CompatibilityTests {
             #expect(try roundTrip(type.payloadType, event.payload) == event.payload, "\(event.type) #\(event.seq)")
         }
         #expect(types.count == 16, "the fixture exercises most event types: \(types.map(\.rawValue).sorted())")
-        await store.close()
+        }
     }
 
     @Test("the transparency report and the statement export read an older database as they read a new one")
@@ -49,6 +50,7 @@ struct CompatibilityTests {
         var logger = Logger(label: "compat")
         logger.logLevel = .critical
         let app = try await VigilApp.open(configuration: configuration, logger: logger)
+        try await app.withRunning { app in
         let report = try await TransparencyReporting(store: app.store).report(from: Timestamp(milliseconds: 0), to: Timestamp.now().adding(seconds: 86_400))
         #expect(report.reportsReceived == 9)
         #expect(report.reportsByCategory == ["hate_speech": 3, "harassment": 5, "child_safety": 1])
@@ -61,7 +63,7 @@ struct CompatibilityTests {
 
         let statements = try await StatementExport(store: app.store, policy: app.policy, keyring: app.keyring).statements(since: Timestamp(milliseconds: 0))
         #expect(statements.count == 5, "three provisional takedowns and two removals")
-        await app.store.close()
+        }
     }
 }
 

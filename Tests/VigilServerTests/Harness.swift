@@ -125,22 +125,15 @@ private func withHarness(
     case .sqlite: try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
     case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: postgres.admin, name: postgres.name), logger: logger)
     }
-    do {
-        try await store.migrate()
-        let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute, logger: logger,
-                          clock: time.clock)
+    let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute, logger: logger,
+                      clock: time.clock)
+    // The router is enough for most tests; `live` runs a real server on a free port, for what
+    // only real connections show (timeouts, malformed HTTP). Either way the application's service
+    // group runs the store, intake and maintenance, and migrates before the test begins.
+    try await app.application(host: "127.0.0.1", port: 0, timeouts: timeouts, logger: logger).test(live ? .live : .router) { client in
         let token = try await app.accessKeys.create(scopes: Scope.allCases.map(\.rawValue), label: "all").token
-        let harness = Harness(app: app, directory: directory, token: token, logs: logs, time: time)
-        // The router is enough for most tests; `live` runs a real server on a free port, for what
-        // only real connections show (timeouts, malformed HTTP).
-        try await app.application(host: "127.0.0.1", port: 0, timeouts: timeouts, logger: logger).test(live ? .live : .router) { client in
-            try await body(client, harness)
-        }
-    } catch {
-        await store.close()
-        throw error
+        try await body(client, Harness(app: app, directory: directory, token: token, logs: logs, time: time))
     }
-    await store.close()
 }
 
 extension TestClientProtocol {

@@ -295,14 +295,14 @@ struct DataDirectoryTests {
         // As an older Vigil left it: a world-readable directory and database.
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let old = try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path)
-        try await old.migrate()
-        await old.close()
+        try await old.withRunning { _ = try await old.migrate() }
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.appendingPathComponent("vigil.sqlite").path)
 
         let configuration = try ServerConfiguration.resolve(flags: .init(dataDirectory: directory.path), environment: [:])
         var logger = Logger(label: "perm-test")
         logger.logLevel = .critical
         let app = try await VigilApp.open(configuration: configuration, logger: logger)
+        try await app.withRunning { app in
         _ = try await app.accessKeys.create(scopes: ["reports:write"], label: "x")
         func mode(_ path: String) throws -> Int {
             try #require((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue)
@@ -313,7 +313,7 @@ struct DataDirectoryTests {
         for file in files {
             #expect(try mode(directory.appendingPathComponent(file).path) & 0o077 == 0, "\(file) is readable by others")
         }
-        await app.store.close()
+        }
     }
 }
 

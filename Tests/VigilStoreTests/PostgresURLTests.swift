@@ -43,8 +43,9 @@ struct PostgresURLTests {
         var quiet = Logger(label: "vigil.store")
         quiet.logLevel = .critical
         let store = try Store.openPostgres(url: url, settings: .init(maximumConnections: 1, connectTimeout: .seconds(3)), logger: quiet)
-        defer { Task { await store.close() } }
-        let row = try await store.read { try await $0.sql.raw("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first() }
+        let row = try await store.withRunning {
+            try await store.read { try await $0.sql.raw("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first() }
+        }
         return try #require(row).decode(column: "ssl", as: Bool.self)
     }
 

@@ -22,11 +22,11 @@ func withFreshStore(logger: Logger = Logger(label: "vigil.store"), migrated: Boo
         case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: admin, name: name), logger: logger)
         }
         do {
-            if migrated { try await store.migrate() }
-            try await body(store, directory)
-            await store.close()
+            try await store.withRunning {
+                if migrated { try await store.migrate() }
+                try await body(store, directory)
+            }
         } catch {
-            await store.close()
             if engine == .postgres { try? await Store.dropPostgresDatabase(adminURL: admin, name: name) }
             throw error
         }

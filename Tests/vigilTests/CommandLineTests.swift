@@ -91,12 +91,13 @@ struct CommandLineTests {
             try FileManager.default.copyItem(at: dir.appendingPathComponent(file), to: copy.appendingPathComponent(file))
         }
         let store = try await Store.openSQLite(path: copy.appendingPathComponent("vigil.sqlite").path)
-        try await store.writeRaw { sql in
-            try await sql.raw("DROP TRIGGER audit_events_no_update").run()
-            try await sql.raw("DROP TRIGGER audit_events_no_delete").run()
-            try await sql.raw(SQLQueryString(statement)).run()
+        try await store.withRunning {
+            try await store.writeRaw { sql in
+                try await sql.raw("DROP TRIGGER audit_events_no_update").run()
+                try await sql.raw("DROP TRIGGER audit_events_no_delete").run()
+                try await sql.raw(SQLQueryString(statement)).run()
+            }
         }
-        await store.close()
 
         let broken = try vigil(["audit", "verify", "--data-dir", copy.path])
         #expect(broken.status == 1)

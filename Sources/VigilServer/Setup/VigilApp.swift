@@ -39,7 +39,9 @@ public struct VigilApp: Sendable {
         self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
     }
 
-    /// Opens the data directory's database (creating directory, keys and schema as needed).
+    /// Opens the data directory (creating directory and keys as needed) and its database. The
+    /// store runs, and the schema is migrated, in the application's service group
+    /// (``application(host:port:timeouts:logger:)``) or in ``withRunning(_:)``.
     public static func open(configuration: ServerConfiguration, logger: Logger) async throws -> VigilApp {
         let policy = try configuration.policyPath.map(PolicyLoader.load) ?? .builtIn
         try DataDirectory.secure(configuration.dataDirectory)
@@ -52,14 +54,17 @@ public struct VigilApp: Sendable {
         } else {
             store = try await Store.openSQLite(path: configuration.databasePath, logger: logger)
         }
-        do {
-            try await store.migrate()
-        } catch {
-            await store.close()
-            throw error
-        }
         return VigilApp(store: store, policy: policy, keyring: keyring, rules: configuration.rules,
                         reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, logger: logger)
+    }
+
+    /// Runs `body` with the store running and migrated, for commands that use the data directory
+    /// without serving it; the store is closed afterwards.
+    public func withRunning<T: Sendable>(_ body: (VigilApp) async throws -> T) async throws -> T {
+        try await store.withRunning {
+            try await store.migrate()
+            return try await body(self)
+        }
     }
 
     public func router() throws -> Router<VigilRequestContext> {
@@ -85,14 +90,19 @@ public struct VigilApp: Sendable {
         return router
     }
 
-    /// The HTTP application with its background services. Services shut down after the server
-    /// stops accepting requests, so queued reports are committed before exit.
+    /// The HTTP application with its background services, in one service group: the store, intake
+    /// and maintenance, then the server. Migrations run before the server listens. On SIGTERM or
+    /// SIGINT the group stops them in reverse order: the server stops accepting and finishes its
+    /// requests, maintenance stops, intake commits what was queued, and the store closes last.
     public func application(host: String, port: Int, timeouts: ConnectionTimeouts = .standard, logger: Logger) throws -> some ApplicationProtocol {
-        Application(
+        var application = Application(
             router: try router(),
             server: .http1(configuration: .init(additionalChannelHandlers: timeouts.handlers(logger: logger))),
             configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
-            services: [intake, maintenance],
+            services: [store, intake, maintenance],
             logger: logger)
+        let store = self.store
+        application.beforeServerStarts { try await store.migrate() }
+        return application
     }
 }

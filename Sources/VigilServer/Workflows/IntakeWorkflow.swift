@@ -104,6 +104,7 @@ public final class IntakeWorkflow: Service, Sendable {
         // Shutting down: take no more, and commit what was already queued.
         queue.withLock { $0.accepting = false }
         await drain()
+        logger.info("intake drained")
     }
 
     private func drain() async {

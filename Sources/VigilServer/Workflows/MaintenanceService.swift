@@ -30,6 +30,7 @@ public struct MaintenanceService: Service {
                 try? await Task.sleep(for: interval)
             }
         }
+        logger.info("maintenance stopped")
     }
 
     /// Lifts everything that lapsed by `time`. Returns how many suspensions and measures were lifted.
