@@ -160,7 +160,7 @@ public struct ReviewWorkflow: Sendable {
             }
             guard let subject = try await tx.subject(id: record.subjectID) else { throw StoreCorruption(detail: "case \(caseID) without its subject") }
             let reports = try await tx.reports(ofCase: record)
-            var decision = DecisionEffects(policy: policy, rules: rules, now: now, record: record, subject: subject, moderator: moderator, input: input)
+            var decision = DecisionEffects(policy: policy, rules: rules, now: now, record: record, subject: subject, moderatorID: moderator.id, input: input)
 
             try await tx.insertDecision(decision.record)
             let reviewed = Set(reports.map(\.reason)).union(input.policyIDs)

@@ -1,22 +1,20 @@
 import Foundation
-import VigilCore
-import VigilStore
 
 /// Everything a decision changes, worked out in memory: the decision row, the events, the
 /// notices, and each reporter's new record. The review workflow writes what this computes.
-struct DecisionEffects {
-    let policy: Policy
-    let rules: ModerationRules
-    let now: Timestamp
-    let subject: Subject
-    let input: DecisionInput
-    let record: DecisionRecord
-    private(set) var events: [AuditEventDraft] = []
-    private(set) var notices: [NoticeRecord] = []
+public struct DecisionEffects: Sendable {
+    public let policy: Policy
+    public let rules: ModerationRules
+    public let now: Timestamp
+    public let subject: Subject
+    public let input: DecisionInput
+    public let record: DecisionRecord
+    public private(set) var events: [AuditEventDraft] = []
+    public private(set) var notices: [NoticeRecord] = []
     /// Misuse warnings and suspensions this decision brings on reporters.
-    private(set) var misuseMeasures: [MisuseMeasureRecord] = []
+    public private(set) var misuseMeasures: [MisuseMeasureRecord] = []
 
-    init(policy: Policy, rules: ModerationRules, now: Timestamp, record caseRecord: CaseRecord, subject: Subject, moderator: AuthenticatedModerator, input: DecisionInput) {
+    public init(policy: Policy, rules: ModerationRules, now: Timestamp, record caseRecord: CaseRecord, subject: Subject, moderatorID: String, input: DecisionInput) {
         self.policy = policy
         self.rules = rules
         self.now = now
@@ -25,12 +23,12 @@ struct DecisionEffects {
         let resulting = input.resultingState
         self.record = DecisionRecord(
             id: Identifier.make(prefix: "dec", at: now), caseID: caseRecord.id, subjectID: subject.id, creatorID: subject.creatorID,
-            moderatorID: moderator.id, outcome: input.outcome, policyIDs: input.policyIDs, action: input.action, strike: input.strike,
+            moderatorID: moderatorID, outcome: input.outcome, policyIDs: input.policyIDs, action: input.action, strike: input.strike,
             note: input.note, policyVersion: policy.version, previousState: subject.state, resultingState: resulting,
             automated: false, decidedAt: now)
 
         events.append(AuditEventDraft(type: .decisionMade, subjectID: subject.id, payload: DecisionMade(
-            decisionId: record.id, caseId: caseRecord.id, moderatorId: moderator.id, outcome: input.outcome,
+            decisionId: record.id, caseId: caseRecord.id, moderatorId: moderatorID, outcome: input.outcome,
             policyIds: input.policyIDs, action: input.action, strike: input.strike, policyVersion: policy.version), occurredAt: now))
         if resulting != subject.state {
             events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: SubjectStateChanged(
@@ -54,16 +52,16 @@ struct DecisionEffects {
         }
     }
 
-    var grounds: [PolicyCategory] { input.policyIDs.compactMap(policy.category) }
+    public var grounds: [PolicyCategory] { input.policyIDs.compactMap(policy.category) }
 
     /// The policy ground the subject's state rests on after the decision (none when visible).
-    var ground: String? { input.outcome == .violation ? input.primaryGround(in: policy)?.id : nil }
+    public var ground: String? { input.outcome == .violation ? input.primaryGround(in: policy)?.id : nil }
 
-    var reportStatus: ReportStatus { input.outcome == .violation ? .actionTaken : .noViolation }
+    public var reportStatus: ReportStatus { input.outcome == .violation ? .actionTaken : .noViolation }
 
     /// The reporter's record after this decision: decayed to now, plus this decision's reports, and
     /// the misuse step their recent record calls for (DSA Art. 23).
-    mutating func updateReporter(_ reporter: ReporterRecord, decidedReports: Int, recent: DecidedCounts) -> ReporterRecord {
+    public mutating func updateReporter(_ reporter: ReporterRecord, decidedReports: Int, recent: DecidedCounts) -> ReporterRecord {
         var updated = reporter
         var record = reporter.record.decayed(to: now, halfLifeDays: rules.credibility.halfLifeDays)
         if input.outcome == .violation { record.upheld += Double(decidedReports) } else { record.dismissed += Double(decidedReports) }
@@ -101,7 +99,7 @@ struct DecisionEffects {
     }
 
     /// Records a strike; returns the account measure it brings, if the new count reaches a rung.
-    mutating func addStrike(id: String, expires: Timestamp, activeCount: Int) -> AccountActionRecord? {
+    public mutating func addStrike(id: String, expires: Timestamp, activeCount: Int) -> AccountActionRecord? {
         events.append(AuditEventDraft(type: .strikeAdded, subjectID: subject.id, payload: StrikeAdded(
             strikeId: id, creatorId: subject.creatorID, decisionId: record.id, expiresAt: expires.milliseconds, activeStrikes: activeCount), occurredAt: now))
         guard let rung = rules.strikes.action(afterStrikeBringingActiveCountTo: activeCount) else { return nil }

@@ -1,10 +1,8 @@
 import Foundation
-import VigilCore
-import VigilStore
 
 /// Turns statements and messages into durable notice rows. One JSON shape for every notice body.
-enum NoticeComposer {
-    static func encoder() -> JSONEncoder {
+public enum NoticeComposer {
+    public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -12,21 +10,28 @@ enum NoticeComposer {
     }
 
     /// The body of a notice that is not a statement of reasons.
-    struct Message: Encodable {
-        var message: String
-        var until: String?
-        var decisionId: String?
+    public struct Message: Encodable, Sendable {
+        public var message: String
+        public var until: String?
+        public var decisionId: String?
         /// The misuse warning or suspension a reporter may contest.
-        var measureId: String? = nil
+        public var measureId: String?
+
+        public init(message: String, until: String?, decisionId: String?, measureId: String? = nil) {
+            self.message = message
+            self.until = until
+            self.decisionId = decisionId
+            self.measureId = measureId
+        }
     }
 
-    static func statement(_ statement: StatementOfReasons, to creatorID: String, subjectID: String?, decisionID: String?, at time: Timestamp) -> NoticeRecord {
+    public static func statement(_ statement: StatementOfReasons, to creatorID: String, subjectID: String?, decisionID: String?, at time: Timestamp) -> NoticeRecord {
         NoticeRecord(
             id: Identifier.make(prefix: "ntc", at: time), recipient: .creator(creatorID), kind: .statementOfReasons,
             subjectID: subjectID, decisionID: decisionID, body: encode(statement), createdAt: time)
     }
 
-    static func message(_ kind: NoticeKind, _ message: Message, to recipient: NoticeRecord.Recipient, subjectID: String?, decisionID: String?, at time: Timestamp) -> NoticeRecord {
+    public static func message(_ kind: NoticeKind, _ message: Message, to recipient: NoticeRecord.Recipient, subjectID: String?, decisionID: String?, at time: Timestamp) -> NoticeRecord {
         NoticeRecord(
             id: Identifier.make(prefix: "ntc", at: time), recipient: recipient, kind: kind,
             subjectID: subjectID, decisionID: decisionID, body: encode(message), createdAt: time)
