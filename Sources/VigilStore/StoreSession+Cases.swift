@@ -149,14 +149,14 @@ extension StoreSession {
     }
 
     /// The counted weight a case's reports added, hour by hour (hours with none are left out).
-    public func hourlyScore(ofCase record: CaseRecord) async throws -> [(hour: Timestamp, reports: Int, weight: Double)] {
+    public func hourlyScore(ofCase record: CaseRecord) async throws -> [HourlyScore] {
         let query: SQLQueryString = """
             SELECT r.received_at / 3600000 AS hour, COUNT(*) AS n, SUM(r.weight) AS weight
             \(Self.reportsOf(record)) AND r.counted <> 0 GROUP BY r.received_at / 3600000 ORDER BY 1
             """
         return try await sql.raw(query).all().map { row in
-            (Timestamp(milliseconds: try row.decode(column: "hour", as: Int64.self) * 3_600_000),
-             try row.decode(column: "n", as: Int.self), try row.decode(column: "weight", as: Double.self))
+            HourlyScore(hour: Timestamp(milliseconds: try row.decode(column: "hour", as: Int64.self) * 3_600_000),
+                        reports: try row.decode(column: "n", as: Int.self), weight: try row.decode(column: "weight", as: Double.self))
         }
     }
 

@@ -77,7 +77,7 @@ public struct VigilApp: Sendable {
         MetricsController(metrics: metrics, store: store, clock: clock).addRoutes(to: router, keys: accessKeys)
         // Moderator routes first: the platform group's API-key middleware must not claim /v1/mod.
         let mod = router.group("v1/mod").add(middleware: ModeratorMiddleware(moderators: moderators))
-        ModerationController(review: review, policy: policy).addRoutes(to: mod)
+        ModerationController(review: review, policy: policy, credibility: rules.credibility).addRoutes(to: mod)
         AppealsReviewController(appeals: appeals).addRoutes(to: mod)
         TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))

@@ -96,7 +96,7 @@ public struct ReviewWorkflow: Sendable {
 
     // MARK: Case view
 
-    public func caseDetail(caseID: String) async throws -> CaseDetail {
+    public func caseOverview(caseID: String) async throws -> CaseOverview {
         let now = clock.now()
         return try await store.read { session in
             guard let record = try await session.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
@@ -108,16 +108,16 @@ public struct ReviewWorkflow: Sendable {
             let strikes = try await session.activeStrikeCount(creatorID: subject.creatorID, at: now)
             let actions = try await session.activeAccountActions(creatorID: subject.creatorID, at: now)
             let names = try await session.moderatorNames(ids: [record.claimedBy].compactMap { $0 })
-            return CaseDetail(
+            return CaseOverview(
                 record: record, subject: subject, tally: tally, hourly: hourly, scores: scores,
                 priorDecisions: decisions.filter { $0.caseID != record.id }, activeStrikes: strikes, accountActions: actions,
-                holderName: record.holder(at: now).flatMap { names[$0] }, now: now)
+                holderName: record.holder(at: now).flatMap { names[$0] }, asOf: now)
         }
     }
 
     /// A page of a case's reports, optionally of one reason, with each reporter's pseudonym and
     /// coarse track record. The cursor is the position of the last report shown.
-    public func caseReports(caseID: String, reason: String?, cursor: String?, limit: Int) async throws -> CaseReportPage {
+    public func caseReports(caseID: String, reason: String?, cursor: String?, limit: Int) async throws -> CaseReportsPage {
         guard (1...Self.maxPageSize).contains(limit) else {
             throw VigilError.invalidField(field: "limit", detail: "must be between 1 and \(Self.maxPageSize)")
         }
@@ -139,7 +139,9 @@ public struct ReviewWorkflow: Sendable {
             let page = Array(rows.prefix(limit))
             let reporters = try await session.reporters(hashes: Set(page.map(\.report.reporterHash)))
             let next = rows.count > limit ? page.last.map { OpaqueCursor.encode(String($0.position)) } : nil
-            return CaseReportPage(page: page, reporters: reporters, nextCursor: next, now: now, model: rules.credibility)
+            return CaseReportsPage(
+                entries: page.map { CaseReportsPage.Entry(position: $0.position, report: $0.report, reporter: reporters[$0.report.reporterHash]) },
+                nextCursor: next, asOf: now)
         }
     }
 

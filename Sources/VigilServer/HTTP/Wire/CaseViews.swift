@@ -5,7 +5,7 @@ import VigilStore
 /// summarised by reason and channel, the score's growth by hour, and the reports themselves are
 /// read page by page (``CaseReportPage``). Built from the store's rows, it keeps no reporter hash,
 /// seal or id.
-public struct CaseDetail: Encodable, Sendable {
+struct CaseDetail: Encodable, Sendable {
     struct CaseInfo: Encodable {
         var id: String
         var status: String
@@ -94,9 +94,10 @@ public struct CaseDetail: Encodable, Sendable {
     var reportSummary: ReportSummary
     var creator: CreatorInfo
 
-    init(record: CaseRecord, subject: Subject, tally: [ReportTally], hourly: [(hour: Timestamp, reports: Int, weight: Double)],
-         scores: [CategoryScoreKey: CategoryScore], priorDecisions: [DecisionRecord], activeStrikes: Int,
-         accountActions: [AccountActionRecord], holderName: String?, now: Timestamp) {
+    init(_ overview: CaseOverview) {
+        let (record, subject, tally, hourly, scores) = (overview.record, overview.subject, overview.tally, overview.hourly, overview.scores)
+        let (priorDecisions, activeStrikes, accountActions, holderName, now) = (
+            overview.priorDecisions, overview.activeStrikes, overview.accountActions, overview.holderName, overview.asOf)
         self.case = CaseInfo(
             id: record.id, status: record.status.rawValue, category: record.category, severity: record.severity.rawValue,
             openedAt: record.openedAt.iso8601, deadlineAt: record.deadlineAt.iso8601, overdue: record.isOverdue(at: now),
@@ -154,7 +155,7 @@ public struct CaseDetail: Encodable, Sendable {
 /// one decimal, the hour of receipt. Exact decayed counts, weights or times would let a
 /// moderator recover when each past decision was made and link one pseudonym to another across
 /// cases; the report id is left out because the reporter's own client holds it.
-public struct CaseReportPage: Encodable, Sendable {
+struct CaseReportPage: Encodable, Sendable {
     struct ReportInfo: Encodable {
         var reporter: String
         var trackRecord: TrackRecordInfo
@@ -183,9 +184,10 @@ public struct CaseReportPage: Encodable, Sendable {
     var reports: [ReportInfo]
     var nextCursor: String?
 
-    init(page: [(position: Int, report: CaseReport)], reporters: [String: ReporterRecord], nextCursor: String?, now: Timestamp, model: CredibilityModel) {
-        reports = page.map { position, report in
-            let known = reporters[report.reporterHash]
+    init(_ page: CaseReportsPage, model: CredibilityModel) {
+        let now = page.asOf
+        reports = page.entries.map { entry in
+            let (position, report, known) = (entry.position, entry.report, entry.reporter)
             let record = (known?.record ?? .newcomer(at: now)).decayed(to: now, halfLifeDays: model.halfLifeDays)
             let notice = report.channel == .illegalContentNotice
                 ? NoticeInfo(explanation: report.noticeExplanation, locationUrl: report.noticeLocation, legalGround: report.noticeLegalGround) : nil
@@ -198,7 +200,7 @@ public struct CaseReportPage: Encodable, Sendable {
                 reason: report.reason, channel: report.channel.rawValue, note: report.note, weight: Rounded.tenth(report.weight),
                 counted: report.counted, receivedHour: report.receivedAt.hourFloor.iso8601, notice: notice)
         }
-        self.nextCursor = nextCursor
+        nextCursor = page.nextCursor
     }
 }
 
