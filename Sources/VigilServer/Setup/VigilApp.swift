@@ -84,7 +84,7 @@ public struct VigilApp: Sendable {
         SubjectsController(subjects: SubjectWorkflow(store: store, clock: clock), policy: policy).addRoutes(to: v1)
         ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: v1)
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
-        NoticesController(store: store, keyring: keyring).addRoutes(to: v1)
+        NoticesController(notices: NoticesWorkflow(store: store, keyring: keyring)).addRoutes(to: v1)
         AppealsController(appeals: appeals).addRoutes(to: v1)
         routes.load(router.routes.map { ("\($0.path)", $0.method) }, refused: ReportsController.refusedMethods)
         return router

@@ -37,7 +37,7 @@ struct IntakeBatch {
     mutating func apply(_ request: IntakeRequest) -> Result<IntakeReceipt, any Error> {
         if let key = request.idempotencyKey, let previous = stored[key] {
             guard previous.fingerprint == request.fingerprint else { return .failure(VigilError.idempotencyKeyReused) }
-            guard var receipt = try? JSONDecoder().decode(IntakeReceipt.self, from: Data(previous.body.utf8)) else {
+            guard var receipt = IntakeReceipt.fromStored(previous.body) else {
                 return .failure(VigilError.unavailable(detail: "the stored response for this idempotency key is unreadable"))
             }
             receipt.replayed = true
@@ -134,10 +134,8 @@ struct IntakeBatch {
     /// Keeps the receipt under the request's idempotency key, so a retry gets the same answer.
     private mutating func remember(_ receipt: IntakeReceipt, for request: IntakeRequest) -> IntakeReceipt {
         guard let key = request.idempotencyKey else { return receipt }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let body = try? encoder.encode(receipt) else { return receipt }
-        let response = StoredResponse(fingerprint: request.fingerprint, statusCode: receipt.created ? 201 : 200, body: String(decoding: body, as: UTF8.self))
+        guard let body = IntakeReceipt.stored(receipt) else { return receipt }
+        let response = StoredResponse(fingerprint: request.fingerprint, statusCode: receipt.created ? 201 : 200, body: body)
         stored[key] = response
         newResponses[key] = response
         return receipt

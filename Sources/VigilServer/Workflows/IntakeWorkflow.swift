@@ -34,9 +34,22 @@ public struct IntakeReceipt: Codable, Sendable, Equatable {
     /// Not part of the response body, which is the first answer byte for byte.
     public var replayed = false
 
-    enum CodingKeys: String, CodingKey {
-        case reportID = "report_id"
-        case status, counted
+    /// camelCase like every type's keys; snake_case is the encoders' job (``JSONBody``, ``stored(_:)``).
+    enum CodingKeys: String, CodingKey { case reportID = "reportId", status, counted }
+
+    /// How a receipt is kept under its idempotency key: the response body, byte for byte
+    /// (sorted snake_case keys, as ``JSONBody`` answers).
+    static func stored(_ receipt: IntakeReceipt) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return (try? encoder.encode(receipt)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func fromStored(_ text: String) -> IntakeReceipt? {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try? decoder.decode(IntakeReceipt.self, from: Data(text.utf8))
     }
 
     /// Whether this receipt stands for a report created by this request (else an earlier one).
