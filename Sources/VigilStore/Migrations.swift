@@ -162,34 +162,7 @@ enum Migrations {
                 "CREATE INDEX misuse_measures_reporter ON misuse_measures (reporter_hash, imposed_at)",
             ]
             let target = "CHECK ((decision_id IS NULL) <> (measure_id IS NULL))"
-            let appeals: [String] = switch engine {
-            case .postgres: [
-                "ALTER TABLE appeals ALTER COLUMN decision_id DROP NOT NULL",
-                "ALTER TABLE appeals ADD COLUMN measure_id TEXT REFERENCES misuse_measures (id)",
-                "ALTER TABLE appeals ADD CONSTRAINT appeals_one_target \(target)",
-            ]
-            // SQLite cannot relax NOT NULL in place: the table is rebuilt (nothing references it).
-            case .sqlite: [
-                """
-                CREATE TABLE appeals_v4 (
-                    id TEXT PRIMARY KEY, decision_id TEXT REFERENCES decisions (id), appellant_type TEXT NOT NULL,
-                    appellant TEXT NOT NULL, statement TEXT NOT NULL, status TEXT NOT NULL, filed_at BIGINT NOT NULL,
-                    claimed_by TEXT, claim_expires_at BIGINT, decided_by TEXT, decided_at BIGINT, outcome_note TEXT,
-                    measure_id TEXT REFERENCES misuse_measures (id), \(target))
-                """,
-                """
-                INSERT INTO appeals_v4 (id, decision_id, appellant_type, appellant, statement, status, filed_at,
-                    claimed_by, claim_expires_at, decided_by, decided_at, outcome_note)
-                SELECT id, decision_id, appellant_type, appellant, statement, status, filed_at,
-                    claimed_by, claim_expires_at, decided_by, decided_at, outcome_note FROM appeals
-                """,
-                "DROP TABLE appeals",
-                "ALTER TABLE appeals_v4 RENAME TO appeals",
-                "CREATE UNIQUE INDEX appeals_once ON appeals (decision_id, appellant_type, appellant)",
-                "CREATE INDEX appeals_queue ON appeals (status, filed_at, id)",
-                "CREATE INDEX appeals_appellant ON appeals (appellant_type, appellant, filed_at)",
-            ]
-            }
+            let appeals = engine.appealsTargetingMeasures(check: target)
             return measures + appeals + ["CREATE UNIQUE INDEX appeals_once_per_measure ON appeals (measure_id, appellant_type, appellant)"]
         },
     ]

@@ -1,3 +1,5 @@
+import SQLKit
+
 /// The storage engines Vigil runs on. Every SQL difference between them lives here, so the rest of
 /// the store is written once.
 public enum SQLEngine: String, Sendable {
@@ -36,6 +38,74 @@ public enum SQLEngine: String, Sendable {
         switch self {
         case .sqlite: "BEGIN IMMEDIATE"
         case .postgres: "BEGIN"
+        }
+    }
+
+    /// What a write transaction runs first on an engine where several writers can run at once
+    /// (PostgreSQL, from several nodes): a lock that makes them take turns, on the audit-chain
+    /// head (so each sees the others' committed rows, as on SQLite's single writer) or, for
+    /// migrations, an advisory lock. Nil on SQLite, whose one writer connection already serializes.
+    func serializeWriters(lockingChainHead: Bool) -> String? {
+        switch self {
+        case .sqlite: nil
+        case .postgres: lockingChainHead ? "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE" : "SELECT pg_advisory_xact_lock(7324001)"
+        }
+    }
+
+    /// Appended to a SELECT inside a write transaction to lock the rows it reads.
+    var lockRows: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE"
+        }
+    }
+
+    /// Appended to a SELECT that picks work: other nodes' locked rows are skipped, not waited for.
+    var lockRowsSkippingLocked: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE SKIP LOCKED"
+        }
+    }
+
+    /// A query naming the table if it exists.
+    func tableExists(_ name: String) -> SQLQueryString {
+        switch self {
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name = \(bind: name)"
+        case .postgres: "SELECT table_name AS name FROM information_schema.tables WHERE table_name = \(bind: name)"
+        }
+    }
+
+    /// Migration 4: appeals may target a misuse measure instead of a decision. PostgreSQL relaxes
+    /// the column in place; SQLite cannot relax NOT NULL in place, so the table is rebuilt
+    /// (nothing references it).
+    func appealsTargetingMeasures(check target: String) -> [String] {
+        switch self {
+        case .postgres: [
+            "ALTER TABLE appeals ALTER COLUMN decision_id DROP NOT NULL",
+            "ALTER TABLE appeals ADD COLUMN measure_id TEXT REFERENCES misuse_measures (id)",
+            "ALTER TABLE appeals ADD CONSTRAINT appeals_one_target \(target)",
+        ]
+        case .sqlite: [
+            """
+            CREATE TABLE appeals_v4 (
+                id TEXT PRIMARY KEY, decision_id TEXT REFERENCES decisions (id), appellant_type TEXT NOT NULL,
+                appellant TEXT NOT NULL, statement TEXT NOT NULL, status TEXT NOT NULL, filed_at BIGINT NOT NULL,
+                claimed_by TEXT, claim_expires_at BIGINT, decided_by TEXT, decided_at BIGINT, outcome_note TEXT,
+                measure_id TEXT REFERENCES misuse_measures (id), \(target))
+            """,
+            """
+            INSERT INTO appeals_v4 (id, decision_id, appellant_type, appellant, statement, status, filed_at,
+                claimed_by, claim_expires_at, decided_by, decided_at, outcome_note)
+            SELECT id, decision_id, appellant_type, appellant, statement, status, filed_at,
+                claimed_by, claim_expires_at, decided_by, decided_at, outcome_note FROM appeals
+            """,
+            "DROP TABLE appeals",
+            "ALTER TABLE appeals_v4 RENAME TO appeals",
+            "CREATE UNIQUE INDEX appeals_once ON appeals (decision_id, appellant_type, appellant)",
+            "CREATE INDEX appeals_queue ON appeals (status, filed_at, id)",
+            "CREATE INDEX appeals_appellant ON appeals (appellant_type, appellant, filed_at)",
+        ]
         }
     }
 }

@@ -94,10 +94,8 @@ public final class Store: Sendable {
                     try await sql.raw(SQLQueryString(engine.beginWrite)).run()
                     let value: T
                     do {
-                        if engine == .postgres {
-                            // Writers on every node take turns on the chain head: each transaction
-                            // then sees the others' committed rows, as on SQLite's single writer.
-                            try await sql.raw(lockChainHead ? "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE" : "SELECT pg_advisory_xact_lock(7324001)").run()
+                        if let serialize = engine.serializeWriters(lockingChainHead: lockChainHead) {
+                            try await sql.raw(SQLQueryString(serialize)).run()
                         }
                         value = try await body(sql)
                     } catch {
@@ -268,11 +266,7 @@ public struct StoreSession: Sendable {
     let engine: SQLEngine
 
     func tableExists(_ name: String) async throws -> Bool {
-        let query: SQLQueryString = switch engine {
-        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name = \(bind: name)"
-        case .postgres: "SELECT table_name AS name FROM information_schema.tables WHERE table_name = \(bind: name)"
-        }
-        return try await sql.raw(query).first() != nil
+        try await sql.raw(engine.tableExists(name)).first() != nil
     }
 }
 

@@ -24,9 +24,8 @@ extension StoreSession {
 
     /// The last event's sequence number and hash, as recorded in the head row.
     public func auditHead(forUpdate: Bool = false) async throws -> (seq: Int64, hash: String) {
-        // PostgreSQL: lock the head so concurrent writers on several nodes append one chain.
-        let lock = forUpdate && engine == .postgres ? " FOR UPDATE" : ""
-        guard let row = try await sql.raw(SQLQueryString("SELECT seq, hash FROM audit_head WHERE id = 1" + lock)).first() else {
+        // Locked on engines with several writers, so concurrent writers on several nodes append one chain.
+        guard let row = try await sql.raw(SQLQueryString("SELECT seq, hash FROM audit_head WHERE id = 1" + (forUpdate ? engine.lockRows : ""))).first() else {
             throw StoreCorruption(detail: "the audit head row is missing")
         }
         return (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))

@@ -89,7 +89,7 @@ extension StoreSession {
         var query: SQLQueryString = "SELECT c.id FROM cases c WHERE c.status = 'open' AND (c.claimed_by IS NULL OR c.claim_expires_at <= \(bind: now.milliseconds)) "
         query.appendInterpolation(Self.queueOrder)
         query.appendLiteral(" LIMIT 1")
-        if engine == .postgres { query.appendLiteral(" FOR UPDATE SKIP LOCKED") }
+        query.appendLiteral(engine.lockRowsSkippingLocked)
         return try await sql.raw(query).first()?.decode(column: "id", as: String.self)
     }
 
