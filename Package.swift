@@ -73,15 +73,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "VigilTestSupport",
+            dependencies: ["VigilStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/VigilTestSupport"
+        ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(
             name: "VigilStoreTests",
-            dependencies: ["VigilStore", "VigilCore"]
+            dependencies: ["VigilStore", "VigilCore", "VigilTestSupport"]
         ),
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilCore",
+                "VigilServer", "VigilStore", "VigilCore", "VigilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

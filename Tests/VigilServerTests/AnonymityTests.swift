@@ -102,7 +102,7 @@ struct AnonymityTests {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-anon-\(UUID().uuidString)")
         let box = ResultBox()
         // The raw-file search is about SQLite's files; PostgreSQL keeps no files here to search.
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             box.set(try await body(client, h))
             try FileManager.default.copyItem(at: h.directory, to: copy)
         }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
@@ -24,9 +25,9 @@ struct AppealTests {
         try await client.json(.post, "/v1/appeals", h, body)
     }
 
-    @Test("a granted appeal reverses the removal, the strike, the account measure and the reporters' records")
-    func granted() async throws {
-        try await withHarness { client, h async throws in
+    @Test("a granted appeal reverses the removal, the strike, the account measure and the reporters' records", arguments: TestDatabase.all)
+    func granted(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let decider = try await h.moderator("decider")
             let reviewer = try await h.moderator("reviewer", role: .appeals)
             let decisionID = try await removedWithStrike(client, h, decider: decider)
@@ -69,9 +70,9 @@ struct AppealTests {
         }
     }
 
-    @Test("an admin who made the decision cannot decide its appeal")
-    func originalDeciderRefused() async throws {
-        try await withHarness { client, h async throws in
+    @Test("an admin who made the decision cannot decide its appeal", arguments: TestDatabase.all)
+    func originalDeciderRefused(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let admin = try await h.moderator("admin", role: .admin)
             let decisionID = try await removedWithStrike(client, h, decider: admin)
             let appealID = try #require(try await fileAppeal(client, h, #"{"decision_id":"\#(decisionID)","creator_id":"creator-A","statement":"Unfair"}"#).object()["appeal_id"] as? String)
@@ -84,9 +85,9 @@ struct AppealTests {
         }
     }
 
-    @Test("a denied appeal leaves the decision standing and tells the creator why")
-    func denied() async throws {
-        try await withHarness { client, h async throws in
+    @Test("a denied appeal leaves the decision standing and tells the creator why", arguments: TestDatabase.all)
+    func denied(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let decider = try await h.moderator("decider")
             let reviewer = try await h.moderator("reviewer", role: .appeals)
             let decisionID = try await removedWithStrike(client, h, decider: decider)
@@ -103,9 +104,9 @@ struct AppealTests {
         }
     }
 
-    @Test("a reporter contests a decision not to act; granted, the content goes back to review")
-    func reporterContest() async throws {
-        try await withHarness { client, h async throws in
+    @Test("a reporter contests a decision not to act; granted, the content goes back to review", arguments: TestDatabase.all)
+    func reporterContest(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let decider = try await h.moderator("decider")
             let reviewer = try await h.moderator("reviewer", role: .appeals)
             try await client.register(h, id: "v", creator: "creator-B")
@@ -145,9 +146,9 @@ struct AppealTests {
         }
     }
 
-    @Test("refusals: twice, not yours, unknown, late, malformed — a problem each, nothing written")
-    func refusals() async throws {
-        try await withHarness { client, h async throws in
+    @Test("refusals: twice, not yours, unknown, late, malformed — a problem each, nothing written", arguments: TestDatabase.all)
+    func refusals(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let decider = try await h.moderator("decider")
             let decisionID = try await removedWithStrike(client, h, decider: decider)
             let body = #"{"decision_id":"\#(decisionID)","creator_id":"creator-A","statement":"Unfair"}"#

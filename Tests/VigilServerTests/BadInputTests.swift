@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 
 /// Every kind of bad request gets the right 4xx, a problem+json body naming the problem, and
@@ -58,9 +59,9 @@ struct BadInputTests {
         Case(name: "unknown endpoint", method: .get, path: "/v1/nothing-here", contentType: nil, status: .notFound),
     ]
 
-    @Test("refused with a problem body, nothing written", arguments: cases)
-    func refused(_ c: Case) async throws {
-        try await withHarness { client, h async throws in
+    @Test("refused with a problem body, nothing written", arguments: TestDatabase.all, cases)
+    func refused(database: TestDatabase, _ c: Case) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let readOnly = try await h.key(scopes: [.subjectsRead, .reportsRead])
             let reportsBefore = try await h.reportCount()

@@ -3,15 +3,16 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
 
 @Suite("Claims and the queue")
 struct ClaimAndQueueTests {
-    @Test("concurrent claims on one case: exactly one moderator gets it")
-    func concurrentClaims() async throws {
-        try await withHarness { client, h async throws in
+    @Test("concurrent claims on one case: exactly one moderator gets it", arguments: TestDatabase.all)
+    func concurrentClaims(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v")
             _ = try await client.report(h, reporter: "r", subject: "v", reason: "child_safety")
             let caseID = try #require(try await h.app.store.read { try await $0.openCases(subjectIDs: ["v"]) }["v"]?.id)
@@ -28,9 +29,9 @@ struct ClaimAndQueueTests {
         }
     }
 
-    @Test("concurrent queue/next: no case goes to two moderators")
-    func concurrentNext() async throws {
-        try await withHarness { client, h async throws in
+    @Test("concurrent queue/next: no case goes to two moderators", arguments: TestDatabase.all)
+    func concurrentNext(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             for i in 0..<6 {
                 try await client.register(h, id: "v\(i)")
                 _ = try await client.report(h, reporter: "r", subject: "v\(i)", reason: "child_safety")
@@ -52,9 +53,9 @@ struct ClaimAndQueueTests {
         }
     }
 
-    @Test("an expired lease returns the case to the queue; the old holder can no longer decide")
-    func leaseExpiry() async throws {
-        try await withHarness { client, h async throws in
+    @Test("an expired lease returns the case to the queue; the old holder can no longer decide", arguments: TestDatabase.all)
+    func leaseExpiry(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v")
             _ = try await client.report(h, reporter: "r", subject: "v", reason: "child_safety")
             let first = try await h.moderator("first")
@@ -78,9 +79,9 @@ struct ClaimAndQueueTests {
         }
     }
 
-    @Test("queue order: live first, then overdue, then severity; filters and pages")
-    func order() async throws {
-        try await withHarness { client, h async throws in
+    @Test("queue order: live first, then overdue, then severity; filters and pages", arguments: TestDatabase.all)
+    func order(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "video-spam")
             try await client.register(h, id: "video-critical")
             try await client.register(h, id: "live-hate", kind: "live")
@@ -119,9 +120,9 @@ struct ClaimAndQueueTests {
         }
     }
 
-    @Test("roles: triage reads the queue but cannot claim or decide; platform keys do not open the moderator API")
-    func roles() async throws {
-        try await withHarness { client, h async throws in
+    @Test("roles: triage reads the queue but cannot claim or decide; platform keys do not open the moderator API", arguments: TestDatabase.all)
+    func roles(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v")
             _ = try await client.report(h, reporter: "r", subject: "v", reason: "child_safety")
             let triage = try await h.moderator("tia", role: .triage)
@@ -138,7 +139,7 @@ struct ClaimAndQueueTests {
         }
     }
 
-    @Test("bad moderator input: a problem naming the field, nothing written", arguments: [
+    @Test("bad moderator input: a problem naming the field, nothing written", arguments: TestDatabase.all, [
         ("/v1/mod/cases/CASE/decision", #"{"outcome":"maybe","note":"x"}"#, HTTPResponse.Status.unprocessableContent, "outcome" as String?),
         ("/v1/mod/cases/CASE/decision", #"{"outcome":"violation","note":"x"}"#, .unprocessableContent, "policy_ids"),
         ("/v1/mod/cases/CASE/decision", #"{"outcome":"violation","policy_ids":["spam"],"note":"x"}"#, .unprocessableContent, "action"),
@@ -150,8 +151,9 @@ struct ClaimAndQueueTests {
         ("/v1/mod/cases/nope/decision", #"{"outcome":"no_violation","note":"x"}"#, .notFound, nil),
         ("/v1/mod/cases/nope/claim", nil, .notFound, nil),
     ] as [(String, String?, HTTPResponse.Status, String?)])
-    func badInput(path: String, body: String?, status: HTTPResponse.Status, field: String?) async throws {
-        try await withHarness { client, h async throws in
+    func badInput(database: TestDatabase, row: (String, String?, HTTPResponse.Status, String?)) async throws {
+        let (path, body, status, field) = row
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v")
             _ = try await client.report(h, reporter: "r", subject: "v", reason: "child_safety")
             let moderator = try await h.moderator("m")
@@ -166,9 +168,9 @@ struct ClaimAndQueueTests {
         }
     }
 
-    @Test("bad queue filters are refused", arguments: ["?kind=photo", "?state=gone", "?overdue=maybe", "?claimed=1", "?limit=0", "?limit=x", "?cursor=zzz", "?category=rudeness"])
-    func badFilters(query: String) async throws {
-        try await withHarness { client, h async throws in
+    @Test("bad queue filters are refused", arguments: TestDatabase.all, ["?kind=photo", "?state=gone", "?overdue=maybe", "?claimed=1", "?limit=0", "?limit=x", "?cursor=zzz", "?category=rudeness"])
+    func badFilters(database: TestDatabase, query: String) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let triage = try await h.moderator("t", role: .triage)
             let response = try await client.mod(.get, "/v1/mod/queue\(query)", token: triage)
             #expect(response.status == .unprocessableContent)

@@ -15,7 +15,7 @@ struct ConnectionHardeningTests {
 
     @Test("a malformed chunk size is a 400 problem, not a 500, and is not logged as an error")
     func malformedChunk() async throws {
-        try await withHarness(engines: [.sqlite], live: true) { client, h async throws in
+        try await withHarness(database: .sqlite, live: true) { client, h async throws in
             let port = try #require(client.port)
             let connection = try RawConnection(port: port)
             await connection.send("POST /v1/reports HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(h.token)\r\n"
@@ -30,7 +30,7 @@ struct ConnectionHardeningTests {
 
     @Test("a connection that sends nothing is closed after the idle timeout")
     func idle() async throws {
-        try await withHarness(engines: [.sqlite], live: true, timeouts: Self.short) { client, _ async throws in
+        try await withHarness(database: .sqlite, live: true, timeouts: Self.short) { client, _ async throws in
             let connection = try RawConnection(port: try #require(client.port))
             let start = Date()
             let (_, closed) = await connection.readUntilClosed(seconds: 15)
@@ -41,7 +41,7 @@ struct ConnectionHardeningTests {
 
     @Test("a header sent a byte at a time is cut off after the header timeout, though bytes keep coming")
     func slowHeader() async throws {
-        try await withHarness(engines: [.sqlite], live: true, timeouts: Self.short) { client, _ async throws in
+        try await withHarness(database: .sqlite, live: true, timeouts: Self.short) { client, _ async throws in
             let connection = try RawConnection(port: try #require(client.port))
             let start = Date()
             var closed = false
@@ -57,7 +57,7 @@ struct ConnectionHardeningTests {
 
     @Test("a body sent a byte at a time is cut off after the body timeout, and nothing is written")
     func slowBody() async throws {
-        try await withHarness(engines: [.sqlite], live: true, timeouts: Self.short) { client, h async throws in
+        try await withHarness(database: .sqlite, live: true, timeouts: Self.short) { client, h async throws in
             // Registered through the store's workflow: the test client's own connection would be
             // closed by the short idle timeout while it waits.
             _ = try await SubjectWorkflow(store: h.app.store, clock: h.app.clock).register(
@@ -78,7 +78,7 @@ struct ConnectionHardeningTests {
 
     @Test("ordinary keep-alive requests on one connection are answered")
     func keepAlive() async throws {
-        try await withHarness(engines: [.sqlite], live: true, timeouts: Self.short) { client, _ async throws in
+        try await withHarness(database: .sqlite, live: true, timeouts: Self.short) { client, _ async throws in
             let connection = try RawConnection(port: try #require(client.port))
             for _ in 0..<3 {
                 await connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -91,7 +91,7 @@ struct ConnectionHardeningTests {
 
     @Test("every request is logged at info, refused ones too; a refused credential leaves a notice without the token")
     func requestLog() async throws {
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             let bogus = "vgl_notakey_secretsecretsecret"
             let refused = try await client.execute(uri: "/v1/subjects/person-1", method: .get, headers: [.authorization: "Bearer \(bogus)"])
             #expect(refused.status == .unauthorized)

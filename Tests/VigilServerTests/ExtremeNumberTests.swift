@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
@@ -20,9 +21,9 @@ struct ExtremeNumberTests {
     /// The same as query-string text, plus what is not a number at all.
     static let queryNumbers = jsonNumbers + ["", "NaN", "Infinity", "0x10", "+5", "99999999999999999999999"]
 
-    @Test("the reported crash: a huge live audience is refused, and a stored one no longer kills intake")
-    func reportedCrash() async throws {
-        try await withHarness { client, h async throws in
+    @Test("the reported crash: a huge live audience is refused, and a stored one no longer kills intake", arguments: TestDatabase.all)
+    func reportedCrash(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let huge = try await client.json(.put, "/v1/subjects/live-ovf", h, #"{"kind":"live","creator_id":"c","reach":{"live_viewers":922337203685477581}}"#)
             #expect(huge.status == .unprocessableContent)
             #expect(try huge.object()["field"] as? String == "reach.live_viewers")
@@ -47,9 +48,9 @@ struct ExtremeNumberTests {
         }
     }
 
-    @Test("every numeric field of every endpoint, at every edge, then reports, claims and decisions on what was accepted")
-    func everyField() async throws {
-        try await withHarness { client, h async throws in
+    @Test("every numeric field of every endpoint, at every edge, then reports, claims and decisions on what was accepted", arguments: TestDatabase.all)
+    func everyField(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let moderator = try await h.moderator("mod", role: .admin)
             let appeals = try await h.moderator("apl", role: .appeals)
             var requests = 0
@@ -148,7 +149,7 @@ struct ExtremeNumberTests {
 
     @Test("a seeded random walk over reach and account age: every answer a 2xx or a 4xx")
     func randomWalk() async throws {
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             var generator = SplitMix64(seed: 0x5EED_2026)
             let edges: [Int64] = [0, 1, -1, .max, .min, 1 << 53, (1 << 53) + 1, 1_000_000_000_000, 1_000_000_000_001, 36_500, 36_501]
             func value() -> String {

@@ -5,40 +5,11 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Synchronization
+import VigilTestSupport
 import Testing
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
-
-/// Every log line the application wrote during a test, at every level, metadata included.
-final class LogCapture: Sendable {
-    let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    func logger() -> Logger {
-        var logger = Logger(label: "vigil-test") { label in CapturingHandler(label: label, capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    struct CapturingHandler: LogHandler {
-        let label: String
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.lines.withLock { $0.append("\(event.level) \(label) \(event.message) \(all) \(event.source) \(event.file):\(event.line)") }
-        }
-    }
-}
 
 /// The wall clock plus an offset a test moves forward, so that leases and deadlines expire when
 /// the test says, however slow the machine.
@@ -84,55 +55,34 @@ struct Harness {
     }
 }
 
-/// The engines the server tests run on: SQLite always, PostgreSQL when `VIGIL_TEST_POSTGRES_URL` is set.
-var allTestEngines: [SQLEngine] {
-    ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
-}
-
-/// Runs `body` against the real application once per engine, each time on a fresh database.
+/// Runs `body` against the real application on a fresh database of `database`'s engine (SQLite
+/// unless a test asks for more: `@Test(arguments: TestDatabase.all)` makes each engine a test case).
 func withHarness(
-    policy: Policy = .builtIn, rules: ModerationRules = .standard, reportsPerMinute: Int = 1_000, engines: [SQLEngine] = allTestEngines,
+    database: TestDatabase = .sqlite, policy: Policy = .builtIn, rules: ModerationRules = .standard, reportsPerMinute: Int = 1_000,
     live: Bool = false, timeouts: ConnectionTimeouts = .standard,
     _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
 ) async throws {
-    for engine in engines {
-        let admin = ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] ?? ""
-        let name = "vigil_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    try await withTemporaryDirectory("vigil-server") { directory in
+        let logs = LogCapture()
+        let logger = logs.logger()
+        let time = TestClock()
+        let keyring = try KeyFile.loadOrCreate(path: directory.appendingPathComponent("vigil.keys").path)
+        let (store, dispose) = try await database.openFresh(in: directory, logger: logger)
         do {
-            try await withHarness(policy: policy, rules: rules, reportsPerMinute: reportsPerMinute, engine: engine, postgres: (admin, name),
-                                  live: live, timeouts: timeouts, body)
+            let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute, logger: logger,
+                              clock: time.clock)
+            // The router is enough for most tests; `live` runs a real server on a free port, for what
+            // only real connections show (timeouts, malformed HTTP). Either way the application's
+            // service group runs the store, intake and maintenance, and migrates before the test begins.
+            try await app.application(host: "127.0.0.1", port: 0, timeouts: timeouts, logger: logger).test(live ? .live : .router) { client in
+                let token = try await app.accessKeys.create(scopes: Scope.allCases.map(\.rawValue), label: "all").token
+                try await body(client, Harness(app: app, directory: directory, token: token, logs: logs, time: time))
+            }
         } catch {
-            if engine == .postgres { try? await Store.dropPostgresDatabase(adminURL: admin, name: name) }
+            await dispose()
             throw error
         }
-        if engine == .postgres { try await Store.dropPostgresDatabase(adminURL: admin, name: name) }
-    }
-}
-
-private func withHarness(
-    policy: Policy, rules: ModerationRules, reportsPerMinute: Int, engine: SQLEngine, postgres: (admin: String, name: String),
-    live: Bool, timeouts: ConnectionTimeouts,
-    _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
-) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-server-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let logs = LogCapture()
-    let logger = logs.logger()
-    let time = TestClock()
-    let keyring = try KeyFile.loadOrCreate(path: directory.appendingPathComponent("vigil.keys").path)
-    let store: Store = switch engine {
-    case .sqlite: try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
-    case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: postgres.admin, name: postgres.name), logger: logger)
-    }
-    let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute, logger: logger,
-                      clock: time.clock)
-    // The router is enough for most tests; `live` runs a real server on a free port, for what
-    // only real connections show (timeouts, malformed HTTP). Either way the application's service
-    // group runs the store, intake and maintenance, and migrates before the test begins.
-    try await app.application(host: "127.0.0.1", port: 0, timeouts: timeouts, logger: logger).test(live ? .live : .router) { client in
-        let token = try await app.accessKeys.create(scopes: Scope.allCases.map(\.rawValue), label: "all").token
-        try await body(client, Harness(app: app, directory: directory, token: token, logs: logs, time: time))
+        await dispose()
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
@@ -14,7 +15,7 @@ struct InputHardeningTests {
         (#"{"kind":"video","creator_id":"c","title":"ok","text":"line\u0007bell"}"#, "text"),
     ])
     func controlCharactersInSubjects(body: String, field: String) async throws {
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             let response = try await client.json(.put, "/v1/subjects/nul", h, body)
             #expect(response.status == .unprocessableContent, "\(response.text)")
             #expect(try response.object()["field"] as? String == field)
@@ -22,9 +23,9 @@ struct InputHardeningTests {
         }
     }
 
-    @Test("a report note with a NUL is refused; one with line breaks reads back whole")
-    func controlCharactersInNotes() async throws {
-        try await withHarness { client, h async throws in
+    @Test("a report note with a NUL is refused; one with line breaks reads back whole", arguments: TestDatabase.all)
+    func controlCharactersInNotes(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v")
             let nul = try await client.report(h, reporter: "u", subject: "v", extra: #","note":"first\u0000hidden""#)
             #expect(nul.status == .unprocessableContent)
@@ -45,7 +46,7 @@ struct InputHardeningTests {
         (#"{"reporter_id":"a","subject_id":"v","reason":"hate_speech","channel":"illegal_content_notice","notice":{"explanation":"x","location_url":"https://e.com","notifier_name":"n","notifier_email":"n@e.com","explanation":"y"}}"#, "notice.explanation"),
     ])
     func duplicateKeys(body: String, field: String) async throws {
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             try await client.register(h, id: "v")
             let head = try await h.auditHead()
             let response = try await client.json(.post, "/v1/reports", h, body)
@@ -84,7 +85,7 @@ struct InputHardeningTests {
         ("POST", "/v1/appeals", #"{"decision_id":"dec_x","creator_id":"c","statement":"x","urgent":true}"#, "urgent"),
     ])
     func unknownFields(method: String, path: String, body: String, field: String) async throws {
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             try await client.register(h, id: "v")
             let head = try await h.auditHead()
             let response = try await client.json(HTTPRequest.Method(method)!, path, h, body)
@@ -96,7 +97,7 @@ struct InputHardeningTests {
 
     @Test("unknown fields in moderator bodies are refused too")
     func unknownModeratorFields() async throws {
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             let moderator = try await h.moderator("m")
             try await client.register(h, id: "v")
             _ = try await client.report(h, reporter: "a", subject: "v", reason: "child_safety")
@@ -108,9 +109,9 @@ struct InputHardeningTests {
         }
     }
 
-    @Test("path ids are percent-decoded before use: clip%2F1 is clip/1, jos%C3%A9 is josé")
-    func percentDecodedPaths() async throws {
-        try await withHarness { client, h async throws in
+    @Test("path ids are percent-decoded before use: clip%2F1 is clip/1, jos%C3%A9 is josé", arguments: TestDatabase.all)
+    func percentDecodedPaths(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let created = try await client.json(.put, "/v1/subjects/clip%2F1", h, #"{"kind":"video","creator_id":"josé","reach":{"views":5}}"#)
             #expect(created.status == .created)
             #expect(try created.object()["id"] as? String == "clip/1")
@@ -127,9 +128,9 @@ struct InputHardeningTests {
         }
     }
 
-    @Test("the enforcement feed's ids and cursors are opaque, and the regulator export's puids publish no sequence")
-    func opaqueIDs() async throws {
-        try await withHarness { client, h async throws in
+    @Test("the enforcement feed's ids and cursors are opaque, and the regulator export's puids publish no sequence", arguments: TestDatabase.all)
+    func opaqueIDs(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             for subject in ["v1", "v2"] {
                 try await client.register(h, id: subject)
                 for reporter in ["a", "b", "c"] { _ = try await client.report(h, reporter: reporter, subject: subject, reason: "hate_speech") }
@@ -160,9 +161,9 @@ struct InputHardeningTests {
         }
     }
 
-    @Test("an appeals key cannot test whether someone reported: decision_id with any reporter_id gets one answer")
-    func reporterAppealOracle() async throws {
-        try await withHarness { client, h async throws in
+    @Test("an appeals key cannot test whether someone reported: decision_id with any reporter_id gets one answer", arguments: TestDatabase.all)
+    func reporterAppealOracle(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let decider = try await h.moderator("decider")
             try await client.register(h, id: "v")
             for reporter in ["witness-0", "witness-1", "witness-2"] { _ = try await client.report(h, reporter: reporter, subject: "v", reason: "hate_speech") }
@@ -178,9 +179,9 @@ struct InputHardeningTests {
         }
     }
 
-    @Test("the case view is coarse: whole counts, rounded credibility and weight, hours, and no report ids")
-    func coarseCaseView() async throws {
-        try await withHarness { client, h async throws in
+    @Test("the case view is coarse: whole counts, rounded credibility and weight, hours, and no report ids", arguments: TestDatabase.all)
+    func coarseCaseView(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let moderator = try await h.moderator("m")
             // A history for the reporters first: one upheld decision, some time ago.
             try await client.register(h, id: "old")
@@ -219,9 +220,9 @@ struct InputHardeningTests {
         }
     }
 
-    @Test("the case view stays small however many reports a subject gets; the reports are paged")
-    func boundedCaseView() async throws {
-        try await withHarness { client, h async throws in
+    @Test("the case view stays small however many reports a subject gets; the reports are paged", arguments: TestDatabase.all)
+    func boundedCaseView(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let moderator = try await h.moderator("m")
             try await client.register(h, id: "target")
             let reporters = 600
@@ -268,9 +269,9 @@ struct InputHardeningTests {
 
 @Suite("Revocation")
 struct RevocationTests {
-    @Test("a revoked key and a disabled moderator are refused at once on the node that revoked them")
-    func revoked() async throws {
-        try await withHarness { client, h async throws in
+    @Test("a revoked key and a disabled moderator are refused at once on the node that revoked them", arguments: TestDatabase.all)
+    func revoked(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let key = try await h.key(scopes: [.subjectsRead])
             let moderator = try await h.moderator("mona")
             #expect(try await client.execute(uri: "/v1/subjects/x", method: .get, headers: [.authorization: "Bearer \(key)"]).status == .notFound)

@@ -3,14 +3,15 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 import VigilCore
 
 @Suite("Report intake")
 struct IntakeTests {
-    @Test("a report is received and counted; the same reporter again is a duplicate, not counted")
-    func receivedThenDuplicate() async throws {
-        try await withHarness { client, h async throws in
+    @Test("a report is received and counted; the same reporter again is a duplicate, not counted", arguments: TestDatabase.all)
+    func receivedThenDuplicate(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let first = try await client.report(h, reporter: "r1", subject: "v1")
             #expect(first.status == .created)
@@ -26,9 +27,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("an idempotency key replays the first response; a different body under it is refused")
-    func idempotency() async throws {
-        try await withHarness { client, h async throws in
+    @Test("an idempotency key replays the first response; a different body under it is refused", arguments: TestDatabase.all)
+    func idempotency(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let headers: HTTPFields = [idempotencyKey: "retry-123"]
             let first = try await client.report(h, reporter: "r1", subject: "v1", headers: headers)
@@ -54,9 +55,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("concurrent retries with one idempotency key create one report")
-    func concurrentRetries() async throws {
-        try await withHarness { client, h async throws in
+    @Test("concurrent retries with one idempotency key create one report", arguments: TestDatabase.all)
+    func concurrentRetries(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<20 {
@@ -69,9 +70,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("one credible child_safety report takes a video down and opens a case")
-    func criticalTakedown() async throws {
-        try await withHarness { client, h async throws in
+    @Test("one credible child_safety report takes a video down and opens a case", arguments: TestDatabase.all)
+    func criticalTakedown(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             #expect(try await client.state(h, of: "v1") == "visible")
             _ = try await client.report(h, reporter: "r1", subject: "v1", reason: "child_safety")
@@ -80,9 +81,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("newcomers' spam leaves a video visible but takes a live stream down")
-    func liveFaster() async throws {
-        try await withHarness { client, h async throws in
+    @Test("newcomers' spam leaves a video visible but takes a live stream down", arguments: TestDatabase.all)
+    func liveFaster(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "video")
             try await client.register(h, id: "stream", kind: "live")
             for i in 1...6 {
@@ -96,9 +97,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("new accounts weigh less: a week-old account's child_safety report alone takes nothing down")
-    func newAccounts() async throws {
-        try await withHarness { client, h async throws in
+    @Test("new accounts weigh less: a week-old account's child_safety report alone takes nothing down", arguments: TestDatabase.all)
+    func newAccounts(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let response = try await client.report(h, reporter: "fresh", subject: "v1", reason: "child_safety", extra: #","reporter_account_age_days":2"#)
             #expect(try response.object()["counted"] as? Bool == true)
@@ -108,9 +109,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("concurrent reports are all committed, each once, in one valid chain")
-    func groupCommit() async throws {
-        try await withHarness { client, h async throws in
+    @Test("concurrent reports are all committed, each once, in one valid chain", arguments: TestDatabase.all)
+    func groupCommit(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             for s in 0..<10 { try await client.register(h, id: "s\(s)") }
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for i in 0..<300 {
@@ -130,9 +131,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("a reporter sees their own reports, newest first, page by page")
-    func inbox() async throws {
-        try await withHarness { client, h async throws in
+    @Test("a reporter sees their own reports, newest first, page by page", arguments: TestDatabase.all)
+    func inbox(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             for s in 0..<5 { try await client.register(h, id: "s\(s)") }
             for s in 0..<5 { _ = try await client.report(h, reporter: "me", subject: "s\(s)") }
             _ = try await client.report(h, reporter: "someone-else", subject: "s0")
@@ -150,9 +151,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("the trusted_flagger channel needs the reports:trusted scope")
-    func trustedScope() async throws {
-        try await withHarness { client, h async throws in
+    @Test("the trusted_flagger channel needs the reports:trusted scope", arguments: TestDatabase.all)
+    func trustedScope(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let plain = try await h.key(scopes: [.reportsWrite])
             let refused = try await client.execute(
@@ -167,9 +168,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("an illegal-content notice is accepted with its legal fields and queued")
-    func illegalContentNotice() async throws {
-        try await withHarness { client, h async throws in
+    @Test("an illegal-content notice is accepted with its legal fields and queued", arguments: TestDatabase.all)
+    func illegalContentNotice(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let notice = #","channel":"illegal_content_notice","notice":{"explanation":"Defamation under national law","location_url":"https://example.com/v/1","notifier_name":"N. Otifier","notifier_email":"n@example.com"}"#
             let response = try await client.report(h, reporter: "lawyer", subject: "v1", reason: "hate_speech", extra: notice)
@@ -179,9 +180,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("each reporter is rate limited, and the refused report is not written")
-    func rateLimited() async throws {
-        try await withHarness(reportsPerMinute: 3) { client, h async throws in
+    @Test("each reporter is rate limited, and the refused report is not written", arguments: TestDatabase.all)
+    func rateLimited(database: TestDatabase) async throws {
+        try await withHarness(database: database, reportsPerMinute: 3) { client, h async throws in
             for s in 0..<4 { try await client.register(h, id: "s\(s)") }
             for s in 0..<3 { #expect(try await client.report(h, reporter: "eager", subject: "s\(s)").status == .created) }
             let limited = try await client.report(h, reporter: "eager", subject: "s3")
@@ -193,9 +194,9 @@ struct IntakeTests {
         }
     }
 
-    @Test("reports cannot be deleted, edited or replaced", arguments: [HTTPRequest.Method.delete, .patch, .put])
-    func immutable(method: HTTPRequest.Method) async throws {
-        try await withHarness { client, h async throws in
+    @Test("reports cannot be deleted, edited or replaced", arguments: TestDatabase.all, [HTTPRequest.Method.delete, .patch, .put])
+    func immutable(database: TestDatabase, method: HTTPRequest.Method) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let id = try #require(try await client.report(h, reporter: "r1", subject: "v1").object()["report_id"] as? String)
             let response = try await client.json(method, "/v1/reports/\(id)", h, method == .delete ? nil : #"{"reason":"other"}"#)
@@ -218,7 +219,7 @@ struct IntakeTests {
         (.post, "/healthz", "GET"),
     ])
     func allowHeader(method: HTTPRequest.Method, path: String, allow: String) async throws {
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             let response = try await client.execute(uri: path, method: method, headers: [:])
             #expect(response.status == .methodNotAllowed, "\(method) \(path): \(response.status)")
             #expect(response.headers[.allow] == allow)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 import VigilCore
 
@@ -13,9 +14,9 @@ struct MetricsTests {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
     }
 
-    @Test("/metrics needs scope metrics:read and counts requests, reports and queues, with no id in any label")
-    func scrape() async throws {
-        try await withHarness { client, h async throws in
+    @Test("/metrics needs scope metrics:read and counts requests, reports and queues, with no id in any label", arguments: TestDatabase.all)
+    func scrape(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "metrics-video-1")
             #expect(try await client.report(h, reporter: "metrics-reporter-1", subject: "metrics-video-1", reason: "child_safety",
                                             headers: [idempotencyKey: "m-1"]).status == .created)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
@@ -30,9 +31,9 @@ struct MisuseAndStrikeTests {
         return try #require(page["notices"] as? [[String: Any]]).compactMap { $0["kind"] as? String }
     }
 
-    @Test("misuse: warned, then suspended (recorded, not counted, notices still queued), then lifted automatically")
-    func misuseSteps() async throws {
-        try await withHarness(rules: Self.quickMisuse) { client, h async throws in
+    @Test("misuse: warned, then suspended (recorded, not counted, notices still queued), then lifted automatically", arguments: TestDatabase.all)
+    func misuseSteps(database: TestDatabase) async throws {
+        try await withHarness(database: database, rules: Self.quickMisuse) { client, h async throws in
             let moderator = try await h.moderator("m")
             let dismiss = #"{"outcome":"no_violation","note":"nothing there"}"#
             try await reportAndDecide(client, h, subject: "a", reporter: "troll", moderator: moderator, decision: dismiss)
@@ -70,9 +71,9 @@ struct MisuseAndStrikeTests {
         }
     }
 
-    @Test("a reporter contests misuse measures: a granted suspension appeal ends it at once; a denied warning appeal leaves it; refusals")
-    func misuseAppeals() async throws {
-        try await withHarness(rules: Self.quickMisuse) { client, h async throws in
+    @Test("a reporter contests misuse measures: a granted suspension appeal ends it at once; a denied warning appeal leaves it; refusals", arguments: TestDatabase.all)
+    func misuseAppeals(database: TestDatabase) async throws {
+        try await withHarness(database: database, rules: Self.quickMisuse) { client, h async throws in
             let moderator = try await h.moderator("m")
             let reviewer = try await h.moderator("reviewer", role: .appeals)
             let dismiss = #"{"outcome":"no_violation","note":"nothing there"}"#
@@ -160,9 +161,9 @@ struct MisuseAndStrikeTests {
         }
     }
 
-    @Test("upheld reports keep a reporter in good standing")
-    func accurateReporter() async throws {
-        try await withHarness(rules: Self.quickMisuse) { client, h async throws in
+    @Test("upheld reports keep a reporter in good standing", arguments: TestDatabase.all)
+    func accurateReporter(database: TestDatabase) async throws {
+        try await withHarness(database: database, rules: Self.quickMisuse) { client, h async throws in
             let moderator = try await h.moderator("m")
             for subject in ["a", "b", "c"] {
                 try await reportAndDecide(client, h, subject: subject, reporter: "sharp-eye", moderator: moderator,
@@ -175,9 +176,9 @@ struct MisuseAndStrikeTests {
         }
     }
 
-    @Test("strikes climb the ladder; timed account measures end with an enforcement event")
-    func strikeLadder() async throws {
-        try await withHarness { client, h async throws in
+    @Test("strikes climb the ladder; timed account measures end with an enforcement event", arguments: TestDatabase.all)
+    func strikeLadder(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let moderator = try await h.moderator("m")
             for i in 0..<3 {
                 try await client.register(h, id: "clip-\(i)", creator: "repeat-offender")

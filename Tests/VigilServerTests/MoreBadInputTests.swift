@@ -27,7 +27,7 @@ struct MoreBadInputTests {
         (.appealsModerator, .post, "/v1/mod/appeals/apl_x/claim", nil, .notFound, nil),
     ] as [(Caller, HTTPRequest.Method, String, String?, HTTPResponse.Status, String?)])
     func refused(caller: Caller, method: HTTPRequest.Method, path: String, body: String?, status: HTTPResponse.Status, field: String?) async throws {
-        try await withHarness(engines: [.sqlite]) { client, h async throws in
+        try await withHarness(database: .sqlite) { client, h async throws in
             let token: String = switch caller {
             case .platform: h.token
             case .platformWithoutScope: try await h.key(scopes: [.subjectsRead])

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
@@ -30,9 +31,9 @@ struct ReviewStoryTests {
         }
     }
 
-    @Test("reports → pending_review → queue → violation with strike → removed, notices, credibility, feed, audit")
-    func violationStory() async throws {
-        try await withHarness { client, h async throws in
+    @Test("reports → pending_review → queue → violation with strike → removed, notices, credibility, feed, audit", arguments: TestDatabase.all)
+    func violationStory(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "clip", creator: "creator-S")
             for reporter in Self.reporters {
                 _ = try await client.report(h, reporter: reporter, subject: "clip", reason: "hate_speech", extra: #","note":"slur at 0:12""#)
@@ -117,9 +118,9 @@ struct ReviewStoryTests {
         }
     }
 
-    @Test("reports → pending_review → no_violation → visible again, reporters dismissed, creator told")
-    func noViolationStory() async throws {
-        try await withHarness { client, h async throws in
+    @Test("reports → pending_review → no_violation → visible again, reporters dismissed, creator told", arguments: TestDatabase.all)
+    func noViolationStory(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "dance", creator: "creator-T")
             for reporter in Self.reporters { _ = try await client.report(h, reporter: reporter, subject: "dance", reason: "hate_speech") }
             #expect(try await client.state(h, of: "dance") == "pending_review")
@@ -146,9 +147,9 @@ struct ReviewStoryTests {
         }
     }
 
-    @Test("after a decision: the same reason needs the full threshold again; a new reason opens review without a takedown")
-    func reportsAfterDecision() async throws {
-        try await withHarness { client, h async throws in
+    @Test("after a decision: the same reason needs the full threshold again; a new reason opens review without a takedown", arguments: TestDatabase.all)
+    func reportsAfterDecision(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v")
             for i in 0..<3 { _ = try await client.report(h, reporter: "first-\(i)", subject: "v", reason: "hate_speech") }
             let moderator = try await h.moderator("omar")

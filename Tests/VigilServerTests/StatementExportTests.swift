@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
@@ -11,9 +12,9 @@ import VigilCore
 struct StatementExportTests {
     static let notice = #","channel":"illegal_content_notice","notice":{"explanation":"Unlawful","location_url":"https://e.x/v","notifier_name":"Nora Notifier","notifier_email":"nora@example.org"}"#
 
-    @Test("every restriction becomes one valid statement; source and automation follow how it came about")
-    func export() async throws {
-        try await withHarness { client, h async throws in
+    @Test("every restriction becomes one valid statement; source and automation follow how it came about", arguments: TestDatabase.all)
+    func export(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let moderator = try await h.moderator("m")
             // 1. Ordinary reports cross the threshold (provisional takedown), then a violation.
             try await client.register(h, id: "a", creator: "c1")
@@ -79,9 +80,9 @@ struct StatementExportTests {
         }
     }
 
-    @Test("bulk lines hold at most 100 statements, and each line is a valid bulk request")
-    func bulkLines() async throws {
-        try await withHarness { client, h async throws in
+    @Test("bulk lines hold at most 100 statements, and each line is a valid bulk request", arguments: TestDatabase.all)
+    func bulkLines(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             for i in 0..<130 {
                 try await client.register(h, id: "s\(i)")
                 _ = try await client.report(h, reporter: "r\(i)", subject: "s\(i)", reason: "child_safety")

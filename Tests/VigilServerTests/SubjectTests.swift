@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 
 @Suite("Subjects")
 struct SubjectTests {
-    @Test("register, update, read")
-    func lifecycle() async throws {
-        try await withHarness { client, h async throws in
+    @Test("register, update, read", arguments: TestDatabase.all)
+    func lifecycle(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let created = try await client.json(.put, "/v1/subjects/v1", h, #"{"kind":"video","creator_id":"c1","reach":{"views":5},"title":"Hello"}"#)
             #expect(created.status == .created)
             let updated = try await client.json(.put, "/v1/subjects/v1", h, #"{"kind":"video","creator_id":"c1","reach":{"views":500},"title":"Hello"}"#)
@@ -21,9 +22,9 @@ struct SubjectTests {
         }
     }
 
-    @Test("a subject's kind and creator cannot change")
-    func immutableIdentity() async throws {
-        try await withHarness { client, h async throws in
+    @Test("a subject's kind and creator cannot change", arguments: TestDatabase.all)
+    func immutableIdentity(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v1")
             let head = try await h.auditHead()
             let kind = try await client.json(.put, "/v1/subjects/v1", h, #"{"kind":"live","creator_id":"creator-1"}"#)
@@ -35,9 +36,9 @@ struct SubjectTests {
         }
     }
 
-    @Test("an unknown subject is 404")
-    func unknown() async throws {
-        try await withHarness { client, h async throws in
+    @Test("an unknown subject is 404", arguments: TestDatabase.all)
+    func unknown(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let response = try await client.json(.get, "/v1/subjects/nope", h)
             #expect(response.status == .notFound)
             #expect(response.headers[.contentType] == "application/problem+json")
@@ -47,17 +48,17 @@ struct SubjectTests {
 
 @Suite("System endpoints")
 struct SystemTests {
-    @Test("healthz and readyz answer without a key")
-    func probes() async throws {
-        try await withHarness { client, _ async throws in
+    @Test("healthz and readyz answer without a key", arguments: TestDatabase.all)
+    func probes(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, _ async throws in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
         }
     }
 
-    @Test("the OpenAPI document describes exactly the routes the server has")
-    func openAPICoversRoutes() async throws {
-        try await withHarness { client, h async throws in
+    @Test("the OpenAPI document describes exactly the routes the server has", arguments: TestDatabase.all)
+    func openAPICoversRoutes(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             let response = try await client.execute(uri: "/openapi.json", method: .get)
             #expect(response.status == .ok)
             let document = try response.object()

@@ -3,17 +3,18 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VigilTestSupport
 @testable import VigilServer
 @testable import VigilStore
 import VigilCore
 
 @Suite("Transparency report")
 struct TransparencyReportTests {
-    @Test("a known history gives known figures, recomputed from the audit log")
-    func knownHistory() async throws {
+    @Test("a known history gives known figures, recomputed from the audit log", arguments: TestDatabase.all)
+    func knownHistory(database: TestDatabase) async throws {
         var rules = ModerationRules.standard
         rules.misuse = MisusePolicy(windowDays: 30, minDismissed: 1, minDismissedShare: 0.5, suspensionDays: 14)
-        try await withHarness(rules: rules) { client, h async throws in
+        try await withHarness(database: database, rules: rules) { client, h async throws in
             let start = Timestamp.now().adding(seconds: -1)
             let moderator = try await h.moderator("m")
             let reviewer = try await h.moderator("r", role: .appeals)
@@ -74,15 +75,16 @@ struct TransparencyReportTests {
         }
     }
 
-    @Test("the transparency endpoint is for admins and checks its dates", arguments: [
+    @Test("the transparency endpoint is for admins and checks its dates", arguments: TestDatabase.all, [
         ("?from=2026-01-01&to=2026-02-01", ModeratorRole.moderator, HTTPResponse.Status.forbidden),
         ("?from=2026-01-01", .admin, .unprocessableContent),
         ("?from=yesterday&to=2026-02-01", .admin, .unprocessableContent),
         ("?from=2026-02-01&to=2026-01-01", .admin, .unprocessableContent),
         ("?from=2026-01-01&to=2026-02-01", .admin, .ok),
     ])
-    func endpoint(query: String, role: ModeratorRole, status: HTTPResponse.Status) async throws {
-        try await withHarness { client, h async throws in
+    func endpoint(database: TestDatabase, row: (String, ModeratorRole, HTTPResponse.Status)) async throws {
+        let (query, role, status) = row
+        try await withHarness(database: database) { client, h async throws in
             let token = try await h.moderator("who", role: role)
             let response = try await client.mod(.get, "/v1/mod/transparency\(query)", token: token)
             #expect(response.status == status, "\(response.text)")

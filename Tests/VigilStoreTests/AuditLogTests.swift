@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import Testing
+import VigilTestSupport
 @testable import VigilStore
 import VigilCore
 
@@ -26,23 +27,24 @@ struct AuditLogTests {
         }
     }
 
-    @Test("appends across transactions form one chain")
-    func oneChain() async throws {
-        try await withFreshStore { store, _ async throws in
+    @Test("appends across transactions form one chain", arguments: TestDatabase.all)
+    func oneChain(database: TestDatabase) async throws {
+        try await withFreshStore(database) { store, _ async throws in
             try await appendSome(store, count: 4)
             #expect(try await store.verifyAuditLog() == .intact(events: 12))
             #expect(try await store.verifyAuditLog(pageSize: 5) == .intact(events: 12), "paging does not matter")
         }
     }
 
-    @Test("tampering is detected", arguments: [
+    @Test("tampering is detected", arguments: TestDatabase.all, [
         ("UPDATE audit_events SET payload = '{\"batch\":9}' WHERE seq = 5", "event 5 was altered"),
         ("DELETE FROM audit_events WHERE seq = 7", "event 7 is missing"),
         ("DELETE FROM audit_events WHERE seq >= 11", "the chain head records event 12 but the last stored event is 10"),
         ("UPDATE audit_events SET occurred_at = occurred_at + 1 WHERE seq = 1", "event 1 was altered"),
     ])
-    func tampering(statement: String, expected: String) async throws {
-        try await withFreshStore { store, _ async throws in
+    func tampering(database: TestDatabase, row: (String, String)) async throws {
+        let (statement, expected) = row
+        try await withFreshStore(database) { store, _ async throws in
             try await appendSome(store, count: 4)
             try await tamper(store, statement)
             let result = try await store.verifyAuditLog()

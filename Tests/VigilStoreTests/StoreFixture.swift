@@ -2,35 +2,24 @@ import Foundation
 import Logging
 @testable import VigilStore
 import VigilCore
+import VigilTestSupport
 
-/// The engines the store suite runs on: SQLite always, PostgreSQL when `VIGIL_TEST_POSTGRES_URL` is set.
-var testEngines: [SQLEngine] {
-    ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
-}
-
-/// Runs `body` on a fresh, migrated store of each test engine: SQLite in its own temporary
-/// directory, PostgreSQL in its own new database. Both are removed afterwards.
-func withFreshStore(logger: Logger = Logger(label: "vigil.store"), migrated: Bool = true, _ body: (Store, URL) async throws -> Void) async throws {
-    for engine in testEngines {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let admin = ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES_URL"] ?? ""
-        let name = "vigil_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let store: Store = switch engine {
-        case .sqlite: try await Store.openSQLite(path: directory.appendingPathComponent("vigil.sqlite").path, logger: logger)
-        case .postgres: try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: admin, name: name), logger: logger)
-        }
+/// Runs `body` on a fresh store of `database`'s engine (migrated unless asked otherwise): SQLite
+/// in its own temporary directory, PostgreSQL in its own new database. Both are removed afterwards.
+func withFreshStore(_ database: TestDatabase, logger: Logger = Logger(label: "vigil.store"), migrated: Bool = true,
+                    _ body: (Store, URL) async throws -> Void) async throws {
+    try await withTemporaryDirectory("vigil-store") { directory in
+        let (store, dispose) = try await database.openFresh(in: directory, logger: logger)
         do {
             try await store.withRunning {
                 if migrated { try await store.migrate() }
                 try await body(store, directory)
             }
         } catch {
-            if engine == .postgres { try? await Store.dropPostgresDatabase(adminURL: admin, name: name) }
+            await dispose()
             throw error
         }
-        if engine == .postgres { try await Store.dropPostgresDatabase(adminURL: admin, name: name) }
+        await dispose()
     }
 }
 

@@ -1,23 +1,24 @@
 import Crypto
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilStore
 import VigilCore
 
 @Suite("Store")
 struct StoreTests {
-    @Test("migrations apply once and record their version")
-    func migrations() async throws {
-        try await withFreshStore { store, _ async throws in
+    @Test("migrations apply once and record their version", arguments: TestDatabase.all)
+    func migrations(database: TestDatabase) async throws {
+        try await withFreshStore(database) { store, _ async throws in
             #expect(try await store.isMigrated())
             #expect(try await store.migrate().isEmpty, "a second run applies nothing")
             #expect(try await store.appliedMigrations() == Set(Migrations.all.map(\.version)))
         }
     }
 
-    @Test("version 4 keeps the appeals of a version 3 database and lets an appeal target a misuse measure instead")
-    func appealsUpgrade() async throws {
-        try await withFreshStore(migrated: false) { store, _ async throws in
+    @Test("version 4 keeps the appeals of a version 3 database and lets an appeal target a misuse measure instead", arguments: TestDatabase.all)
+    func appealsUpgrade(database: TestDatabase) async throws {
+        try await withFreshStore(database, migrated: false) { store, _ async throws in
             #expect(try await store.migrate(through: 3) == [1, 2, 3])
             try await store.writeRaw { sql in
                 try await sql.raw("""
@@ -61,9 +62,9 @@ struct StoreTests {
         }
     }
 
-    @Test("subjects round-trip, and state changes are kept")
-    func subjects() async throws {
-        try await withFreshStore { store, _ async throws in
+    @Test("subjects round-trip, and state changes are kept", arguments: TestDatabase.all)
+    func subjects(database: TestDatabase) async throws {
+        try await withFreshStore(database) { store, _ async throws in
             let subject = sampleSubject()
             try await store.write { try await $0.insertSubject(subject, at: testTime) }
             #expect(try await store.read { try await $0.subject(id: "video-1") } == subject)
@@ -75,9 +76,9 @@ struct StoreTests {
         }
     }
 
-    @Test("a reporter has at most one report per subject")
-    func onePerReporter() async throws {
-        try await withFreshStore { store, _ async throws in
+    @Test("a reporter has at most one report per subject", arguments: TestDatabase.all)
+    func onePerReporter(database: TestDatabase) async throws {
+        try await withFreshStore(database) { store, _ async throws in
             try await store.write { try await $0.insertSubject(sampleSubject(), at: testTime) }
             try await store.write { try await $0.insertReports([sampleReport("rpt_1", reporterHash: "h1")]) }
             await #expect(throws: VigilError.self) {
@@ -91,9 +92,9 @@ struct StoreTests {
         }
     }
 
-    @Test("a failed transaction writes nothing")
-    func rollback() async throws {
-        try await withFreshStore { store, _ async throws in
+    @Test("a failed transaction writes nothing", arguments: TestDatabase.all)
+    func rollback(database: TestDatabase) async throws {
+        try await withFreshStore(database) { store, _ async throws in
             try await store.write { try await $0.insertSubject(sampleSubject(), at: testTime) }
             await #expect(throws: VigilError.self) {
                 try await store.write { tx in
@@ -107,9 +108,9 @@ struct StoreTests {
         }
     }
 
-    @Test("reports and audit events refuse updates and deletes")
-    func appendOnly() async throws {
-        try await withFreshStore { store, _ async throws in
+    @Test("reports and audit events refuse updates and deletes", arguments: TestDatabase.all)
+    func appendOnly(database: TestDatabase) async throws {
+        try await withFreshStore(database) { store, _ async throws in
             try await store.write { tx in
                 try await tx.insertSubject(sampleSubject(), at: testTime)
                 try await tx.insertReports([sampleReport("rpt_1", reporterHash: "h1")])
@@ -127,9 +128,9 @@ struct StoreTests {
         }
     }
 
-    @Test("reporter counts accumulate by hash")
-    func reporterCounts() async throws {
-        try await withFreshStore { store, _ async throws in
+    @Test("reporter counts accumulate by hash", arguments: TestDatabase.all)
+    func reporterCounts(database: TestDatabase) async throws {
+        try await withFreshStore(database) { store, _ async throws in
             try await store.write { try await $0.recordFiledReports(["h1": (1, 1), "h2": (1, 0)], at: testTime) }
             try await store.write { try await $0.recordFiledReports(["h1": (2, 1)], at: testTime) }
             let reporters = try await store.read { try await $0.reporters(hashes: ["h1", "h2", "h3"]) }
@@ -141,9 +142,9 @@ struct StoreTests {
         }
     }
 
-    @Test("one open case per subject")
-    func oneOpenCase() async throws {
-        try await withFreshStore { store, _ async throws in
+    @Test("one open case per subject", arguments: TestDatabase.all)
+    func oneOpenCase(database: TestDatabase) async throws {
+        try await withFreshStore(database) { store, _ async throws in
             try await store.write { try await $0.insertSubject(sampleSubject(), at: testTime) }
             let c = CaseRecord(id: "case_1", subjectID: "video-1", kind: .video, category: "spam", severity: .low, openedAt: testTime, deadlineAt: testTime, priority: 1)
             try await store.write { try await $0.insertCases([c]) }
