@@ -104,8 +104,7 @@ extension TestClientProtocol {
     }
 
     func state(_ harness: Harness, of subject: String) async throws -> String? {
-        let response = try await json(.get, "/v1/subjects/\(subject)", harness)
-        return try response.object()["state"] as? String
+        try await json(.get, "/v1/subjects/\(subject)", harness).decode(API.Subject.self).state
     }
 }
 
@@ -122,10 +121,19 @@ extension TestClientProtocol {
     func decideNext(_ token: String, _ decision: String) async throws -> [String: Any] {
         let claimed = try await mod(.post, "/v1/mod/queue/next", token: token)
         #expect(claimed.status == .ok, "\(claimed.text)")
-        let caseID = try #require(try claimed.object()["case_id"] as? String)
+        let caseID = try claimed.decode(API.Claim.self).caseId
         let decided = try await mod(.post, "/v1/mod/cases/\(caseID)/decision", token: token, decision)
         #expect(decided.status == .created, "\(decided.text)")
         return try decided.object()
+    }
+
+    /// Takes the case from the queue and decides it; the decision as the API returns it.
+    func decideNextTyped(_ token: String, _ decision: String) async throws -> API.Decision {
+        let claimed = try await mod(.post, "/v1/mod/queue/next", token: token)
+        #expect(claimed.status == .ok, "\(claimed.text)")
+        let decided = try await mod(.post, "/v1/mod/cases/\(try claimed.decode(API.Claim.self).caseId)/decision", token: token, decision)
+        #expect(decided.status == .created, "\(decided.text)")
+        return try decided.decode(API.Decision.self)
     }
 
     func notices(_ harness: Harness, creator: String) async throws -> [[String: Any]] {
@@ -133,8 +141,15 @@ extension TestClientProtocol {
     }
 
     func reportStatuses(_ harness: Harness, reporter: String) async throws -> [String] {
-        let items = try #require(try await json(.get, "/v1/reporters/\(reporter)/reports", harness).object()["reports"] as? [[String: Any]])
-        return items.compactMap { $0["status"] as? String }
+        try await json(.get, "/v1/reporters/\(reporter)/reports", harness).decode(API.ReportList.self).reports.map(\.status)
+    }
+
+    func typedNotices(_ harness: Harness, creator: String) async throws -> [API.NoticeList.Notice] {
+        try await json(.get, "/v1/creators/\(creator)/notices", harness).decode(API.NoticeList.self).notices
+    }
+
+    func feed(_ harness: Harness, after cursor: String? = nil) async throws -> API.Feed {
+        try await json(.get, "/v1/enforcement-events" + (cursor.map { "?after=\($0)" } ?? ""), harness).decode(API.Feed.self)
     }
 }
 

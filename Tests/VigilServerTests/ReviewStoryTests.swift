@@ -41,20 +41,20 @@ struct ReviewStoryTests {
             var outputs: [String: String] = [:]
             outputs["subject after reports"] = try await client.json(.get, "/v1/subjects/clip", h).text
             #expect(try await client.state(h, of: "clip") == "pending_review")
-            let provisional = try await client.notices(h, creator: "creator-S")
+            let provisional = try await client.typedNotices(h, creator: "creator-S")
             #expect(provisional.count == 1)
-            let statement = try #require(provisional.first?["content"] as? [String: Any])
-            #expect((statement["restriction"] as? [String: Any])?["type"] as? String == "pending_review")
-            #expect(statement["automated_decision"] as? Bool == true)
-            #expect(((statement["grounds"] as? [[String: Any]])?.first?["policy_id"]) as? String == "hate_speech")
+            let statement = try #require(provisional.first?.content)
+            #expect(statement.restriction?.type == "pending_review")
+            #expect(statement.automatedDecision == true)
+            #expect(statement.grounds?.first?.policyId == "hate_speech")
 
             let moderator = try await h.moderator("mona")
             let queue = try await client.mod(.get, "/v1/mod/queue", token: moderator)
             outputs["queue"] = queue.text
-            let caseID = try #require(((try queue.object()["cases"] as? [[String: Any]])?.first?["case_id"]) as? String)
-            let claimed = try await client.mod(.post, "/v1/mod/queue/next", token: moderator)
-            #expect(try claimed.object()["case_id"] as? String == caseID)
-            #expect(try claimed.object()["held_by"] as? String == "mona")
+            let caseID = try #require(try queue.decode(API.Queue.self).cases.first?.caseId)
+            let claimed = try await client.mod(.post, "/v1/mod/queue/next", token: moderator).decode(API.Claim.self)
+            #expect(claimed.caseId == caseID)
+            #expect(claimed.heldBy == "mona")
             let view = try await client.mod(.get, "/v1/mod/cases/\(caseID)", token: moderator)
             outputs["case view"] = view.text
             let detail = try view.object()
@@ -75,20 +75,19 @@ struct ReviewStoryTests {
                 #"{"outcome":"violation","policy_ids":["hate_speech"],"action":"remove","strike":true,"note":"Slur at 0:12, no context"}"#)
             #expect(decision.status == .created, "\(decision.text)")
             outputs["decision"] = decision.text
-            let decisionID = try #require(try decision.object()["decision_id"] as? String)
+            let decisionID = try decision.decode(API.Decision.self).decisionId
             #expect(try await client.state(h, of: "clip") == "removed")
             outputs["subject after decision"] = try await client.json(.get, "/v1/subjects/clip", h).text
 
             // The creator: the provisional statement, the removal with its decision id, and the strike's warning.
-            let creatorNotices = try await client.notices(h, creator: "creator-S")
+            let creatorNotices = try await client.typedNotices(h, creator: "creator-S")
             outputs["creator notices"] = try await client.json(.get, "/v1/creators/creator-S/notices", h).text
             #expect(creatorNotices.count == 3)
-            let types = creatorNotices.compactMap { (($0["content"] as? [String: Any])?["restriction"] as? [String: Any])?["type"] as? String }
-            #expect(Set(types) == ["pending_review", "removed", "warning"])
-            let removal = try #require(creatorNotices.first { (($0["content"] as? [String: Any])?["restriction"] as? [String: Any])?["type"] as? String == "removed" })
-            #expect(removal["decision_id"] as? String == decisionID)
-            #expect((removal["content"] as? [String: Any])?["appealable_decision_id"] as? String == decisionID)
-            #expect((removal["content"] as? [String: Any])?["appeal_deadline"] is String)
+            #expect(Set(creatorNotices.compactMap(\.content.restriction?.type)) == ["pending_review", "removed", "warning"])
+            let removal = try #require(creatorNotices.first { $0.content.restriction?.type == "removed" })
+            #expect(removal.decisionId == decisionID)
+            #expect(removal.content.appealableDecisionId == decisionID)
+            #expect(removal.content.appealDeadline != nil)
 
             // Each reporter: action taken, and a better track record.
             for reporter in Self.reporters {
@@ -99,15 +98,14 @@ struct ReviewStoryTests {
             #expect(records.count == 3)
 
             // The platform's feed: taken down, removed, and the account warning.
-            let feed = try await client.json(.get, "/v1/enforcement-events", h)
-            outputs["enforcement feed"] = feed.text
-            let events = try #require(try feed.object()["events"] as? [[String: Any]])
-            #expect(events.compactMap { $0["type"] as? String } == ["subject.state_changed", "subject.state_changed", "account_action.applied"])
-            #expect(events.compactMap { ($0["data"] as? [String: Any])?["to"] as? String } == ["pending_review", "removed"])
-            let cursor = try #require(try feed.object()["next_cursor"] as? String)
-            let after = try await client.json(.get, "/v1/enforcement-events?after=\(cursor)", h).object()
-            #expect((after["events"] as? [Any])?.isEmpty == true)
-            #expect(after["next_cursor"] as? String == cursor)
+            outputs["enforcement feed"] = try await client.json(.get, "/v1/enforcement-events", h).text
+            let feed = try await client.feed(h)
+            #expect(feed.events.map(\.type) == ["subject.state_changed", "subject.state_changed", "account_action.applied"])
+            #expect(feed.events.compactMap(\.data.to) == ["pending_review", "removed"])
+            let cursor = feed.nextCursor
+            let after = try await client.feed(h, after: cursor)
+            #expect(after.events.isEmpty)
+            #expect(after.nextCursor == cursor)
 
             // The case is closed: no second decision.
             let again = try await client.mod(.post, "/v1/mod/cases/\(caseID)/decision", token: moderator, #"{"outcome":"no_violation","note":"changed my mind"}"#)
@@ -126,22 +124,20 @@ struct ReviewStoryTests {
             #expect(try await client.state(h, of: "dance") == "pending_review")
             let moderator = try await h.moderator("nico")
             var outputs: [String: String] = [:]
-            let decision = try await client.decideNext(moderator, #"{"outcome":"no_violation","note":"Choreography, nothing hateful"}"#)
-            #expect(decision["resulting_state"] as? String == "visible")
+            let decision = try await client.decideNextTyped(moderator, #"{"outcome":"no_violation","note":"Choreography, nothing hateful"}"#)
+            #expect(decision.resultingState == "visible")
             #expect(try await client.state(h, of: "dance") == "visible")
             outputs["subject"] = try await client.json(.get, "/v1/subjects/dance", h).text
-            let notices = try await client.notices(h, creator: "creator-T")
+            let notices = try await client.typedNotices(h, creator: "creator-T")
             outputs["creator notices"] = try await client.json(.get, "/v1/creators/creator-T/notices", h).text
-            #expect(notices.compactMap { $0["kind"] as? String } == ["restriction_lifted", "statement_of_reasons"])
+            #expect(notices.map(\.kind) == ["restriction_lifted", "statement_of_reasons"])
             for reporter in Self.reporters {
                 #expect(try await client.reportStatuses(h, reporter: reporter) == ["no_violation"])
             }
             let records = try await h.app.store.read { try await $0.reporters(hashes: Self.reporters.map(h.app.keyring.lookupHash)) }
             #expect(records.values.allSatisfy { $0.record.dismissed == 1 && $0.record.upheld == 0 && $0.pending == 0 })
-            let feed = try await client.json(.get, "/v1/enforcement-events", h)
-            outputs["feed"] = feed.text
-            let events = try #require(try feed.object()["events"] as? [[String: Any]])
-            #expect(events.compactMap { ($0["data"] as? [String: Any])?["to"] as? String } == ["pending_review", "visible"])
+            outputs["feed"] = try await client.json(.get, "/v1/enforcement-events", h).text
+            #expect(try await client.feed(h).events.compactMap(\.data.to) == ["pending_review", "visible"])
             try await h.expectAuditIntact()
             expectNoSecrets(outputs, try await secrets(h))
         }
