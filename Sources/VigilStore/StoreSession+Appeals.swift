@@ -73,6 +73,13 @@ extension StoreSession {
     }
 
     /// Revokes the strikes a decision added; returns their ids.
+    /// A decision's strikes not yet revoked, with when each expires.
+    public func unrevokedStrikes(decisionID: String) async throws -> [(id: String, expiresAt: Timestamp)] {
+        try await sql.raw("SELECT id, expires_at FROM strikes WHERE decision_id = \(bind: decisionID) AND revoked_at IS NULL ORDER BY id").all().map {
+            (try $0.decode(column: "id", as: String.self), Timestamp(milliseconds: try $0.decode(column: "expires_at", as: Int64.self)))
+        }
+    }
+
     public func revokeStrikes(decisionID: String, by appealID: String, at time: Timestamp) async throws -> [String] {
         try await sql.raw("""
             UPDATE strikes SET revoked_at = \(bind: time.milliseconds), revoked_by = \(bind: appealID)

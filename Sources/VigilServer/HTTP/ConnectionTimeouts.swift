@@ -33,8 +33,12 @@ enum RequestProgress {
 }
 
 /// First in the pipeline, so it sees raw bytes (the only way to notice the start of a header that
-/// never completes); it owns the connection's one timer. The HTTP decoder sits between it and
+/// never completes); it owns the connection's deadline. The HTTP decoder sits between it and
 /// ``RequestProgressHandler``, which tells it where each request stands.
+///
+/// Moving the deadline costs a clock read, not a timer: the one scheduled check, when it fires
+/// before the current deadline, reschedules itself for it. So a busy keep-alive connection does
+/// not schedule and cancel a timer per request.
 final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Any
@@ -45,7 +49,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     private let logger: Logger
     private var phase = Phase.idle
     private var inFlight = 0
-    private var timer: Scheduled<Void>?
+    /// When the connection is closed unless something moves it; nil while a request is handled.
+    private var deadline: NIODeadline?
+    private var check: Scheduled<Void>?
 
     init(timeouts: ConnectionTimeouts, logger: Logger) {
         self.timeouts = timeouts
@@ -53,23 +59,23 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(.idle, context: context) }
+        if context.channel.isActive { enter(.idle, context: context) }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    func handlerRemoved(context: ChannelHandlerContext) { stop() }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(.idle, context: context)
+        enter(.idle, context: context)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        stop()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if phase == .idle, inFlight == 0 { arm(.header, context: context) }
+        if phase == .idle, inFlight == 0 { enter(.header, context: context) }
         context.fireChannelRead(data)
     }
 
@@ -81,37 +87,59 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
         switch progress {
         case .headReceived:
             inFlight += 1
-            arm(.body, context: context)
+            enter(.body, context: context)
         case .requestEnded:
-            phase = .handling
-            disarm()
+            enter(.handling, context: context)
         case .responseEnded:
             inFlight = max(0, inFlight - 1)
-            if inFlight == 0 { arm(.idle, context: context) }
+            if inFlight == 0 { enter(.idle, context: context) }
         }
         promise?.succeed(())
     }
 
-    private func arm(_ next: Phase, context: ChannelHandlerContext) {
-        disarm()
+    private func enter(_ next: Phase, context: ChannelHandlerContext) {
         phase = next
-        let amount: TimeAmount = switch next {
+        let amount: TimeAmount? = switch next {
         case .idle: timeouts.idle
         case .header: timeouts.header
         case .body: timeouts.body
-        case .handling: .zero
+        case .handling: nil
         }
-        guard next != .handling else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [self] in
-            // Idle connections are closed quietly; a slow header or body is worth a line.
-            if phase != .idle { logger.notice("connection closed: request too slow", metadata: ["phase": "\(phase.rawValue)"]) }
-            context.close(promise: nil)
+        guard let amount else {
+            deadline = nil
+            return
+        }
+        let due = NIODeadline.now() + amount
+        deadline = due
+        // A check already scheduled for later than the new deadline would come too late.
+        if let scheduled = check, scheduledFor > due {
+            scheduled.cancel()
+            check = nil
+        }
+        if check == nil { schedule(at: due, context: context) }
+    }
+
+    private var scheduledFor = NIODeadline.distantFuture
+
+    private func schedule(at due: NIODeadline, context: ChannelHandlerContext) {
+        scheduledFor = due
+        check = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+            check = nil
+            guard let deadline else { return }  // a request is being handled: its end sets the next deadline
+            if deadline <= NIODeadline.now() {
+                // Idle connections are closed quietly; a slow header or body is worth a line.
+                if phase != .idle { logger.notice("connection closed: request too slow", metadata: ["phase": "\(phase.rawValue)"]) }
+                context.close(promise: nil)
+            } else {
+                schedule(at: deadline, context: context)
+            }
         }
     }
 
-    private func disarm() {
-        timer?.cancel()
-        timer = nil
+    private func stop() {
+        check?.cancel()
+        check = nil
+        deadline = nil
     }
 }
 

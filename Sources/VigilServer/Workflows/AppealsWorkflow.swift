@@ -201,68 +201,36 @@ public struct AppealsWorkflow: Sendable {
         }
     }
 
-    /// A decision under appeal. Granted: the restriction, its strike and account measures are
-    /// reversed and the reporters' records corrected (for a creator's appeal), or the content goes
-    /// back to review (for a reporter's).
+    /// A decision under appeal: load what ``DecisionAppealEffects`` needs, apply it, write what it says.
     private static func applyDecisionAppeal(
         _ tx: StoreSession, appeal: AppealRecord, decisionID: String, outcome: AppealOutcome, moderator: AuthenticatedModerator,
         note: String, at now: Timestamp, policy: Policy, rules: ModerationRules
     ) async throws {
-        let appealID = appeal.id
         guard let decision = try await tx.decision(id: decisionID), let subject = try await tx.subject(id: decision.subjectID) else {
-            throw StoreCorruption(detail: "appeal \(appealID) without its decision or subject")
+            throw StoreCorruption(detail: "appeal \(appeal.id) without its decision or subject")
         }
-        var events = [AuditEventDraft(type: .appealDecided, subjectID: subject.id, payload: AppealChanged(
-            appealId: appealID, decisionId: decision.id, measureId: nil, appellantType: appeal.appellantType, outcome: outcome, moderatorId: moderator.id), occurredAt: now)]
-        var message: String
-        switch (outcome, appeal.appellantType) {
-        case (.granted, .creator):
-            if subject.state == decision.resultingState, subject.state != .visible {
-                try await tx.setSubjectState(id: subject.id, state: .visible, ground: nil, at: now)
-                events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: SubjectStateChanged(
-                    from: subject.state, to: VisibilityState.visible, ground: nil, cause: .appealGranted,
-                    decisionId: decision.id, creatorId: subject.creatorID, policyVersion: policy.version), occurredAt: now))
-            }
-            for strike in try await tx.revokeStrikes(decisionID: decision.id, by: appealID, at: now) {
-                events.append(AuditEventDraft(type: .strikeRevoked, subjectID: subject.id, payload: StrikeRevoked(strikeId: strike, creatorId: subject.creatorID, appealId: appealID), occurredAt: now))
-            }
-            // After the revocation: the lifted measure's event tells the platform the count as it now stands.
-            let remaining = try await tx.activeStrikeCount(creatorID: subject.creatorID, at: now)
-            for action in try await tx.activeAccountActions(decisionID: decision.id, at: now) {
-                try await tx.markAccountActionLifted(id: action.id, at: now)
-                events.append(AuditEventDraft(type: .accountActionLifted, subjectID: nil, payload: AccountActionChanged(
-                    actionId: action.id, creatorId: action.creatorID, action: action.action, endsAt: action.endsAt?.milliseconds,
-                    decisionId: decision.id, activeStrikes: remaining), occurredAt: now))
-            }
-            try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: false, at: now, rules: rules)
-            try await tx.correctReportOutcomes(caseID: decision.caseID, to: .noViolation)
-            message = "Your appeal was granted: the restriction, its strike and any account measure it brought have been reversed."
-        case (.granted, .reporter):
-            try await Self.correctReporters(tx, caseID: decision.caseID, upheldWasRight: true, at: now, rules: rules)
-            if try await tx.openCases(subjectIDs: [subject.id]).isEmpty, let category = policy.category(try await tx.caseRecord(id: decision.caseID)?.category ?? "") {
-                let reopened = CaseRecord(
-                    id: Identifier.make(prefix: "case", at: now), subjectID: subject.id, kind: subject.kind, category: category.id,
-                    severity: category.severity, openedAt: now, deadlineAt: now.adding(seconds: category.reviewDeadlineHours * 3_600),
-                    priority: CasePriority.base(severity: category.severity, weightedScore: 0, reach: subject.reach))
-                try await tx.insertCases([reopened])
-                events.append(AuditEventDraft(type: .caseOpened, subjectID: subject.id, payload: CaseOpened(
-                    caseId: reopened.id, category: category.id, severity: category.severity, deadlineAt: reopened.deadlineAt.milliseconds), occurredAt: now))
-            }
-            message = "Your appeal was granted: the content will be reviewed again by another moderator."
-        case (.denied, _):
-            message = "Your appeal was reviewed by a moderator other than the one who decided, and the decision stands."
-        }
-        message += " Reasons: \(note)"
-        let recipient: NoticeRecord.Recipient = appeal.appellantType == .creator ? .creator(appeal.appellant) : .reporter(hash: appeal.appellant)
-        try await tx.appendEvents(events)
-        try await tx.insertNotices([NoticeComposer.message(.appealOutcome, .init(message: message, until: nil, decisionId: decision.id),
-                                                           to: recipient, subjectID: subject.id, decisionID: decision.id, at: now)])
+        let counted = try await tx.countedReporters(caseID: decision.caseID)
+        let loaded = DecisionAppealEffects.Loaded(
+            appeal: appeal, decision: decision, subject: subject,
+            unrevokedStrikes: try await tx.unrevokedStrikes(decisionID: decision.id),
+            activeStrikes: try await tx.activeStrikeCount(creatorID: subject.creatorID, at: now),
+            liftableActions: try await tx.activeAccountActions(decisionID: decision.id, at: now),
+            countedReports: counted, reporters: try await tx.reporters(hashes: counted.keys),
+            subjectHasOpenCase: !(try await tx.openCases(subjectIDs: [subject.id]).isEmpty),
+            decidedCategory: try await tx.caseRecord(id: decision.caseID)?.category)
+        let effects = DecisionAppealEffects(loaded, outcome: outcome, moderatorID: moderator.id, note: note, policy: policy, rules: rules, now: now)
+
+        if let state = effects.subjectState { try await tx.setSubjectState(id: subject.id, state: state, ground: nil, at: now) }
+        if effects.revokesStrikes { _ = try await tx.revokeStrikes(decisionID: decision.id, by: appeal.id, at: now) }
+        for id in effects.liftedActionIDs { try await tx.markAccountActionLifted(id: id, at: now) }
+        for reporter in effects.reporters { try await tx.updateReporter(reporter, decidedPending: 0) }
+        if let status = effects.reportStatus { try await tx.correctReportOutcomes(caseID: decision.caseID, to: status) }
+        if let reopened = effects.reopenedCase { try await tx.insertCases([reopened]) }
+        try await tx.appendEvents(effects.events)
+        try await tx.insertNotices([effects.notice])
     }
 
-    /// A misuse measure under appeal. Granted: the measure is void on record, and if it is the
-    /// reporter's latest it no longer applies: a suspension ends now (the warning before it
-    /// stands), a warning is withdrawn. A suspension that followed a contested warning is contested
-    /// on its own.
+    /// A misuse measure under appeal: load, apply ``MisuseAppealEffects``, write.
     private static func applyMeasureAppeal(
         _ tx: StoreSession, appeal: AppealRecord, measureID: String, outcome: AppealOutcome, moderator: AuthenticatedModerator,
         note: String, at now: Timestamp
@@ -270,35 +238,18 @@ public struct AppealsWorkflow: Sendable {
         guard let measure = try await tx.misuseMeasure(id: measureID) else {
             throw StoreCorruption(detail: "appeal \(appeal.id) without its misuse measure")
         }
-        var events = [AuditEventDraft(type: .appealDecided, subjectID: nil, payload: AppealChanged(
-            appealId: appeal.id, decisionId: nil, measureId: measureID, appellantType: appeal.appellantType,
-            outcome: outcome, moderatorId: moderator.id), occurredAt: now)]
-        var message: String
-        switch outcome {
-        case .granted:
-            let latest = try await tx.latestMisuseMeasure(reporterHash: measure.reporterHash)
+        let effects = MisuseAppealEffects(
+            appeal: appeal, measure: measure, latestMeasureID: try await tx.latestMisuseMeasure(reporterHash: measure.reporterHash)?.id,
+            reporter: try await tx.reporters(hashes: [measure.reporterHash])[measure.reporterHash],
+            outcome: outcome, moderatorID: moderator.id, note: note, now: now)
+        if effects.revokesMeasure {
             guard try await tx.revokeMisuseMeasure(id: measureID, byAppeal: appeal.id, at: now) else {
                 throw VigilError.conflict(detail: "measure \(measureID) was revoked already")
             }
-            if latest?.id == measureID, var reporter = try await tx.reporters(hashes: [measure.reporterHash])[measure.reporterHash] {
-                reporter.standing = switch measure.kind {
-                case .suspension: ReporterStanding(standing: .warned)
-                case .warning: reporter.standing.standing == .warned ? ReporterStanding(standing: .good) : reporter.standing
-                }
-                try await tx.updateReporter(reporter, decidedPending: 0)
-            }
-            events.append(AuditEventDraft(type: .misuseMeasureRevoked, subjectID: nil, payload: MisuseChanged(
-                reporterRef: measure.reporterHash, measureId: measureID, dismissed: 0, upheld: 0, until: nil), occurredAt: now))
-            message = measure.kind == .suspension
-                ? "Your appeal was granted: the suspension is withdrawn and your reports count again."
-                : "Your appeal was granted: the warning is withdrawn."
-        case .denied:
-            message = "Your appeal was reviewed by a moderator and the \(measure.kind.rawValue) stands."
         }
-        message += " Reasons: \(note)"
-        try await tx.appendEvents(events)
-        try await tx.insertNotices([NoticeComposer.message(.appealOutcome, .init(message: message, until: nil, decisionId: nil, measureId: measureID),
-                                                           to: .reporter(hash: measure.reporterHash), subjectID: nil, decisionID: nil, at: now)])
+        if let reporter = effects.reporter { try await tx.updateReporter(reporter, decidedPending: 0) }
+        try await tx.appendEvents(effects.events)
+        try await tx.insertNotices([effects.notice])
     }
 
     /// The moderator who made a decision may not decide its appeal (DSA Art. 20(6)).
@@ -306,26 +257,6 @@ public struct AppealsWorkflow: Sendable {
         guard let decisionID = appeal.decisionID else { return }  // misuse measures are decided by rule, not by a moderator
         if try await tx.decision(id: decisionID)?.moderatorID == moderator.id {
             throw VigilError.conflict(detail: "you made the decision under appeal: another moderator must decide the appeal")
-        }
-    }
-
-    /// Moves each counted reporter's decided reports from upheld to dismissed (or back).
-    private static func correctReporters(_ tx: StoreSession, caseID: String, upheldWasRight: Bool, at now: Timestamp, rules: ModerationRules) async throws {
-        let counted = try await tx.countedReporters(caseID: caseID)
-        let known = try await tx.reporters(hashes: counted.keys)
-        for (hash, n) in counted.sorted(by: { $0.key < $1.key }) {
-            guard var reporter = known[hash] else { continue }
-            var record = reporter.record.decayed(to: now, halfLifeDays: rules.credibility.halfLifeDays)
-            let moved = Double(n)
-            if upheldWasRight {
-                record.dismissed = max(0, record.dismissed - moved)
-                record.upheld += moved
-            } else {
-                record.upheld = max(0, record.upheld - moved)
-                record.dismissed += moved
-            }
-            reporter.record = record
-            try await tx.updateReporter(reporter, decidedPending: 0)
         }
     }
 }
