@@ -45,7 +45,7 @@ struct ShutdownTests {
             .output.trimmingCharacters(in: .whitespacesAndNewlines)
         let port = try freePort()
         let log = dir.appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         let server = Process()
         server.executableURL = CommandLineTests.binary

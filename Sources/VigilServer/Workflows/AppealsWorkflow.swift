@@ -260,6 +260,3 @@ public struct AppealsWorkflow: Sendable {
         }
     }
 }
-
-
-
