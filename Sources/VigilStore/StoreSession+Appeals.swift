@@ -65,14 +65,6 @@ extension StoreSession {
         return (try row.decode(column: "reporter_hash", as: String.self), try row.decode(column: "decision_id", as: String?.self))
     }
 
-    public func reporterHadReport(hash: String, caseID: String) async throws -> Bool {
-        try await sql.raw("""
-            SELECT r.id FROM reports r JOIN report_outcomes o ON o.report_id = r.id
-            WHERE o.case_id = \(bind: caseID) AND r.reporter_hash = \(bind: hash) LIMIT 1
-            """).first() != nil
-    }
-
-    /// Revokes the strikes a decision added; returns their ids.
     /// A decision's strikes not yet revoked, with when each expires.
     public func unrevokedStrikes(decisionID: String) async throws -> [(id: String, expiresAt: Timestamp)] {
         try await sql.raw("SELECT id, expires_at FROM strikes WHERE decision_id = \(bind: decisionID) AND revoked_at IS NULL ORDER BY id").all().map {
@@ -80,11 +72,12 @@ extension StoreSession {
         }
     }
 
-    public func revokeStrikes(decisionID: String, by appealID: String, at time: Timestamp) async throws -> [String] {
+    /// Revokes the strikes a decision added that are not revoked yet.
+    public func revokeStrikes(decisionID: String, by appealID: String, at time: Timestamp) async throws {
         try await sql.raw("""
             UPDATE strikes SET revoked_at = \(bind: time.milliseconds), revoked_by = \(bind: appealID)
-            WHERE decision_id = \(bind: decisionID) AND revoked_at IS NULL RETURNING id
-            """).all().map { try $0.decode(column: "id", as: String.self) }
+            WHERE decision_id = \(bind: decisionID) AND revoked_at IS NULL
+            """).run()
     }
 
     /// Account measures a decision brought that are still in force.

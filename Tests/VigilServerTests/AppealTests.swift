@@ -191,4 +191,18 @@ struct AppealTests {
         #expect(AppealRules.isInTime(decidedAt: decided, filedAt: decided.adding(seconds: 182 * 86_400)))
         #expect(!AppealRules.isInTime(decidedAt: decided, filedAt: decided.adding(seconds: 184 * 86_400)))
     }
+
+    @Test("a reporter cannot contest a decision that upheld their report: refused naming report_id, nothing filed", arguments: TestDatabase.all)
+    func reporterContestOfUpheld(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            let decider = try await h.moderator("decider")
+            _ = try await removedWithStrike(client, h, decider: decider)
+            let reportID = try #require(try await client.json(.get, "/v1/reporters/clip-reporter-0/reports", h).decode(API.ReportList.self).reports.first?.reportId)
+            let head = try await h.auditHead()
+            let refused = try await fileAppeal(client, h, #"{"report_id":"\#(reportID)","reporter_id":"clip-reporter-0","statement":"?"}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.decode(API.Problem.self).field == "report_id")
+            #expect(try await h.auditHead() == head)
+        }
+    }
 }

@@ -111,9 +111,9 @@ public struct AppealsWorkflow: Sendable {
             guard decision.creatorID == appellant else { throw VigilError.invalidField(field: "creator_id", detail: "is not the creator this decision concerns") }
             guard decision.outcome == .violation else { throw VigilError.invalidField(field: "decision_id", detail: "found no violation: there is nothing to appeal") }
         case .reporter:
-            guard decision.outcome == .noViolation else { throw VigilError.invalidField(field: "decision_id", detail: "acted on the content: there is no decision not to act to contest") }
-            guard try await tx.reporterHadReport(hash: appellant, caseID: decision.caseID) else {
-                throw VigilError.invalidField(field: "reporter_id", detail: "had no report decided by this decision")
+            // Reached only through the reporter's own report (``resolve``), so the reporter is known to be one of it.
+            guard decision.outcome == .noViolation else {
+                throw VigilError.invalidField(field: "report_id", detail: "was upheld: the content was acted on, there is no decision not to act to contest")
             }
         }
         return (decision.subjectID, decision.decidedAt)
@@ -221,7 +221,7 @@ public struct AppealsWorkflow: Sendable {
         let effects = DecisionAppealEffects(loaded, outcome: outcome, moderatorID: moderator.id, note: note, policy: policy, rules: rules, now: now)
 
         if let state = effects.subjectState { try await tx.setSubjectState(id: subject.id, state: state, ground: nil, at: now) }
-        if effects.revokesStrikes { _ = try await tx.revokeStrikes(decisionID: decision.id, by: appeal.id, at: now) }
+        if effects.revokesStrikes { try await tx.revokeStrikes(decisionID: decision.id, by: appeal.id, at: now) }
         for id in effects.liftedActionIDs { try await tx.markAccountActionLifted(id: id, at: now) }
         for reporter in effects.reporters { try await tx.updateReporter(reporter, decidedPending: 0) }
         if let status = effects.reportStatus { try await tx.correctReportOutcomes(caseID: decision.caseID, to: status) }
