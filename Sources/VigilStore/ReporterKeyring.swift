@@ -30,7 +30,7 @@ public struct ReporterKeyring: Sendable {
     /// so it reveals neither the value nor how many came before. 128 bits, base64url.
     public func publicID(for value: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("public-id:\(value)".utf8), using: lookupKey)
-        return Self.base64url(Data(mac).prefix(16))
+        return Base64URL.encode(Data(mac).prefix(16))
     }
 
     /// Encrypts a position (a page cursor) so that it is opaque to the client and cannot be forged.
@@ -41,22 +41,15 @@ public struct ReporterKeyring: Sendable {
         guard let nonce = try? AES.GCM.Nonce(data: Data(mac).prefix(12)),
               let combined = try? AES.GCM.seal(Data(plaintext.utf8), using: sealKey, nonce: nonce).combined
         else { return "" }
-        return Self.base64url(combined)
+        return Base64URL.encode(combined)
     }
 
     /// The plaintext of a cursor made by ``sealCursor(_:)``, or nil for anything else.
     public func openCursor(_ cursor: String) -> String? {
         guard cursor.count <= 512 else { return nil }
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let box = try? AES.GCM.SealedBox(combined: data),
+        guard let data = Base64URL.decode(cursor), let box = try? AES.GCM.SealedBox(combined: data),
               let plain = try? AES.GCM.open(box, using: sealKey) else { return nil }
         return String(data: plain, encoding: .utf8)
-    }
-
-    private static func base64url(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     /// Seals `plaintext` with AES-GCM under a fresh nonce; base64 of nonce, ciphertext and tag.
