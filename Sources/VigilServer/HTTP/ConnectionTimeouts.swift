@@ -52,6 +52,8 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     /// When the connection is closed unless something moves it; nil while a request is handled.
     private var deadline: NIODeadline?
     private var check: Scheduled<Void>?
+    /// When the scheduled check fires.
+    private var scheduledFor = NIODeadline.distantFuture
 
     init(timeouts: ConnectionTimeouts, logger: Logger) {
         self.timeouts = timeouts
@@ -118,8 +120,6 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
         }
         if check == nil { schedule(at: due, context: context) }
     }
-
-    private var scheduledFor = NIODeadline.distantFuture
 
     private func schedule(at due: NIODeadline, context: ChannelHandlerContext) {
         scheduledFor = due
