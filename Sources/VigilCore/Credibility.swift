@@ -65,6 +65,11 @@ public struct CredibilityModel: Sendable, Equatable {
         }
     }
 
+    /// The weight a reporter's record alone earns at `time`, before the account-age factor.
+    public func credibilityWeight(record: TrackRecord, at time: Timestamp) -> Double {
+        weight(credibility: credibility(record.decayed(to: time, halfLifeDays: halfLifeDays)))
+    }
+
     /// The weight one report carries when it is counted.
     public func reportWeight(channel: ReportChannel, record: TrackRecord, accountAgeDays: Int?, at time: Timestamp) -> Double {
         if channel == .trustedFlagger { return trustedFlaggerWeight }

@@ -22,16 +22,20 @@ public struct ModerationRules: Sendable, Equatable {
     /// Credible weight a report with a reason not reviewed in a subject's last decision must carry
     /// to reopen review on its own.
     public var newReasonMinWeight: Double
+    /// Lone reports, independent voices, coordinated groups and creator shields.
+    public var independence: IndependenceRules
 
     public static let standard = ModerationRules(
         credibility: .standard, misuse: .standard, strikes: .standard, claimLeaseSeconds: 600, newReasonMinWeight: 1)
 
-    public init(credibility: CredibilityModel, misuse: MisusePolicy, strikes: StrikePolicy, claimLeaseSeconds: Double, newReasonMinWeight: Double) {
+    public init(credibility: CredibilityModel, misuse: MisusePolicy, strikes: StrikePolicy, claimLeaseSeconds: Double, newReasonMinWeight: Double,
+                independence: IndependenceRules = .standard) {
         self.credibility = credibility
         self.misuse = misuse
         self.strikes = strikes
         self.claimLeaseSeconds = claimLeaseSeconds
         self.newReasonMinWeight = newReasonMinWeight
+        self.independence = independence
     }
 }
 

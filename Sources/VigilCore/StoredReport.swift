@@ -18,6 +18,8 @@ public struct StoredReport: Sendable, Equatable {
     public var counted: Bool
     public var policyVersion: String
     public var receivedAt: Timestamp
+    /// The kind of voice the report was counted as.
+    public var standing: VoiceStanding = .ordinary
 
     public init(
         id: String, subjectID: String, reporterHash: String, reporterSeal: String, reason: String, note: String?,

@@ -2,7 +2,7 @@
 public struct TriageOutcome: Sendable, Equatable {
     /// Whether the report's weight was added to the subject's score.
     public var counted: Bool
-    /// The subject's score in the report's category after this report.
+    /// The subject's raw score in the report's category after this report (every counted weight).
     public var categoryScore: Double
     /// The state the subject moves to, if it changes.
     public var newState: VisibilityState?
@@ -10,6 +10,11 @@ public struct TriageOutcome: Sendable, Equatable {
     public var opensCase: Bool
     /// Whether the case it opens goes behind the others (a notice from a suspended reporter).
     public var lowersPriority: Bool = false
+    /// Whether the subject's case belongs at the very top of the queue with a short deadline: a
+    /// report in a critical category that does not take the subject down on its own.
+    public var urgent: Bool = false
+    /// Whether the score crossed the threshold only by counting reports that are not independent.
+    public var heldBack: Bool = false
 }
 
 /// The facts about a subject that triage weighs a report against.
@@ -28,8 +33,38 @@ public struct TriageSubject: Sendable, Equatable {
     }
 }
 
-/// The triage rule of DESIGN.md §2: weighted reports accumulate per policy category; crossing the
-/// category's threshold for the subject's kind takes the subject down pending review and opens a case.
+/// How far the reports in one category are corroborated by independent voices, from an
+/// ``IndependenceAssessment`` that includes the report being triaged.
+public struct Corroboration: Sendable, Equatable {
+    /// The score counting each group of dependent reports once.
+    public var independentScore: Double
+    /// How many independent voices reported the category.
+    public var voices: Int
+    /// Whether a trusted flagger or a proven reporter is among them (such a report may act alone).
+    public var vetted: Bool
+
+    public init(independentScore: Double, voices: Int, vetted: Bool) {
+        self.independentScore = independentScore
+        self.voices = voices
+        self.vetted = vetted
+    }
+
+    public init(_ assessment: IndependenceAssessment, category: String) {
+        self.init(independentScore: assessment.effectiveScore(category: category),
+                  voices: assessment.independentVoices(category: category),
+                  vetted: assessment.hasVettedVoice(category: category))
+    }
+
+    /// Whether the reports may take the subject down: two independent voices or a vetted one.
+    public var suffices: Bool { voices >= 2 || vetted }
+}
+
+/// The triage rule of DESIGN.md §2. Weighted reports accumulate per policy category; the subject is
+/// taken down pending review when the **independent** score reaches the category's threshold for
+/// the subject's kind (raised while the creator is shielded) **and** the reports are corroborated
+/// (two independent voices, or one trusted flagger or proven reporter). No ordinary single report
+/// takes anything down: in a critical category it opens an urgent case at the top of the queue.
+/// Raw weight that crosses the threshold without independence opens a case, without a takedown.
 ///
 /// After a decision, the subject's scores start again from zero (decided reports are spent). A new
 /// case then needs new credible weight: the full threshold again for a reason already ruled on,
@@ -38,7 +73,8 @@ public struct TriageSubject: Sendable, Equatable {
 public enum Triage {
     public static func assess(
         subject: TriageSubject, category: PolicyCategory, currentScore: Double, weight: Double,
-        channel: ReportChannel, reporterSuspended: Bool = false, newReasonMinWeight: Double = 1
+        channel: ReportChannel, corroboration: Corroboration, thresholdFactor: Double = 1,
+        reporterSuspended: Bool = false, newReasonMinWeight: Double = 1
     ) -> TriageOutcome {
         // Removed content is already out of reach; the report is recorded but weighs nothing.
         guard subject.state != .removed else {
@@ -52,15 +88,21 @@ public enum Triage {
         }
         let counted = weight > 0
         let score = currentScore + (counted ? weight : 0)
+        let threshold = category.threshold(for: subject.kind) * max(1, thresholdFactor)
+        let canTakeDown = subject.state != .pendingReview && counted
         var newState: VisibilityState?
-        if subject.state != .pendingReview, counted, score >= category.threshold(for: subject.kind) {
+        if canTakeDown, corroboration.independentScore >= threshold, corroboration.suffices {
             newState = .pendingReview
         }
+        let heldBack = canTakeDown && newState == nil && score >= threshold
+        let urgent = canTakeDown && newState == nil && category.severity == .critical
         let newAllegation = !subject.reviewedReasons.isEmpty && !subject.reviewedReasons.contains(category.id) && weight >= newReasonMinWeight
         // An illegal-content notice must be looked at whatever its weight (DSA Art. 16): it always
         // reaches the queue, though it takes nothing down on its own below the threshold.
         let needsCase = newState != nil || subject.state == .pendingReview || channel == .illegalContentNotice || newAllegation
-        return TriageOutcome(counted: counted, categoryScore: score, newState: newState, opensCase: needsCase && !subject.hasOpenCase)
+            || urgent || heldBack
+        return TriageOutcome(
+            counted: counted, categoryScore: score, newState: newState, opensCase: needsCase && !subject.hasOpenCase,
+            urgent: urgent, heldBack: heldBack)
     }
-
 }

@@ -165,6 +165,32 @@ enum Migrations {
             let appeals = engine.appealsTargetingMeasures(check: target)
             return measures + appeals + ["CREATE UNIQUE INDEX appeals_once_per_measure ON appeals (measure_id, appellant_type, appellant)"]
         },
+        // Independent voices: the kind of voice each report was, the co-reporting graph, creator
+        // shields, and cases flagged urgent or coordinated (urgent ones lead the queue).
+        Migration(version: 5, name: "independence") { _ in
+            [
+                "ALTER TABLE reports ADD COLUMN standing TEXT",
+                """
+                CREATE TABLE co_reports (
+                    reporter_a TEXT NOT NULL, reporter_b TEXT NOT NULL, subject_id TEXT NOT NULL REFERENCES subjects (id),
+                    reported_at BIGINT NOT NULL, outcome TEXT NOT NULL DEFAULT 'open',
+                    PRIMARY KEY (reporter_a, reporter_b, subject_id))
+                """,
+                "CREATE INDEX co_reports_subject ON co_reports (subject_id)",
+                "CREATE INDEX co_reports_second ON co_reports (reporter_b, reporter_a)",
+                """
+                CREATE TABLE creator_shields (
+                    id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, subject_id TEXT NOT NULL, since BIGINT NOT NULL,
+                    until BIGINT NOT NULL, signals TEXT NOT NULL, group_size BIGINT NOT NULL)
+                """,
+                "CREATE INDEX creator_shields_creator ON creator_shields (creator_id, until)",
+                "CREATE INDEX reports_received ON reports (received_at)",
+                "ALTER TABLE cases ADD COLUMN urgent BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE cases ADD COLUMN coordination BIGINT NOT NULL DEFAULT 0",
+                "DROP INDEX cases_queue",
+                "CREATE INDEX cases_queue ON cases (status, urgent DESC, is_live DESC, overdue DESC, priority DESC, deadline_at, id)",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -2,18 +2,20 @@ import SQLKit
 import VigilCore
 
 extension StoreSession {
-    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id, c.overdue"
+    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id, c.overdue, c.urgent, c.coordination"
 
-    /// The queue's order: live first, then overdue, then by priority, then the nearest deadline.
+    /// The queue's order: urgent first (a lone report in a critical category), then live, then
+    /// overdue, then by priority, then the nearest deadline.
     /// Exactly the `cases_queue` index, so a page is read in order without sorting the queue.
-    private static let queueOrder: SQLQueryString = "ORDER BY c.is_live DESC, c.overdue DESC, c.priority DESC, c.deadline_at ASC, c.id ASC"
+    private static let queueOrder: SQLQueryString = "ORDER BY c.urgent DESC, c.is_live DESC, c.overdue DESC, c.priority DESC, c.deadline_at ASC, c.id ASC"
 
     public func insertCases(_ cases: [CaseRecord]) async throws {
         guard !cases.isEmpty else { return }
-        var insert = sql.insert(into: "cases").columns("id", "subject_id", "status", "category", "severity", "opened_at", "deadline_at", "kind", "priority", "is_live")
+        var insert = sql.insert(into: "cases").columns("id", "subject_id", "status", "category", "severity", "opened_at", "deadline_at", "kind", "priority", "is_live",
+                                                         "urgent", "coordination")
         for c in cases {
             insert = insert.values(c.id, c.subjectID, "open", c.category, c.severity.rawValue, c.openedAt.milliseconds, c.deadlineAt.milliseconds,
-                                   c.kind.rawValue, c.priority, c.kind == .live ? 1 : 0)
+                                   c.kind.rawValue, c.priority, c.kind == .live ? 1 : 0, c.urgent ? 1 : 0, c.coordinationSuspected ? 1 : 0)
         }
         try await insert.run()
     }
@@ -30,6 +32,14 @@ extension StoreSession {
 
     public func setCasePriority(id: String, priority: Double) async throws {
         try await sql.update("cases").set("priority", to: priority).where("id", .equal, id).run()
+    }
+
+    /// Writes what intake learned about an open case after it was opened: its priority and
+    /// deadline, and whether it became urgent or coordinated reporting was found.
+    public func updateOpenCase(_ record: CaseRecord) async throws {
+        try await sql.update("cases").set("priority", to: record.priority).set("urgent", to: record.urgent ? 1 : 0)
+            .set("deadline_at", to: record.deadlineAt.milliseconds)
+            .set("coordination", to: record.coordinationSuspected ? 1 : 0).where("id", .equal, record.id).run()
     }
 
     public func caseRecord(id: String) async throws -> CaseRecord? {
@@ -51,6 +61,9 @@ extension StoreSession {
         if let kind = filter.kind { query.appendInterpolation(" AND c.kind = \(bind: kind.rawValue)" as SQLQueryString) }
         if let category = filter.category { query.appendInterpolation(" AND c.category = \(bind: category)" as SQLQueryString) }
         if let state = filter.state { query.appendInterpolation(" AND s.state = \(bind: state.rawValue)" as SQLQueryString) }
+        if let coordinated = filter.coordinated {
+            query.appendLiteral(coordinated ? " AND c.coordination = 1" : " AND c.coordination = 0")
+        }
         if let overdue = filter.overdue {
             query.appendLiteral(overdue ? " AND c.overdue = 1" : " AND c.overdue = 0")
         }
@@ -120,12 +133,12 @@ extension StoreSession {
     /// closed one, those its decision resolved. Oldest first.
     /// `FROM … WHERE …` selecting a case's reports: an open case has its subject's open reports, a
     /// closed one the reports its decision resolved.
-    private static func reportsOf(_ record: CaseRecord) -> SQLQueryString {
+    private static func reportsOf(_ record: CaseRecord, joining: String = "") -> SQLQueryString {
         switch record.status {
         case .open:
-            "FROM reports r JOIN report_outcomes o ON o.report_id = r.id WHERE r.subject_id = \(bind: record.subjectID) AND o.status = 'open'"
+            "FROM reports r JOIN report_outcomes o ON o.report_id = r.id \(unsafeRaw: joining) WHERE r.subject_id = \(bind: record.subjectID) AND o.status = 'open'"
         case .closed:
-            "FROM reports r JOIN report_outcomes o ON o.report_id = r.id WHERE o.case_id = \(bind: record.id)"
+            "FROM reports r JOIN report_outcomes o ON o.report_id = r.id \(unsafeRaw: joining) WHERE o.case_id = \(bind: record.id)"
         }
     }
 
@@ -178,6 +191,27 @@ extension StoreSession {
         }
     }
 
+    /// A case's counted reports as voices, each with its position among all the case's reports
+    /// (the per-case pseudonym), oldest first.
+    public func voices(ofCase record: CaseRecord) async throws -> [(position: Int, voice: ReportVoice)] {
+        let query: SQLQueryString = """
+            SELECT * FROM (SELECT r.id, r.reporter_hash, r.reason, r.weight, r.standing, r.received_at, r.counted,
+                   COALESCE(p.reports_filed, 1) AS filed, ROW_NUMBER() OVER (ORDER BY r.id) - 1 AS position
+                   \(Self.reportsOf(record, joining: "LEFT JOIN reporters p ON p.reporter_hash = r.reporter_hash"))) t
+            WHERE t.counted <> 0 ORDER BY t.position
+            """
+        return try await sql.raw(query).all().map { row in
+            let standing = try row.decode(column: "standing", as: String?.self)
+            return (try row.decode(column: "position", as: Int.self), ReportVoice(
+                reporterHash: try row.decode(column: "reporter_hash", as: String.self),
+                category: try row.decode(column: "reason", as: String.self),
+                weight: try row.decode(column: "weight", as: Double.self),
+                standing: standing.flatMap(VoiceStanding.init(rawValue:)) ?? .ordinary,
+                receivedAt: Timestamp(milliseconds: try row.decode(column: "received_at", as: Int64.self)),
+                reporterReportsFiled: try row.decode(column: "filed", as: Int.self)))
+        }
+    }
+
     private static func decodeCaseReport(_ row: any SQLRow) throws -> CaseReport {
         let channel = try row.decode(column: "channel", as: String.self)
         guard let parsed = ReportChannel(rawValue: channel) else { throw StoreCorruption(detail: "report channel '\(channel)'") }
@@ -222,6 +256,8 @@ extension StoreSession {
         record.claimExpiresAt = try row.decode(column: "claim_expires_at", as: Int64?.self).map(Timestamp.init(milliseconds:))
         record.decisionID = try row.decode(column: "decision_id", as: String?.self)
         record.markedOverdue = try row.decode(column: "overdue", as: Int.self) != 0
+        record.urgent = try row.decode(column: "urgent", as: Int.self) != 0
+        record.coordinationSuspected = try row.decode(column: "coordination", as: Int.self) != 0
         return record
     }
 }

@@ -37,13 +37,13 @@ extension StoreSession {
             var insert = sql.insert(into: "reports").columns(
                 "id", "subject_id", "reporter_hash", "reporter_seal", "reason", "note", "channel", "notice_explanation",
                 "notice_location", "notice_legal_ground", "notice_contact_seal", "weight", "counted", "policy_version",
-                "received_at")
+                "received_at", "standing")
             var outcomes = sql.insert(into: "report_outcomes").columns("report_id", "status")
             for r in chunk {
                 insert = insert.values(
                     r.id, r.subjectID, r.reporterHash, r.reporterSeal, r.reason, r.note, r.channel.rawValue,
                     r.noticeExplanation, r.noticeLocation, r.noticeLegalGround, r.noticeContactSeal, r.weight,
-                    r.counted ? 1 : 0, r.policyVersion, r.receivedAt.milliseconds)
+                    r.counted ? 1 : 0, r.policyVersion, r.receivedAt.milliseconds, r.standing.rawValue)
                 outcomes = outcomes.values(r.id, ReportStatus.open.rawValue)
             }
             try await insert.run()

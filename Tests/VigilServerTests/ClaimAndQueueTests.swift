@@ -79,13 +79,14 @@ struct ClaimAndQueueTests {
         }
     }
 
-    @Test("queue order: live first, then overdue, then severity; filters and pages", arguments: TestDatabase.all)
+    @Test("queue order: urgent lone critical reports first, then live, then overdue, then severity; filters and pages", arguments: TestDatabase.all)
     func order(database: TestDatabase) async throws {
         try await withHarness(database: database) { client, h async throws in
-            try await client.register(h, id: "video-spam")
-            try await client.register(h, id: "video-critical")
-            try await client.register(h, id: "live-hate", kind: "live")
-            try await client.register(h, id: "video-hate")
+            // Audiences that explain ten reports at once; different creators, so no pile-on.
+            try await client.register(h, id: "video-spam", creator: "c1", views: 100_000)
+            try await client.register(h, id: "video-critical", creator: "c2")
+            try await client.register(h, id: "live-hate", creator: "c3", kind: "live", liveViewers: 300)
+            try await client.register(h, id: "video-hate", creator: "c4")
             for i in 0..<10 { _ = try await client.report(h, reporter: "s\(i)", subject: "video-spam", reason: "spam") }
             _ = try await client.report(h, reporter: "c", subject: "video-critical", reason: "child_safety")
             for i in 0..<2 { _ = try await client.report(h, reporter: "l\(i)", subject: "live-hate", reason: "hate_speech") }
@@ -96,10 +97,12 @@ struct ClaimAndQueueTests {
                 #expect(page.status == .ok, "\(page.text)")
                 return try #require(try page.object()["cases"] as? [[String: Any]]).compactMap { $0["subject_id"] as? String }
             }
-            #expect(try await ids("") == ["live-hate", "video-critical", "video-hate", "video-spam"])
+            // The lone child_safety report took nothing down but leads the queue.
+            #expect(try await ids("") == ["video-critical", "live-hate", "video-hate", "video-spam"])
             #expect(try await ids("?kind=video&category=hate_speech") == ["video-hate"])
             #expect(try await ids("?overdue=true").isEmpty)
-            #expect(try await ids("?state=pending_review").count == 4)
+            #expect(try await ids("?state=pending_review").count == 3)
+            #expect(try await ids("?state=visible") == ["video-critical"])
 
             // Let the spam case's deadline pass: once the sweep marks it overdue, it rises above the
             // other videos, still after live.
@@ -109,10 +112,11 @@ struct ClaimAndQueueTests {
             // The background sweep may get there first; either way the case is marked once.
             _ = try await h.app.maintenance.sweep(at: .now())
             #expect(try await h.app.store.read { try await $0.sql.raw("SELECT COUNT(*) AS n FROM cases WHERE overdue = 1").first()?.decode(column: "n", as: Int.self) } == 1)
-            #expect(try await ids("") == ["live-hate", "video-spam", "video-critical", "video-hate"])
+            #expect(try await ids("") == ["video-critical", "live-hate", "video-spam", "video-hate"])
             #expect(try await ids("?overdue=true") == ["video-spam"])
 
             let first = try await client.mod(.get, "/v1/mod/queue?limit=3", token: triage).object()
+            #expect((first["cases"] as? [[String: Any]])?.first?["urgent"] as? Bool == true)
             let cursor = try #require(first["next_cursor"] as? String)
             let second = try await client.mod(.get, "/v1/mod/queue?limit=3&cursor=\(cursor)", token: triage).object()
             #expect((second["cases"] as? [[String: Any]])?.compactMap { $0["subject_id"] as? String } == ["video-hate"])
@@ -156,6 +160,7 @@ struct ClaimAndQueueTests {
         try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "v")
             _ = try await client.report(h, reporter: "r", subject: "v", reason: "child_safety")
+            _ = try await client.report(h, reporter: "r2", subject: "v", reason: "child_safety")
             let moderator = try await h.moderator("m")
             let caseID = try #require(try await client.mod(.post, "/v1/mod/queue/next", token: moderator).object()["case_id"] as? String)
             let head = try await h.auditHead()

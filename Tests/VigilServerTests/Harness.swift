@@ -94,8 +94,9 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
     }
 
-    func register(_ harness: Harness, id: String, creator: String = "creator-1", kind: String = "video") async throws {
-        let response = try await json(.put, "/v1/subjects/\(id)", harness, #"{"kind":"\#(kind)","creator_id":"\#(creator)","reach":{"views":1000}}"#)
+    func register(_ harness: Harness, id: String, creator: String = "creator-1", kind: String = "video", views: Int = 1000, liveViewers: Int = 0) async throws {
+        let response = try await json(.put, "/v1/subjects/\(id)", harness,
+                                      #"{"kind":"\#(kind)","creator_id":"\#(creator)","reach":{"views":\#(views),"live_viewers":\#(liveViewers)}}"#)
         #expect(response.status == .created)
     }
 

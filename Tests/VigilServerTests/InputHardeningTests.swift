@@ -133,7 +133,8 @@ struct InputHardeningTests {
         try await withHarness(database: database) { client, h async throws in
             for subject in ["v1", "v2"] {
                 try await client.register(h, id: subject)
-                for reporter in ["a", "b", "c"] { _ = try await client.report(h, reporter: reporter, subject: subject, reason: "hate_speech") }
+                // Different reporters per subject: the same three on both would be co-reporters, one voice.
+                for reporter in ["a", "b", "c"] { _ = try await client.report(h, reporter: "\(subject)-\(reporter)", subject: subject, reason: "hate_speech") }
             }
             let feed = try await client.json(.get, "/v1/enforcement-events?limit=1", h).object()
             let first = try #require((feed["events"] as? [[String: Any]])?.first?["event_id"] as? String)

@@ -32,6 +32,7 @@ struct StatementExportTests {
             for i in 0..<2 {
                 try await client.register(h, id: "d\(i)", creator: "c1")
                 _ = try await client.report(h, reporter: "u\(i)", subject: "d\(i)", reason: "child_safety")
+                _ = try await client.report(h, reporter: "w\(i)", subject: "d\(i)", reason: "child_safety")
                 _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","strike":true,"note":"again"}"#)
             }
 
@@ -86,6 +87,7 @@ struct StatementExportTests {
             for i in 0..<130 {
                 try await client.register(h, id: "s\(i)")
                 _ = try await client.report(h, reporter: "r\(i)", subject: "s\(i)", reason: "child_safety")
+                _ = try await client.report(h, reporter: "w\(i)", subject: "s\(i)", reason: "child_safety")
             }
             let (lines, count) = try await StatementExport(store: h.app.store, policy: h.app.policy, keyring: h.app.keyring).bulkLines(since: Timestamp(milliseconds: 0))
             #expect(count == 130)

@@ -31,9 +31,10 @@ struct TransparencyReportTests {
             try await client.register(h, id: "s3", creator: "c3")
             _ = try await client.report(h, reporter: "law", subject: "s3", reason: "spam", extra: #","channel":"illegal_content_notice","notice":{"explanation":"x","location_url":"https://e.x/3","notifier_name":"N","notifier_email":"n@e.x"}"#)
             _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["spam"],"action":"suppress","note":"x"}"#)
-            // s4: one child-safety report, takedown, removal with a second strike.
+            // s4: two child-safety reports, takedown, removal with a second strike.
             try await client.register(h, id: "s4", creator: "c1")
             _ = try await client.report(h, reporter: "u9", subject: "s4", reason: "child_safety")
+            _ = try await client.report(h, reporter: "u10", subject: "s4", reason: "child_safety")
             let d4 = try #require(try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","strike":true,"note":"x"}"#)["decision_id"] as? String)
             // Two appeals: one granted, one denied.
             for (decision, outcome) in [(d1, "granted"), (d4, "denied")] {
@@ -44,10 +45,10 @@ struct TransparencyReportTests {
             let end = Timestamp.now().adding(seconds: 1)
 
             let report = try await TransparencyReporting(store: h.app.store).report(from: start, to: end)
-            #expect(report.reportsReceived == 6)
-            #expect(report.reportsByCategory == ["hate_speech": 4, "spam": 1, "child_safety": 1])
-            #expect(report.reportsByChannel == ["user_report": 4, "trusted_flagger": 1, "illegal_content_notice": 1])
-            #expect(abs(report.trustedFlaggerShare - 1.0 / 6) < 1e-9)
+            #expect(report.reportsReceived == 7)
+            #expect(report.reportsByCategory == ["hate_speech": 4, "spam": 1, "child_safety": 2])
+            #expect(report.reportsByChannel == ["user_report": 5, "trusted_flagger": 1, "illegal_content_notice": 1])
+            #expect(abs(report.trustedFlaggerShare - 1.0 / 7) < 1e-9)
             #expect(report.restrictionsByType == ["pending_review": 3, "removed": 2, "suppressed": 1])
             #expect(report.restrictionsByGround == ["hate_speech": 3, "child_safety": 2, "spam": 1])
             #expect(report.automatedRestrictions == 3)
@@ -69,9 +70,9 @@ struct TransparencyReportTests {
             #expect(before.reportsReceived == 0 && before.restrictionsByType.isEmpty && before.appealsReceived == 0 && before.strikes == 0)
             let api = try await client.mod(.get, "/v1/mod/transparency?from=\(start.iso8601)&to=\(end.iso8601)", token: admin)
             #expect(api.status == .ok, "\(api.text)")
-            #expect(try api.object()["reports_received"] as? Int == 6)
+            #expect(try api.object()["reports_received"] as? Int == 7)
             #expect((try api.object()["restrictions_by_type"] as? [String: Int]) == report.restrictionsByType)
-            #expect(report.text.contains("Reports received: 6"))
+            #expect(report.text.contains("Reports received: 7"))
         }
     }
 

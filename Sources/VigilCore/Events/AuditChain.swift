@@ -29,6 +29,8 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case appealClaimed = "appeal.claimed"
     case appealDecided = "appeal.decided"
     case strikeRevoked = "strike.revoked"
+    case coordinationSuspected = "case.coordination_suspected"
+    case creatorShielded = "creator.shielded"
 
     /// The acts the platform must apply: the enforcement-events feed carries these and no others.
     public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]

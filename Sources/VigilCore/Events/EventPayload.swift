@@ -34,6 +34,8 @@ extension AuditEventType {
         case .appealFiled, .appealDecided: AppealChanged.self
         case .appealClaimed: AppealClaimed.self
         case .strikeRevoked: StrikeRevoked.self
+        case .coordinationSuspected: CoordinationSuspected.self
+        case .creatorShielded: CreatorShielded.self
         }
     }
 }

@@ -17,14 +17,17 @@ public struct ReportReceived: EventPayload {
     public var weight: Double
     public var counted: Bool
     public var policyVersion: String
+    /// The kind of voice the report was counted as (absent in events from before 0.5).
+    public var standing: VoiceStanding?
 
-    public init(reportId: String, reason: String, channel: ReportChannel, weight: Double, counted: Bool, policyVersion: String) {
+    public init(reportId: String, reason: String, channel: ReportChannel, weight: Double, counted: Bool, policyVersion: String, standing: VoiceStanding? = nil) {
         self.reportId = reportId
         self.reason = reason
         self.channel = channel
         self.weight = weight
         self.counted = counted
         self.policyVersion = policyVersion
+        self.standing = standing
     }
 }
 
@@ -64,12 +67,15 @@ public struct CaseOpened: EventPayload {
     public var severity: Severity
     /// Milliseconds since the epoch.
     public var deadlineAt: Int64
+    /// Set when a lone report in a critical category opened the case at the top of the queue.
+    public var urgent: Bool?
 
-    public init(caseId: String, category: String, severity: Severity, deadlineAt: Int64) {
+    public init(caseId: String, category: String, severity: Severity, deadlineAt: Int64, urgent: Bool? = nil) {
         self.caseId = caseId
         self.category = category
         self.severity = severity
         self.deadlineAt = deadlineAt
+        self.urgent = urgent
     }
 }
 

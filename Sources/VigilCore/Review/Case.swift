@@ -20,6 +20,11 @@ public struct CaseRecord: Sendable, Equatable {
     public var decisionID: String?
     /// Whether the maintenance sweep has marked the case overdue (it then rises in the queue).
     public var markedOverdue = false
+    /// Opened (or raised) by a report in a critical category that did not take the subject down:
+    /// it leads the queue, with a short deadline.
+    public var urgent = false
+    /// Its reports combine into coordinated groups ("coordinated reporting suspected").
+    public var coordinationSuspected = false
 
     public init(id: String, subjectID: String, kind: SubjectKind, category: String, severity: Severity, openedAt: Timestamp, deadlineAt: Timestamp, priority: Double) {
         self.id = id
@@ -49,8 +54,12 @@ public struct QueueFilter: Sendable, Equatable {
     public var state: VisibilityState?
     public var overdue: Bool?
     public var claimed: Bool?
+    /// Only cases flagged (or not flagged) "coordinated reporting suspected".
+    public var coordinated: Bool?
 
-    public init(kind: SubjectKind? = nil, category: String? = nil, state: VisibilityState? = nil, overdue: Bool? = nil, claimed: Bool? = nil) {
+    public init(kind: SubjectKind? = nil, category: String? = nil, state: VisibilityState? = nil, overdue: Bool? = nil, claimed: Bool? = nil,
+                coordinated: Bool? = nil) {
+        self.coordinated = coordinated
         self.kind = kind
         self.category = category
         self.state = state

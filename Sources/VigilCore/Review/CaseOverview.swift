@@ -14,6 +14,12 @@ public struct CaseOverview: Sendable {
     /// The name of the moderator holding the case, while the lease runs.
     public var holderName: String?
     public var asOf: Timestamp
+    /// How the case's counted reports combine into independent voices.
+    public var independence: IndependenceAssessment?
+    /// Each counted reporter's position among the case's reports (what their pseudonym is made from).
+    public var positions: [String: Int] = [:]
+    /// The creator's latest shield, in force or not.
+    public var shield: CreatorShield?
 
     public init(record: CaseRecord, subject: Subject, tally: [ReportTally], hourly: [HourlyScore], scores: [CategoryScoreKey: CategoryScore],
                 priorDecisions: [DecisionRecord], activeStrikes: Int, accountActions: [AccountActionRecord], holderName: String?, asOf: Timestamp) {

@@ -128,7 +128,8 @@ public struct ServerConfiguration: Sendable {
             reportsPerMinutePerReporter: rate, rules: rules, lookupKey: lookupKey, sealKey: sealKey, connectionTimeouts: timeouts)
     }
 
-    /// The moderation settings from `VIGIL_CLAIM_LEASE_SECONDS`, `VIGIL_MISUSE_*` and `VIGIL_STRIKE_*`.
+    /// The moderation settings from `VIGIL_CLAIM_LEASE_SECONDS`, `VIGIL_MISUSE_*`, `VIGIL_STRIKE_*`,
+    /// `VIGIL_LONE_CRITICAL_DEADLINE_HOURS`, `VIGIL_PROVEN_*`, `VIGIL_NEW_ACCOUNT_DAYS` and `VIGIL_SHIELD_*`.
     static func moderationRules(_ environment: [String: String], problems: inout [String]) -> ModerationRules {
         var rules = ModerationRules.standard
         func number(_ name: String, _ current: Double, range: ClosedRange<Double>) -> Double {
@@ -145,6 +146,14 @@ public struct ServerConfiguration: Sendable {
         rules.misuse.minDismissedShare = number("VIGIL_MISUSE_MIN_SHARE", rules.misuse.minDismissedShare, range: 0...1)
         rules.misuse.suspensionDays = number("VIGIL_MISUSE_SUSPENSION_DAYS", rules.misuse.suspensionDays, range: 1...3_650)
         rules.strikes.strikeLifetimeDays = number("VIGIL_STRIKE_LIFETIME_DAYS", rules.strikes.strikeLifetimeDays, range: 1...3_650)
+        var independence = rules.independence
+        independence.loneCriticalDeadlineHours = number("VIGIL_LONE_CRITICAL_DEADLINE_HOURS", independence.loneCriticalDeadlineHours, range: 0.05...720)
+        independence.provenMinUpheld = number("VIGIL_PROVEN_MIN_UPHELD", independence.provenMinUpheld, range: 1...100_000)
+        independence.provenMinAccuracy = number("VIGIL_PROVEN_MIN_ACCURACY", independence.provenMinAccuracy, range: 0.5...1)
+        independence.newAccountDays = Int(number("VIGIL_NEW_ACCOUNT_DAYS", Double(independence.newAccountDays), range: 0...36_500))
+        independence.shieldDays = number("VIGIL_SHIELD_DAYS", independence.shieldDays, range: 0.05...365)
+        independence.shieldThresholdFactor = number("VIGIL_SHIELD_THRESHOLD_FACTOR", independence.shieldThresholdFactor, range: 1...100)
+        rules.independence = independence
         if let ladder = environment["VIGIL_STRIKE_LADDER"] {
             if let parsed = parseLadder(ladder) {
                 rules.strikes = StrikePolicy(strikeLifetimeDays: rules.strikes.strikeLifetimeDays, ladder: parsed)

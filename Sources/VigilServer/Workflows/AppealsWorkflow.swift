@@ -224,7 +224,10 @@ public struct AppealsWorkflow: Sendable {
         if effects.revokesStrikes { try await tx.revokeStrikes(decisionID: decision.id, by: appeal.id, at: now) }
         for id in effects.liftedActionIDs { try await tx.markAccountActionLifted(id: id, at: now) }
         for reporter in effects.reporters { try await tx.updateReporter(reporter, decidedPending: 0) }
-        if let status = effects.reportStatus { try await tx.correctReportOutcomes(caseID: decision.caseID, to: status) }
+        if let status = effects.reportStatus {
+            try await tx.correctReportOutcomes(caseID: decision.caseID, to: status)
+            try await tx.correctCoReports(subjectID: subject.id, to: status)
+        }
         if let reopened = effects.reopenedCase { try await tx.insertCases([reopened]) }
         try await tx.appendEvents(effects.events)
         try await tx.insertNotices([effects.notice])

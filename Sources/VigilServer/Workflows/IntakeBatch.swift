@@ -15,13 +15,23 @@ struct IntakeBatch {
     var existing: [ReporterSubjectKey: String] = [:]
     var scores: [CategoryScoreKey: CategoryScore] = [:]
     var openCases: [String: CaseRecord] = [:]
+    /// Each subject's counted, undecided reports as voices, oldest first.
+    var voices: [String: [ReportVoice]] = [:]
+    var ties = CoReportGraph()
+    var shields: [String: CreatorShield] = [:]
+    var pressure: [String: CreatorPressure] = [:]
+    /// Unvetted reporters already counted in `pressure`, by creator, as this batch adds to it.
+    private var pressured: [String: Set<String>] = [:]
 
     private(set) var newReports: [StoredReport] = []
     private(set) var reporterIncrements: [String: (filed: Int, pending: Int)] = [:]
     private(set) var changedScores: [CategoryScoreKey: CategoryScore] = [:]
     private(set) var stateChanges: [String: (state: VisibilityState, ground: String)] = [:]
     private(set) var newCases: [CaseRecord] = []
-    private(set) var priorityChanges: [String: Double] = [:]
+    /// Open cases (opened before this batch) whose priority, deadline or flags changed.
+    private(set) var caseUpdates: [String: CaseRecord] = [:]
+    private(set) var newCoReports: [CoReport] = []
+    private(set) var newShields: [CreatorShield] = []
     private(set) var notices: [NoticeRecord] = []
     private(set) var events: [AuditEventDraft] = []
     private(set) var newResponses: [String: StoredResponse] = [:]
@@ -56,44 +66,59 @@ struct IntakeBatch {
 
         let reporter = reporters[request.reporterHash]
         let suspended = reporter?.standing.isSuspended(at: now) ?? false
+        let record = (reporter?.record ?? .newcomer(at: now)).decayed(to: now, halfLifeDays: rules.credibility.halfLifeDays)
         let weight = suspended ? 0 : rules.credibility.reportWeight(
-            channel: request.channel, record: reporter?.record ?? .newcomer(at: now), accountAgeDays: request.accountAgeDays, at: now)
-        let scoreKey = CategoryScoreKey(subjectID: subject.id, category: category.id)
-        let current = scores[scoreKey] ?? CategoryScore(score: 0, countedReports: 0)
+            channel: request.channel, record: record, accountAgeDays: request.accountAgeDays, at: now)
+        let standing = rules.independence.standing(
+            channel: request.channel, record: record, credibilityWeight: rules.credibility.credibilityWeight(record: record, at: now),
+            accountAgeDays: request.accountAgeDays)
+
+        // The subject's voices with this one, as they would stand if it is counted.
+        let voice = ReportVoice(
+            reporterHash: request.reporterHash, category: category.id, weight: weight, standing: standing, receivedAt: now,
+            reporterReportsFiled: (reporter?.reportsFiled ?? 0) + (reporterIncrements[request.reporterHash]?.filed ?? 0) + 1)
+        let earlier = voices[subject.id] ?? []
+        let mayCount = !suspended && weight > 0 && subject.state != .removed
+        let coReports = mayCount ? coReportsOf(voice, with: earlier, on: subject.id) : []
+        for row in coReports { ties.addOpen(row.pair) }
+        let assessment = Independence.assess(voices: mayCount ? earlier + [voice] : earlier, ties: ties, reach: subject.reach, rules: rules.independence)
+        let shield = shields[subject.creatorID].flatMap { $0.isActive(at: now) ? $0 : nil }
         let outcome = Triage.assess(
             subject: TriageSubject(state: subject.state, kind: subject.kind, hasOpenCase: openCases[subject.id] != nil, reviewedReasons: subject.reviewedReasons),
-            category: category, currentScore: current.score, weight: weight, channel: request.channel,
+            category: category, currentScore: (scores[CategoryScoreKey(subjectID: subject.id, category: category.id)]?.score ?? 0), weight: weight,
+            channel: request.channel, corroboration: Corroboration(assessment, category: category.id),
+            thresholdFactor: shield == nil ? 1 : rules.independence.shieldThresholdFactor,
             reporterSuspended: suspended, newReasonMinWeight: rules.newReasonMinWeight)
 
         let reportID = Identifier.make(prefix: "rpt", at: now)
-        newReports.append(StoredReport(
+        var stored = StoredReport(
             id: reportID, subjectID: subject.id, reporterHash: request.reporterHash, reporterSeal: request.reporterSeal,
             reason: category.id, note: request.note, channel: request.channel,
             noticeExplanation: request.notice?.explanation, noticeLocation: request.notice?.locationURL,
             noticeLegalGround: request.notice?.legalGround, noticeContactSeal: request.noticeContactSeal,
-            weight: weight, counted: outcome.counted, policyVersion: policy.version, receivedAt: now))
+            weight: weight, counted: outcome.counted, policyVersion: policy.version, receivedAt: now)
+        stored.standing = standing
+        newReports.append(stored)
         existing[pair] = reportID
         reporterIncrements[request.reporterHash, default: (0, 0)].filed += 1
+        let scoreKey = CategoryScoreKey(subjectID: subject.id, category: category.id)
         if outcome.counted {
             reporterIncrements[request.reporterHash, default: (0, 0)].pending += 1
+            let current = scores[scoreKey] ?? CategoryScore(score: 0, countedReports: 0)
             let updated = CategoryScore(score: outcome.categoryScore, countedReports: current.countedReports + 1)
             scores[scoreKey] = updated
             changedScores[scoreKey] = updated
-            if var open = openCases[subject.id] {
-                open.priority = CasePriority.base(severity: open.severity, weightedScore: total(of: subject.id), reach: subject.reach)
-                openCases[subject.id] = open
-                if newCases.contains(where: { $0.id == open.id }) {
-                    newCases = newCases.map { $0.id == open.id ? open : $0 }
-                } else {
-                    priorityChanges[open.id] = open.priority
-                }
+            voices[subject.id, default: []].append(voice)
+            newCoReports += coReports
+            if !standing.isVetted, pressured[subject.creatorID, default: []].insert(request.reporterHash).inserted {
+                pressure[subject.creatorID, default: CreatorPressure(reporters: 0, subjects: 1, views: 0, liveViewers: 0)].reporters += 1
             }
         }
         events.append(AuditEventDraft(
             type: .reportReceived, subjectID: subject.id,
             payload: ReportReceived(
                 reportId: reportID, reason: category.id, channel: request.channel, weight: weight,
-                counted: outcome.counted, policyVersion: policy.version),
+                counted: outcome.counted, policyVersion: policy.version, standing: standing),
             occurredAt: now))
 
         if let newState = outcome.newState {
@@ -110,20 +135,99 @@ struct IntakeBatch {
                 .provisionalTakedown(subject: subject, category: category, policyVersion: policy.version, at: now.hourFloor),
                 to: subject.creatorID, subjectID: subject.id, decisionID: nil, at: now.hourFloor))
         }
+        if outcome.counted { shieldIfPiledOn(subject, assessment) }
         if outcome.opensCase {
-            let deadline = now.adding(seconds: category.reviewDeadlineHours * 3_600)
-            let caseRecord = CaseRecord(
+            let deadlineHours = outcome.urgent ? min(category.reviewDeadlineHours, rules.independence.loneCriticalDeadlineHours) : category.reviewDeadlineHours
+            let deadline = now.adding(seconds: deadlineHours * 3_600)
+            var caseRecord = CaseRecord(
                 id: Identifier.make(prefix: "case", at: now), subjectID: subject.id, kind: subject.kind, category: category.id,
                 severity: category.severity, openedAt: now, deadlineAt: deadline,
-                priority: CasePriority.base(severity: category.severity, weightedScore: total(of: subject.id), reach: subject.reach, lowered: outcome.lowersPriority))
+                priority: priority(of: subject, severity: category.severity, lowered: outcome.lowersPriority))
+            caseRecord.urgent = outcome.urgent
             newCases.append(caseRecord)
             openCases[subject.id] = caseRecord
             events.append(AuditEventDraft(
                 type: .caseOpened, subjectID: subject.id,
-                payload: CaseOpened(caseId: caseRecord.id, category: category.id, severity: category.severity, deadlineAt: deadline.milliseconds),
+                payload: CaseOpened(caseId: caseRecord.id, category: category.id, severity: category.severity, deadlineAt: deadline.milliseconds,
+                                    urgent: outcome.urgent ? true : nil),
+                occurredAt: now))
+        } else if var open = openCases[subject.id] {
+            if outcome.counted { open.priority = priority(of: subject, severity: open.severity) }
+            if outcome.urgent && !open.urgent {
+                open.urgent = true
+                open.deadlineAt = min(open.deadlineAt, now.adding(seconds: rules.independence.loneCriticalDeadlineHours * 3_600))
+            }
+            save(open)
+        }
+        if var open = openCases[subject.id], !open.coordinationSuspected, assessment.coordinationSuspected {
+            open.coordinationSuspected = true
+            save(open)
+            let signals = Set(assessment.groups.filter(\.isSuspect).flatMap(\.signals))
+            events.append(AuditEventDraft(
+                type: .coordinationSuspected, subjectID: subject.id,
+                payload: CoordinationSuspected(caseId: open.id, signals: signals.sorted(), largestGroup: assessment.largestSuspectGroup),
                 occurredAt: now))
         }
         return .success(remember(IntakeReceipt(reportID: reportID, status: .received, counted: outcome.counted), for: request))
+    }
+
+    /// Co-reports the new voice makes with the subject's latest reporters within the window.
+    private func coReportsOf(_ voice: ReportVoice, with earlier: [ReportVoice], on subjectID: String) -> [CoReport] {
+        let window = rules.independence.coReportWindowHours * 3_600
+        return earlier.suffix(rules.independence.maxCoReportPeers)
+            .filter { $0.reporterHash != voice.reporterHash && $0.receivedAt.seconds(until: voice.receivedAt) <= window }
+            .map { CoReport(pair: ReporterPair($0.reporterHash, voice.reporterHash), subjectID: subjectID, reportedAt: voice.receivedAt) }
+    }
+
+    /// Shields the subject's creator when a coordinated group of the shield's size reported the
+    /// subject, or more reporters went after the creator's content than its reach explains.
+    private mutating func shieldIfPiledOn(_ subject: Subject, _ assessment: IndependenceAssessment) {
+        let independence = rules.independence
+        if let current = shields[subject.creatorID], current.isActive(at: now) { return }
+        var signals = Set<CoordinationSignal>()
+        var size = 0
+        if assessment.largestSuspectGroup >= independence.shieldMinGroup {
+            signals = Set(assessment.groups.filter { $0.isSuspect && $0.members.count >= independence.shieldMinGroup }.flatMap(\.signals))
+            size = assessment.largestSuspectGroup
+        }
+        if let pressure = pressure[subject.creatorID], independence.isPileOn(pressure) {
+            signals.insert(.pileOn)
+            size = max(size, pressure.reporters)
+        }
+        guard !signals.isEmpty else { return }
+        let shield = CreatorShield(
+            id: Identifier.make(prefix: "shd", at: now), creatorID: subject.creatorID, subjectID: subject.id, since: now,
+            until: now.adding(seconds: independence.shieldDays * 86_400), signals: signals, groupSize: size)
+        shields[subject.creatorID] = shield
+        newShields.append(shield)
+        events.append(AuditEventDraft(
+            type: .creatorShielded, subjectID: subject.id,
+            payload: CreatorShielded(
+                shieldId: shield.id, creatorId: subject.creatorID, subjectId: subject.id, signals: signals.sorted(), groupSize: size,
+                until: shield.until.milliseconds, thresholdFactor: independence.shieldThresholdFactor),
+            occurredAt: now))
+        // The creator's open cases rise in the queue.
+        for (subjectID, var open) in openCases where subjects[subjectID]?.creatorID == subject.creatorID {
+            open.priority += independence.shieldPriorityBoost
+            save(open)
+        }
+    }
+
+    /// A case's priority from its subject's scores and reach, raised while the creator is shielded.
+    private func priority(of subject: Subject, severity: Severity, lowered: Bool = false) -> Double {
+        let shielded = shields[subject.creatorID]?.isActive(at: now) ?? false
+        return CasePriority.base(severity: severity, weightedScore: total(of: subject.id), reach: subject.reach, lowered: lowered)
+            + (shielded ? rules.independence.shieldPriorityBoost : 0)
+    }
+
+    /// Keeps a changed open case: a case opened in this batch is still to be inserted, so its row is replaced.
+    private mutating func save(_ record: CaseRecord) {
+        openCases[record.subjectID] = record
+        if let index = newCases.firstIndex(where: { $0.id == record.id }) {
+            newCases[index] = record
+        } else {
+            caseUpdates[record.id] = record
+        }
     }
 
     /// A subject's weighted score over all categories, derived from the scores loaded and updated so far.

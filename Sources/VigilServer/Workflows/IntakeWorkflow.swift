@@ -92,6 +92,11 @@ public final class IntakeWorkflow: Service, Sendable {
         (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
+    /// Undecided reports per subject that the independence assessment reads.
+    static let voicesPerSubject = 2_000
+    /// The window over which reports against one creator's content are taken together.
+    static let pressureWindowHours: Double = 24
+
     /// Files one report; returns once it is committed (or known to be a duplicate or a replay).
     public func submit(_ request: IntakeRequest) async throws -> IntakeReceipt {
         try await withCheckedThrowingContinuation { continuation in
@@ -156,6 +161,13 @@ public final class IntakeWorkflow: Service, Sendable {
             let subjectIDs = Set(known.map(\.subjectID))
             batch.scores = try await tx.categoryScores(subjectIDs: subjectIDs)
             batch.openCases = try await tx.openCases(subjectIDs: subjectIDs)
+            let independence = rules.independence
+            batch.voices = try await tx.openVoices(subjectIDs: subjectIDs, limitPerSubject: Self.voicesPerSubject)
+            let involved = Set(batch.voices.values.joined().map(\.reporterHash)).union(known.map(\.reporterHash))
+            batch.ties = try await tx.coReportTies(among: involved, since: now.adding(seconds: -independence.coReportMemoryDays * 86_400))
+            let creators = Set(known.compactMap { batch.subjects[$0.subjectID]?.creatorID })
+            batch.shields = try await tx.activeShields(creatorIDs: creators, at: now)
+            batch.pressure = try await tx.creatorPressure(creatorIDs: creators, since: now.adding(seconds: -Self.pressureWindowHours * 3_600))
 
             let results = requests.map { batch.apply($0) }
 
@@ -166,9 +178,11 @@ public final class IntakeWorkflow: Service, Sendable {
                 try await tx.setSubjectState(id: subjectID, state: change.state, ground: change.ground, at: now)
             }
             try await tx.insertCases(batch.newCases)
-            for (caseID, priority) in batch.priorityChanges.sorted(by: { $0.key < $1.key }) {
-                try await tx.setCasePriority(id: caseID, priority: priority)
+            for (_, record) in batch.caseUpdates.sorted(by: { $0.key < $1.key }) {
+                try await tx.updateOpenCase(record)
             }
+            try await tx.insertCoReports(batch.newCoReports)
+            try await tx.insertShields(batch.newShields)
             try await tx.insertNotices(batch.notices)
             try await tx.appendEvents(batch.events)
             try await tx.saveIdempotentResponses(batch.newResponses, at: now)

@@ -108,10 +108,19 @@ public struct ReviewWorkflow: Sendable {
             let strikes = try await session.activeStrikeCount(creatorID: subject.creatorID, at: now)
             let actions = try await session.activeAccountActions(creatorID: subject.creatorID, at: now)
             let names = try await session.moderatorNames(ids: [record.claimedBy].compactMap { $0 })
-            return CaseOverview(
+            var overview = CaseOverview(
                 record: record, subject: subject, tally: tally, hourly: hourly, scores: scores,
                 priorDecisions: decisions.filter { $0.caseID != record.id }, activeStrikes: strikes, accountActions: actions,
                 holderName: record.holder(at: now).flatMap { names[$0] }, asOf: now)
+            // The grouping as it stands now, from the same rule intake applies.
+            let voices = try await session.voices(ofCase: record)
+            let independence = rules.independence
+            let ties = try await session.coReportTies(
+                among: Set(voices.map(\.voice.reporterHash)), since: now.adding(seconds: -independence.coReportMemoryDays * 86_400))
+            overview.independence = Independence.assess(voices: voices.map(\.voice), ties: ties, reach: subject.reach, rules: independence)
+            overview.positions = Dictionary(voices.map { ($0.voice.reporterHash, $0.position) }, uniquingKeysWith: { first, _ in first })
+            overview.shield = try await session.shields(ofCreator: subject.creatorID, limit: 1).first
+            return overview
         }
     }
 
@@ -168,6 +177,8 @@ public struct ReviewWorkflow: Sendable {
             let reviewed = Set(reports.map(\.reason)).union(input.policyIDs)
             try await tx.recordDecision(onSubject: subject.id, state: decision.record.resultingState, ground: decision.ground, reviewedReasons: reviewed, at: now)
             try await tx.resolveReports(ids: reports.map(\.id), status: decision.reportStatus, caseID: caseID, at: now)
+            // A dismissal keeps the co-reports as evidence against the group; an upheld report clears them.
+            try await tx.settleCoReports(subjectID: subject.id, outcome: decision.reportStatus)
             try await tx.closeCase(id: caseID, decisionID: decision.record.id, at: now)
 
             // Track records and misuse standing of every reporter whose report was counted.

@@ -35,6 +35,7 @@ struct ModerationController {
         filter.category = try query.get("category")
         filter.overdue = try Self.flag(try query.get("overdue"), field: "overdue")
         filter.claimed = try Self.flag(try query.get("claimed"), field: "claimed")
+        filter.coordinated = try Self.flag(try query.get("coordinated"), field: "coordinated")
         let limit = try Self.integer(try query.get("limit"), field: "limit", default: 50)
         let page = try await review.queue(filter: filter, cursor: try query.get("cursor"), limit: limit)
         return try JSONBody.response(QueueView(entries: page.entries, now: page.now, nextCursor: page.nextCursor))
@@ -48,7 +49,7 @@ struct ModerationController {
 
     @Sendable func show(_ request: Request, context: VigilRequestContext) async throws -> Response {
         _ = try context.requireModerator(.triage, .moderator, .appeals)
-        return try JSONBody.response(CaseDetail(try await review.caseOverview(caseID: try context.pathID("id"))))
+        return try JSONBody.response(CaseDetail(try await review.caseOverview(caseID: try context.pathID("id")), policy: policy))
     }
 
     @Sendable func reports(_ request: Request, context: VigilRequestContext) async throws -> Response {

@@ -18,6 +18,59 @@ struct CaseDetail: Encodable, Sendable {
         var heldBy: String?
         var claimExpiresAt: String?
         var decisionId: String?
+        /// A lone report in a critical category: at the top of the queue, with a short deadline.
+        var urgent: Bool
+        var coordinationSuspected: Bool
+    }
+
+    /// How the reports combine into independent voices: the groups (by per-case pseudonym, never
+    /// an account), what linked them, and the score counting each group once.
+    struct CoordinationInfo: Encodable {
+        var suspected: Bool
+        var groups: [GroupInfo]
+        var independentScores: [IndependentScore]
+        var burst: BurstInfo
+        var volume: VolumeInfo
+        var strongestTie: TieInfo?
+    }
+
+    struct GroupInfo: Encodable {
+        var size: Int
+        var signals: [String]
+        /// Pseudonyms of the first members ("Reporter C"); `size` says how many there are in all.
+        var reporters: [String]
+    }
+
+    struct IndependentScore: Encodable {
+        var category: String
+        var independentVoices: Int
+        /// The score counting each group once, to one decimal.
+        var score: Double
+        var threshold: Double
+    }
+
+    struct BurstInfo: Encodable {
+        var peak: Int
+        var allowance: Double
+        var windowMinutes: Double
+    }
+
+    struct VolumeInfo: Encodable {
+        var reporters: Int
+        var allowance: Double
+    }
+
+    struct TieInfo: Encodable {
+        var sharedTargets: Int
+        var dismissedTogether: Int
+    }
+
+    struct ShieldInfo: Encodable {
+        var active: Bool
+        var since: String
+        var until: String
+        var signals: [String]
+        var groupSize: Int
     }
 
     struct SubjectInfo: Encodable {
@@ -71,6 +124,8 @@ struct CaseDetail: Encodable, Sendable {
         var activeStrikes: Int
         var accountActions: [String]
         var priorDecisions: [PriorDecision]
+        /// The creator's latest shield against a pile-on (moderators only; never shown to the creator).
+        var shield: ShieldInfo?
     }
 
     struct PriorDecision: Encodable {
@@ -85,6 +140,8 @@ struct CaseDetail: Encodable, Sendable {
 
     /// At most this many score steps; older hours are merged into the first.
     static let maxScoreSteps = 168
+    /// At most this many pseudonyms are listed per group.
+    static let maxGroupMembersListed = 50
 
     var `case`: CaseInfo
     var subject: SubjectInfo
@@ -93,8 +150,9 @@ struct CaseDetail: Encodable, Sendable {
     var scoreHistory: [ScoreStep]
     var reportSummary: ReportSummary
     var creator: CreatorInfo
+    var coordination: CoordinationInfo?
 
-    init(_ overview: CaseOverview) {
+    init(_ overview: CaseOverview, policy: Policy) {
         let (record, subject, tally, hourly, scores) = (overview.record, overview.subject, overview.tally, overview.hourly, overview.scores)
         let (priorDecisions, activeStrikes, accountActions, holderName, now) = (
             overview.priorDecisions, overview.activeStrikes, overview.accountActions, overview.holderName, overview.asOf)
@@ -102,7 +160,7 @@ struct CaseDetail: Encodable, Sendable {
             id: record.id, status: record.status.rawValue, category: record.category, severity: record.severity.rawValue,
             openedAt: record.openedAt.iso8601, deadlineAt: record.deadlineAt.iso8601, overdue: record.isOverdue(at: now),
             priority: record.priority, heldBy: holderName, claimExpiresAt: holderName == nil ? nil : record.claimExpiresAt?.iso8601,
-            decisionId: record.decisionID)
+            decisionId: record.decisionID, urgent: record.urgent, coordinationSuspected: record.coordinationSuspected)
         self.subject = SubjectInfo(
             id: subject.id, kind: subject.kind.rawValue, creatorId: subject.creatorID, state: subject.state.rawValue, title: subject.title,
             text: subject.text, views: subject.reach.views, liveViewers: subject.reach.liveViewers)
@@ -146,7 +204,30 @@ struct CaseDetail: Encodable, Sendable {
             priorDecisions: priorDecisions.map {
                 PriorDecision(decisionId: $0.id, subjectId: $0.subjectID, outcome: $0.outcome.rawValue, policyIds: $0.policyIDs,
                               action: $0.action?.rawValue, strike: $0.strike, decidedAt: $0.decidedAt.iso8601)
+            },
+            shield: overview.shield.map {
+                ShieldInfo(active: $0.isActive(at: now), since: $0.since.iso8601, until: $0.until.iso8601,
+                           signals: $0.signals.map(\.rawValue).sorted(), groupSize: $0.groupSize)
             })
+        if let independence = overview.independence {
+            let positions = overview.positions
+            let categories = Set(subjectScores.map(\.key.category))
+            self.coordination = CoordinationInfo(
+                suspected: independence.coordinationSuspected,
+                groups: independence.groups.filter { $0.members.count > 1 }.map { group in
+                    GroupInfo(size: group.members.count, signals: group.signals.map(\.rawValue).sorted(),
+                              reporters: group.members.prefix(Self.maxGroupMembersListed).compactMap { positions[$0].map(Pseudonym.reporter) })
+                },
+                independentScores: categories.sorted().map { category in
+                    IndependentScore(
+                        category: category, independentVoices: independence.independentVoices(category: category),
+                        score: Rounded.tenth(independence.effectiveScore(category: category)),
+                        threshold: policy.category(category)?.threshold(for: subject.kind) ?? 0)
+                },
+                burst: BurstInfo(peak: independence.burstPeak, allowance: Rounded.tenth(independence.burstAllowance), windowMinutes: independence.burstWindowMinutes),
+                volume: VolumeInfo(reporters: independence.volume, allowance: Rounded.tenth(independence.volumeAllowance)),
+                strongestTie: independence.strongestTie.map { TieInfo(sharedTargets: $0.shared, dismissedTogether: $0.dismissed) })
+        }
     }
 }
 

@@ -47,6 +47,8 @@ struct QueueView: Encodable {
         var overdue: Bool
         var priority: Double
         var claimed: Bool
+        var urgent: Bool
+        var coordinationSuspected: Bool
     }
 
     var cases: [Item]
@@ -59,7 +61,7 @@ struct QueueView: Encodable {
                  severity: e.record.severity.rawValue, subjectState: e.subjectState.rawValue, weightedScore: e.weightedScore,
                  views: e.reach.views, liveViewers: e.reach.liveViewers, openedAt: e.record.openedAt.iso8601,
                  deadlineAt: e.record.deadlineAt.iso8601, overdue: e.record.isOverdue(at: now), priority: e.record.priority,
-                 claimed: e.record.holder(at: now) != nil)
+                 claimed: e.record.holder(at: now) != nil, urgent: e.record.urgent, coordinationSuspected: e.record.coordinationSuspected)
         }
         asOf = now.iso8601
         self.nextCursor = nextCursor

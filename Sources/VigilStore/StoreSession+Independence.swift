@@ -1,0 +1,178 @@
+import SQLKit
+import VigilCore
+
+/// A co-report to record: two reporters reported one subject within the co-reporting window.
+public struct CoReport: Sendable, Equatable {
+    public var pair: ReporterPair
+    public var subjectID: String
+    public var reportedAt: Timestamp
+
+    public init(pair: ReporterPair, subjectID: String, reportedAt: Timestamp) {
+        self.pair = pair
+        self.subjectID = subjectID
+        self.reportedAt = reportedAt
+    }
+}
+
+extension StoreSession {
+    /// The counted, undecided reports of each subject as voices, newest `limitPerSubject` of each,
+    /// returned oldest first. A subject with more undecided reports than that is far past any
+    /// allowance its reach gives, so the oldest add nothing to the assessment.
+    public func openVoices(subjectIDs: some Collection<String>, limitPerSubject: Int) async throws -> [String: [ReportVoice]] {
+        guard !subjectIDs.isEmpty else { return [:] }
+        var query: SQLQueryString = """
+            SELECT * FROM (
+              SELECT r.id, r.subject_id, r.reporter_hash, r.reason, r.weight, r.standing, r.received_at,
+                     COALESCE(p.reports_filed, 1) AS filed,
+                     ROW_NUMBER() OVER (PARTITION BY r.subject_id ORDER BY r.id DESC) AS rn
+              FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+              LEFT JOIN reporters p ON p.reporter_hash = r.reporter_hash
+              WHERE o.status = 'open' AND r.counted <> 0 AND r.subject_id IN (
+            """
+        query.appendInterpolation(binds: Array(subjectIDs))
+        query.appendInterpolation(")) t WHERE t.rn <= \(bind: limitPerSubject) ORDER BY t.id" as SQLQueryString)
+        var result: [String: [ReportVoice]] = [:]
+        for row in try await sql.raw(query).all() {
+            let standing = try row.decode(column: "standing", as: String?.self)
+            let voice = ReportVoice(
+                reporterHash: try row.decode(column: "reporter_hash", as: String.self),
+                category: try row.decode(column: "reason", as: String.self),
+                weight: try row.decode(column: "weight", as: Double.self),
+                // Reports from before standings were recorded count as ordinary voices.
+                standing: standing.flatMap(VoiceStanding.init(rawValue:)) ?? .ordinary,
+                receivedAt: Timestamp(milliseconds: try row.decode(column: "received_at", as: Int64.self)),
+                reporterReportsFiled: try row.decode(column: "filed", as: Int.self))
+            result[try row.decode(column: "subject_id", as: String.self), default: []].append(voice)
+        }
+        return result
+    }
+
+    /// The co-reporting ties among `reporters` recorded since `since`, by how the co-reported
+    /// subject was decided.
+    public func coReportTies(among reporters: Set<String>, since: Timestamp) async throws -> CoReportGraph {
+        var graph = CoReportGraph()
+        guard reporters.count > 1 else { return graph }
+        let list = reporters.sorted()
+        // Both lists are bound: stay far below either engine's limit on parameters per statement.
+        for chunk in list.chunked(into: 4_000) {
+            var query: SQLQueryString = "SELECT reporter_a, reporter_b, outcome, COUNT(*) AS n FROM co_reports WHERE reporter_a IN ("
+            query.appendInterpolation(binds: Array(chunk))
+            query.appendLiteral(") AND reporter_b IN (")
+            query.appendInterpolation(binds: list.count <= 20_000 ? list : Array(chunk))
+            query.appendInterpolation(") AND reported_at >= \(bind: since.milliseconds) GROUP BY reporter_a, reporter_b, outcome" as SQLQueryString)
+            for row in try await sql.raw(query).all() {
+                let pair = ReporterPair(try row.decode(column: "reporter_a", as: String.self), try row.decode(column: "reporter_b", as: String.self))
+                let n = try row.decode(column: "n", as: Int.self)
+                var tie = graph.tie(pair) ?? CoReportTie()
+                switch try row.decode(column: "outcome", as: String.self) {
+                case ReportStatus.noViolation.rawValue: tie.dismissed += n
+                case ReportStatus.actionTaken.rawValue: tie.upheld += n
+                default: tie.open += n
+                }
+                graph.set(pair, tie)
+            }
+        }
+        return graph
+    }
+
+    /// Records co-reports; a pair's second co-report of the same subject is already there.
+    public func insertCoReports(_ rows: [CoReport]) async throws {
+        for chunk in rows.chunked(into: 500) {
+            var insert = sql.insert(into: "co_reports").columns("reporter_a", "reporter_b", "subject_id", "reported_at")
+            for row in chunk {
+                insert = insert.values(row.pair.first, row.pair.second, row.subjectID, row.reportedAt.milliseconds)
+            }
+            try await insert.ignoringConflicts(with: ["reporter_a", "reporter_b", "subject_id"]).run()
+        }
+    }
+
+    /// Marks the subject's undecided co-reports with the decision's outcome: dismissed ones become
+    /// evidence of coordination, upheld ones stop counting against the reporters.
+    public func settleCoReports(subjectID: String, outcome: ReportStatus) async throws {
+        try await sql.update("co_reports").set("outcome", to: outcome.rawValue)
+            .where("subject_id", .equal, subjectID).where("outcome", .equal, "open").run()
+    }
+
+    /// Corrects the subject's decided co-reports after a granted appeal reversed the decision.
+    public func correctCoReports(subjectID: String, to outcome: ReportStatus) async throws {
+        try await sql.update("co_reports").set("outcome", to: outcome.rawValue)
+            .where("subject_id", .equal, subjectID).where("outcome", .notEqual, "open").run()
+    }
+
+    /// Shields in force at `time`, by creator (the one lasting longest, if several).
+    public func activeShields(creatorIDs: some Collection<String>, at time: Timestamp) async throws -> [String: CreatorShield] {
+        guard !creatorIDs.isEmpty else { return [:] }
+        var query: SQLQueryString = "SELECT * FROM creator_shields WHERE until > \(bind: time.milliseconds) AND since <= \(bind: time.milliseconds) AND creator_id IN ("
+        query.appendInterpolation(binds: Array(creatorIDs))
+        query.appendLiteral(") ORDER BY until")
+        var result: [String: CreatorShield] = [:]
+        for row in try await sql.raw(query).all() {
+            let shield = try Self.decodeShield(row)
+            result[shield.creatorID] = shield
+        }
+        return result
+    }
+
+    public func insertShields(_ shields: [CreatorShield]) async throws {
+        guard !shields.isEmpty else { return }
+        var insert = sql.insert(into: "creator_shields").columns("id", "creator_id", "subject_id", "since", "until", "signals", "group_size")
+        for s in shields {
+            insert = insert.values(s.id, s.creatorID, s.subjectID, s.since.milliseconds, s.until.milliseconds,
+                                   s.signals.map(\.rawValue).sorted().joined(separator: ","), s.groupSize)
+        }
+        try await insert.run()
+    }
+
+    /// How many unvetted reporters reported each creator's content since `since`, how many of
+    /// their subjects, and those subjects' reach.
+    public func creatorPressure(creatorIDs: some Collection<String>, since: Timestamp) async throws -> [String: CreatorPressure] {
+        guard !creatorIDs.isEmpty else { return [:] }
+        var query: SQLQueryString = """
+            SELECT s.creator_id, COUNT(DISTINCT r.reporter_hash) AS reporters, COUNT(DISTINCT r.subject_id) AS subjects
+            FROM subjects s JOIN reports r ON r.subject_id = s.id
+            WHERE r.received_at >= \(bind: since.milliseconds) AND r.counted <> 0
+              AND (r.standing IS NULL OR r.standing NOT IN ('trusted', 'proven')) AND s.creator_id IN (
+            """
+        query.appendInterpolation(binds: Array(creatorIDs))
+        query.appendLiteral(") GROUP BY s.creator_id")
+        var result: [String: CreatorPressure] = [:]
+        for row in try await sql.raw(query).all() {
+            result[try row.decode(column: "creator_id", as: String.self)] = CreatorPressure(
+                reporters: try row.decode(column: "reporters", as: Int.self), subjects: try row.decode(column: "subjects", as: Int.self),
+                views: 0, liveViewers: 0)
+        }
+        guard !result.isEmpty else { return result }
+        // Reach in floating point: a sum of many bounded counts must not trap or overflow the engine.
+        var reach: SQLQueryString = """
+            SELECT s.creator_id, SUM(CAST(s.views AS DOUBLE PRECISION)) AS views, SUM(CAST(s.live_viewers AS DOUBLE PRECISION)) AS live
+            FROM subjects s WHERE s.creator_id IN (
+            """
+        reach.appendInterpolation(binds: Array(result.keys))
+        reach.appendInterpolation("""
+            ) AND EXISTS (SELECT 1 FROM reports r WHERE r.subject_id = s.id AND r.received_at >= \(bind: since.milliseconds) AND r.counted <> 0)
+            GROUP BY s.creator_id
+            """ as SQLQueryString)
+        for row in try await sql.raw(reach).all() {
+            let creator = try row.decode(column: "creator_id", as: String.self)
+            result[creator]?.views = try row.decode(column: "views", as: Double?.self) ?? 0
+            result[creator]?.liveViewers = try row.decode(column: "live", as: Double?.self) ?? 0
+        }
+        return result
+    }
+
+    /// The shields a creator has had, newest first (for the moderator's case view).
+    public func shields(ofCreator creatorID: String, limit: Int) async throws -> [CreatorShield] {
+        try await sql.raw("SELECT * FROM creator_shields WHERE creator_id = \(bind: creatorID) ORDER BY since DESC LIMIT \(literal: limit)")
+            .all().map(Self.decodeShield)
+    }
+
+    static func decodeShield(_ row: any SQLRow) throws -> CreatorShield {
+        let signals = try row.decode(column: "signals", as: String.self).split(separator: ",").compactMap { CoordinationSignal(rawValue: String($0)) }
+        return CreatorShield(
+            id: try row.decode(column: "id", as: String.self), creatorID: try row.decode(column: "creator_id", as: String.self),
+            subjectID: try row.decode(column: "subject_id", as: String.self),
+            since: Timestamp(milliseconds: try row.decode(column: "since", as: Int64.self)),
+            until: Timestamp(milliseconds: try row.decode(column: "until", as: Int64.self)),
+            signals: Set(signals), groupSize: try row.decode(column: "group_size", as: Int.self))
+    }
+}
