@@ -2,8 +2,9 @@ extension Policy {
     /// The built-in community guidelines, used when `vigil serve` is given no policy file.
     ///
     /// Thresholds are in units of "credible reports": a newcomer in good standing weighs 1.0.
-    /// Critical categories act on one credible report; live streams need less weight than videos
-    /// because harm on a live stream happens now.
+    /// Critical categories act on two independent credible reports (or one from a trusted flagger or
+    /// a proven reporter; a lone ordinary one opens an urgent case instead: see ``Triage``); live
+    /// streams need less weight than videos because harm on a live stream happens now.
     public static let builtIn = Policy(version: "builtin-2026-11", categories: [
         category("child_safety", "Child safety", .critical, [1, 0.8, 1, 1], 1, "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"),
         category("violent_extremism", "Violent extremism", .critical, [1, 0.8, 1, 1], 2, "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY"),

@@ -42,17 +42,21 @@ public struct Corroboration: Sendable, Equatable {
     public var voices: Int
     /// Whether a trusted flagger or a proven reporter is among them (such a report may act alone).
     public var vetted: Bool
+    /// Whether the subject's reports look coordinated: worth a moderator's look, whatever they add up to.
+    public var coordinated: Bool
 
-    public init(independentScore: Double, voices: Int, vetted: Bool) {
+    public init(independentScore: Double, voices: Int, vetted: Bool, coordinated: Bool = false) {
         self.independentScore = independentScore
         self.voices = voices
         self.vetted = vetted
+        self.coordinated = coordinated
     }
 
     public init(_ assessment: IndependenceAssessment, category: String) {
         self.init(independentScore: assessment.effectiveScore(category: category),
                   voices: assessment.independentVoices(category: category),
-                  vetted: assessment.hasVettedVoice(category: category))
+                  vetted: assessment.hasVettedVoice(category: category),
+                  coordinated: assessment.coordinationSuspected)
     }
 
     /// Whether the reports may take the subject down: two independent voices or a vetted one.
@@ -64,7 +68,9 @@ public struct Corroboration: Sendable, Equatable {
 /// the subject's kind (raised while the creator is shielded) **and** the reports are corroborated
 /// (two independent voices, or one trusted flagger or proven reporter). No ordinary single report
 /// takes anything down: in a critical category it opens an urgent case at the top of the queue.
-/// Raw weight that crosses the threshold without independence opens a case, without a takedown.
+/// Raw weight that crosses the threshold without independence opens a case, without a takedown, and
+/// so does independent weight past `reviewShare` of the threshold, and so do coordinated reports
+/// (nothing is discarded: a pile-on is itself worth a look).
 ///
 /// After a decision, the subject's scores start again from zero (decided reports are spent). A new
 /// case then needs new credible weight: the full threshold again for a reason already ruled on,
@@ -74,7 +80,7 @@ public enum Triage {
     public static func assess(
         subject: TriageSubject, category: PolicyCategory, currentScore: Double, weight: Double,
         channel: ReportChannel, corroboration: Corroboration, thresholdFactor: Double = 1,
-        reporterSuspended: Bool = false, newReasonMinWeight: Double = 1
+        reporterSuspended: Bool = false, newReasonMinWeight: Double = 1, reviewShare: Double = 1
     ) -> TriageOutcome {
         // Removed content is already out of reach; the report is recorded but weighs nothing.
         guard subject.state != .removed else {
@@ -96,11 +102,13 @@ public enum Triage {
         }
         let heldBack = canTakeDown && newState == nil && score >= threshold
         let urgent = canTakeDown && newState == nil && category.severity == .critical
+        // Credible, independent weight short of a takedown still earns a human look.
+        let worthReview = counted && subject.state != .pendingReview && corroboration.independentScore >= threshold * reviewShare
         let newAllegation = !subject.reviewedReasons.isEmpty && !subject.reviewedReasons.contains(category.id) && weight >= newReasonMinWeight
         // An illegal-content notice must be looked at whatever its weight (DSA Art. 16): it always
         // reaches the queue, though it takes nothing down on its own below the threshold.
         let needsCase = newState != nil || subject.state == .pendingReview || channel == .illegalContentNotice || newAllegation
-            || urgent || heldBack
+            || urgent || heldBack || worthReview || (counted && corroboration.coordinated)
         return TriageOutcome(
             counted: counted, categoryScore: score, newState: newState, opensCase: needsCase && !subject.hasOpenCase,
             urgent: urgent, heldBack: heldBack)

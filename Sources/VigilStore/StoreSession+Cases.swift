@@ -46,6 +46,11 @@ extension StoreSession {
         try await sql.raw("SELECT \(unsafeRaw: Self.caseColumns) FROM cases c WHERE c.id = \(bind: id)").first().map(Self.decodeCase)
     }
 
+    /// How many cases were ever opened.
+    public func caseCount() async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM cases").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     public func openCaseCount() async throws -> Int {
         try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE status = 'open'").first()?.decode(column: "n", as: Int.self) ?? 0
     }

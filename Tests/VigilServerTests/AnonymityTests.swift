@@ -20,7 +20,7 @@ struct AnonymityTests {
         // surfaces: what was looked at -> its text, which must not hold a secret.
         let (directory, surfaces) = try await withHarnessReturningDirectory { client, h async throws -> [String: String] in
             var outputs: [String: String] = [:]
-            outputs["register video"] = try await client.json(.put, "/v1/subjects/video-A", h, #"{"kind":"video","creator_id":"creator-Z","reach":{"views":10}}"#).text
+            outputs["register video"] = try await client.json(.put, "/v1/subjects/video-A", h, #"{"kind":"video","creator_id":"creator-Z","reach":{"views":100000}}"#).text
             outputs["register live"] = try await client.json(.put, "/v1/subjects/live-B", h, #"{"kind":"live","creator_id":"creator-Z","reach":{"live_viewers":10}}"#).text
             for (i, reporter) in Self.reporters.enumerated() {
                 outputs["report \(i)"] = try await client.report(h, reporter: reporter, subject: "video-A", reason: "child_safety", extra: #","note":"I saw this \#(i)""#).text

@@ -94,7 +94,9 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
     }
 
-    func register(_ harness: Harness, id: String, creator: String = "creator-1", kind: String = "video", views: Int = 1000, liveViewers: Int = 0) async throws {
+    /// Registers a subject; by default a widely seen one, so that a few reports at once are what its
+    /// audience explains (tests of bursts give a small reach).
+    func register(_ harness: Harness, id: String, creator: String = "creator-1", kind: String = "video", views: Int = 100_000, liveViewers: Int = 0) async throws {
         let response = try await json(.put, "/v1/subjects/\(id)", harness,
                                       #"{"kind":"\#(kind)","creator_id":"\#(creator)","reach":{"views":\#(views),"live_viewers":\#(liveViewers)}}"#)
         #expect(response.status == .created)

@@ -112,7 +112,7 @@ struct InputHardeningTests {
     @Test("path ids are percent-decoded before use: clip%2F1 is clip/1, jos%C3%A9 is josé", arguments: TestDatabase.all)
     func percentDecodedPaths(database: TestDatabase) async throws {
         try await withHarness(database: database) { client, h async throws in
-            let created = try await client.json(.put, "/v1/subjects/clip%2F1", h, #"{"kind":"video","creator_id":"josé","reach":{"views":5}}"#)
+            let created = try await client.json(.put, "/v1/subjects/clip%2F1", h, #"{"kind":"video","creator_id":"josé","reach":{"views":50000}}"#)
             #expect(created.status == .created)
             #expect(try created.object()["id"] as? String == "clip/1")
             #expect(try await client.json(.get, "/v1/subjects/clip%2F1", h).status == .ok)

@@ -29,11 +29,11 @@ public struct IndependenceRules: Sendable, Equatable {
     public var groupBonus: Double = 0.25
 
     /// Reports on a subject that its reach explains, over any burst window: this many …
-    public var burstBaseVoices: Double = 4
+    public var burstBaseVoices: Double = 1
     /// … plus one per this many views …
-    public var burstViewsPerVoice: Double = 1_000
+    public var burstViewsPerVoice: Double = 2_500
     /// … plus one per this many live viewers.
-    public var burstLiveViewersPerVoice: Double = 25
+    public var burstLiveViewersPerVoice: Double = 50
     /// The burst window, in minutes.
     public var burstWindowMinutes: Double = 30
     /// Reports on a subject that its reach explains before review, in all: this many …
@@ -43,14 +43,20 @@ public struct IndependenceRules: Sendable, Equatable {
     /// … plus one per this many live viewers.
     public var volumeLiveViewersPerVoice: Double = 10
 
-    /// A coordinated group of at least this many reporters on one creator's content shields the creator.
+    /// A coordinated group of at least this many reporters on one creator's content shields the creator …
     public var shieldMinGroup: Int = 8
+    /// … and so does a smaller one linked by co-reporting, the strongest evidence.
+    public var shieldMinCoReportingGroup: Int = 3
     /// How long a shield lasts, in days.
     public var shieldDays: Double = 7
     /// A shielded creator's takedown thresholds are multiplied by this.
     public var shieldThresholdFactor: Double = 2
     /// Queue priority a shielded creator's cases gain, so a pile-on is looked at soon.
     public var shieldPriorityBoost: Double = 50
+
+    /// A subject is queued for review, without a takedown, once its independent score reaches this
+    /// share of the takedown threshold: a credible report gets a human look before it is corroborated.
+    public var reviewShare: Double = 0.2
 
     /// Review deadline, in hours, of a case opened by a lone report in a critical category.
     public var loneCriticalDeadlineHours: Double = 1
@@ -62,7 +68,8 @@ public struct IndependenceRules: Sendable, Equatable {
     /// Whether a reporter's record (as of the report) is proven: enough upheld reports, accurately.
     public func isProven(_ record: TrackRecord) -> Bool {
         let decided = record.upheld + record.dismissed
-        return record.upheld >= provenMinUpheld && decided > 0 && record.upheld / decided >= provenMinAccuracy
+        // A little slack: the counts decay continuously, so five upheld reports read as 4.9999… a moment later.
+        return record.upheld + 0.01 >= provenMinUpheld && decided > 0 && record.upheld / decided >= provenMinAccuracy
     }
 
     /// The kind of voice a report is counted as.
@@ -116,9 +123,11 @@ public struct IndependenceRules: Sendable, Equatable {
         positive(volumeViewsPerVoice, "volume_views_per_voice")
         positive(volumeLiveViewersPerVoice, "volume_live_viewers_per_voice")
         if !(2...100_000).contains(shieldMinGroup) { found.append("shield_min_group must be between 2 and 100000") }
+        if !(2...100_000).contains(shieldMinCoReportingGroup) { found.append("shield_min_co_reporting_group must be between 2 and 100000") }
         if !(shieldDays.isFinite && shieldDays > 0 && shieldDays <= 365) { found.append("shield_days must be more than 0 and at most 365") }
         if !(shieldThresholdFactor.isFinite && shieldThresholdFactor >= 1 && shieldThresholdFactor <= 100) { found.append("shield_threshold_factor must be between 1 and 100") }
         nonNegative(shieldPriorityBoost, "shield_priority_boost")
+        if !(0...1).contains(reviewShare) { found.append("review_share must be between 0 and 1") }
         if !(loneCriticalDeadlineHours.isFinite && loneCriticalDeadlineHours > 0 && loneCriticalDeadlineHours <= 720) {
             found.append("lone_critical_deadline_hours must be more than 0 and at most 720")
         }

@@ -471,6 +471,12 @@ paths:
         required: false
         schema:
           type: boolean
+      - name: coordinated
+        in: query
+        required: false
+        description: Only cases flagged (true) or not flagged (false) "coordinated reporting suspected"
+        schema:
+          type: boolean
       - name: cursor
         in: query
         required: false
@@ -526,7 +532,8 @@ paths:
       schema: *id001
     get:
       summary: A case — subject, a summary of its reports by reason and channel, the score's growth by hour, category scores, creator history
-        (roles triage, moderator, appeals). Bounded in size; the reports themselves are paged at /v1/mod/cases/{id}/reports
+        and shield, and how the reports combine into independent voices (coordinated groups by per-case pseudonym, with their signals
+        and evidence) (roles triage, moderator, appeals). Bounded in size; the reports themselves are paged at /v1/mod/cases/{id}/reports
       security:
       - moderatorToken: []
       responses:
@@ -1457,6 +1464,11 @@ components:
               priority:
                 type: number
               claimed:
+                type: boolean
+              urgent:
+                type: boolean
+                description: Opened by a lone report in a critical category; leads the queue with a short deadline
+              coordination_suspected:
                 type: boolean
     Claim:
       type: object

@@ -88,7 +88,7 @@ struct IntakeBatch {
             category: category, currentScore: (scores[CategoryScoreKey(subjectID: subject.id, category: category.id)]?.score ?? 0), weight: weight,
             channel: request.channel, corroboration: Corroboration(assessment, category: category.id),
             thresholdFactor: shield == nil ? 1 : rules.independence.shieldThresholdFactor,
-            reporterSuspended: suspended, newReasonMinWeight: rules.newReasonMinWeight)
+            reporterSuspended: suspended, newReasonMinWeight: rules.newReasonMinWeight, reviewShare: rules.independence.reviewShare)
 
         let reportID = Identifier.make(prefix: "rpt", at: now)
         var stored = StoredReport(
@@ -186,9 +186,13 @@ struct IntakeBatch {
         if let current = shields[subject.creatorID], current.isActive(at: now) { return }
         var signals = Set<CoordinationSignal>()
         var size = 0
-        if assessment.largestSuspectGroup >= independence.shieldMinGroup {
-            signals = Set(assessment.groups.filter { $0.isSuspect && $0.members.count >= independence.shieldMinGroup }.flatMap(\.signals))
-            size = assessment.largestSuspectGroup
+        let piling = assessment.groups.filter { group in
+            group.isSuspect && (group.members.count >= independence.shieldMinGroup
+                || (group.signals.contains(.coReporting) && group.members.count >= independence.shieldMinCoReportingGroup))
+        }
+        if !piling.isEmpty {
+            signals = Set(piling.flatMap(\.signals))
+            size = piling.map(\.members.count).max() ?? 0
         }
         if let pressure = pressure[subject.creatorID], independence.isPileOn(pressure) {
             signals.insert(.pileOn)

@@ -1,0 +1,220 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VigilCore
+import VigilTestSupport
+@testable import VigilServer
+
+/// Issue 10's stories, through the API: no lone takedowns, coordinated groups count as one voice,
+/// consequences for a dismissed group, and nothing of it reaches the creator.
+@Suite("Report abuse")
+struct ReportAbuseTests {
+    static let aged = #","reporter_account_age_days":800"#
+
+    func register(_ client: any TestClientProtocol, _ h: Harness, _ id: String, creator: String, kind: String = "video", views: Int = 100_000, live: Int = 0) async throws {
+        let body = #"{"kind":"\#(kind)","creator_id":"\#(creator)","reach":{"views":\#(views),"live_viewers":\#(live)}}"#
+        #expect(try await client.json(.put, "/v1/subjects/\(id)", h, body).status == .created)
+    }
+
+    func caseDetail(_ client: any TestClientProtocol, token: String, subject: String) async throws -> (id: String, body: [String: Any], text: String) {
+        let queue = try await client.mod(.get, "/v1/mod/queue?limit=100", token: token).object()
+        let entry = try #require((queue["cases"] as? [[String: Any]])?.first { $0["subject_id"] as? String == subject }, "no case for \(subject)")
+        let id = try #require(entry["case_id"] as? String)
+        let detail = try await client.mod(.get, "/v1/mod/cases/\(id)", token: token)
+        #expect(detail.status == .ok)
+        return (id, try detail.object(), detail.text)
+    }
+
+    @Test("a lone child_safety report takes nothing down and leads the queue with a one-hour deadline", arguments: TestDatabase.all)
+    func loneCritical(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            try await register(client, h, "stream", creator: "c1", kind: "live", live: 900)
+            for i in 0..<3 { _ = try await client.report(h, reporter: "viewer-\(i)", subject: "stream", reason: "hate_speech") }
+            #expect(try await client.state(h, of: "stream") == "pending_review")
+            try await register(client, h, "clip", creator: "c2")
+            let receipt = try await client.report(h, reporter: "worried", subject: "clip", reason: "child_safety", extra: Self.aged)
+            #expect(try receipt.object()["counted"] as? Bool == true)
+            #expect(try await client.state(h, of: "clip") == "visible")
+            let triage = try await h.moderator("tia", role: .triage)
+            let queue = try await client.mod(.get, "/v1/mod/queue", token: triage).object()
+            let first = try #require((queue["cases"] as? [[String: Any]])?.first)
+            #expect(first["subject_id"] as? String == "clip", "ahead of the live stream")
+            #expect(first["urgent"] as? Bool == true)
+            let opened = try #require((first["opened_at"] as? String).flatMap(Timestamp.parse))
+            let deadline = try #require((first["deadline_at"] as? String).flatMap(Timestamp.parse))
+            #expect(abs(opened.seconds(until: deadline) - 3_600) < 2)
+            // A second, independent report corroborates it.
+            _ = try await client.report(h, reporter: "another", subject: "clip", reason: "child_safety", extra: Self.aged)
+            #expect(try await client.state(h, of: "clip") == "pending_review")
+            // The same two at once on content nobody has watched are one wave: the urgent case stays.
+            try await register(client, h, "unseen", creator: "c3", views: 0)
+            _ = try await client.report(h, reporter: "worried", subject: "unseen", reason: "child_safety", extra: Self.aged)
+            _ = try await client.report(h, reporter: "another", subject: "unseen", reason: "child_safety", extra: Self.aged)
+            #expect(try await client.state(h, of: "unseen") == "visible")
+        }
+    }
+
+    @Test("a proven reporter's child_safety report acts alone", arguments: TestDatabase.all)
+    func provenReporter(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            let moderator = try await h.moderator("m")
+            // Five upheld reports: each one credible hate_speech report is queued for review.
+            for i in 0..<5 {
+                try await register(client, h, "past-\(i)", creator: "c\(i)")
+                _ = try await client.report(h, reporter: "sharp-eyed", subject: "past-\(i)", reason: "hate_speech", extra: Self.aged)
+                _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["hate_speech"],"action":"remove","note":"upheld"}"#)
+            }
+            try await register(client, h, "new-clip", creator: "c9")
+            _ = try await client.report(h, reporter: "sharp-eyed", subject: "new-clip", reason: "child_safety", extra: Self.aged)
+            #expect(try await client.state(h, of: "new-clip") == "pending_review")
+            // An ordinary reporter's lone report on another clip does not.
+            try await register(client, h, "other-clip", creator: "c10")
+            _ = try await client.report(h, reporter: "first-timer", subject: "other-clip", reason: "child_safety", extra: Self.aged)
+            #expect(try await client.state(h, of: "other-clip") == "visible")
+        }
+    }
+
+    @Test("ten throwaway accounts are one voice: no takedown, the case flagged with pseudonyms and no ids", arguments: TestDatabase.all)
+    func throwaways(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            try await register(client, h, "target", creator: "victim", views: 50_000)
+            let ids = (0..<10).map { "throwaway-\($0)-x9q" }
+            for id in ids { _ = try await client.report(h, reporter: id, subject: "target", reason: "harassment", extra: #","reporter_account_age_days":2"#) }
+            #expect(try await client.state(h, of: "target") == "visible")
+            let triage = try await h.moderator("tia", role: .triage)
+            let flagged = try await client.mod(.get, "/v1/mod/queue?coordinated=true", token: triage).object()
+            #expect((flagged["cases"] as? [[String: Any]])?.compactMap { $0["subject_id"] as? String } == ["target"])
+            let detail = try await caseDetail(client, token: triage, subject: "target")
+            let coordination = try #require(detail.body["coordination"] as? [String: Any])
+            #expect(coordination["suspected"] as? Bool == true)
+            let group = try #require((coordination["groups"] as? [[String: Any]])?.first)
+            #expect(group["size"] as? Int == 10)
+            #expect((group["signals"] as? [String])?.contains("low_trust") == true)
+            #expect((group["reporters"] as? [String])?.first == "Reporter A")
+            let scores = try #require(coordination["independent_scores"] as? [[String: Any]])
+            #expect(scores.first?["independent_voices"] as? Int == 1)
+            // No account id or lookup hash anywhere in what the moderator sees, nor in the creator's view.
+            let creatorView = try await client.json(.get, "/v1/creators/victim/notices", h).text + (try await client.json(.get, "/v1/enforcement-events", h).text)
+            for id in ids {
+                let hash = h.app.keyring.lookupHash(of: id)
+                for text in [detail.text, creatorView] {
+                    #expect(!text.contains(id))
+                    #expect(!text.contains(hash))
+                }
+            }
+        }
+    }
+
+    @Test("a clique moving from target to target is one voice from its second target on; the creator is shielded", arguments: TestDatabase.all)
+    func movingClique(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            let clique = (0..<8).map { "clique-\($0)" }
+            // Widely seen videos: eight reports at once are within what a million views explain.
+            try await register(client, h, "first", creator: "alice", views: 1_000_000)
+            try await register(client, h, "second", creator: "bob", views: 1_000_000)
+            try await register(client, h, "third", creator: "bob", views: 1_000_000)
+            for member in clique { _ = try await client.report(h, reporter: member, subject: "first", reason: "harassment", extra: Self.aged) }
+            #expect(try await client.state(h, of: "first") == "pending_review", "a first attack looks like organic reports")
+            for member in clique { _ = try await client.report(h, reporter: member, subject: "second", reason: "harassment", extra: Self.aged) }
+            #expect(try await client.state(h, of: "second") == "visible")
+            let triage = try await h.moderator("tia", role: .triage)
+            let detail = try await caseDetail(client, token: triage, subject: "second")
+            #expect(detail.body["case"].flatMap { ($0 as? [String: Any])?["coordination_suspected"] as? Bool } == true)
+            let coordination = try #require(detail.body["coordination"] as? [String: Any])
+            let group = try #require((coordination["groups"] as? [[String: Any]])?.first)
+            #expect((group["signals"] as? [String])?.contains("co_reporting") == true)
+            #expect((coordination["strongest_tie"] as? [String: Any])?["shared_targets"] as? Int == 2)
+            let shield = try #require((detail.body["creator"] as? [String: Any])?["shield"] as? [String: Any])
+            #expect(shield["active"] as? Bool == true)
+            // The shield is for moderators: bob's notices say nothing of it, nor does the feed.
+            let notices = try await client.json(.get, "/v1/creators/bob/notices", h).text
+            #expect(!notices.contains("shield"))
+            #expect(!(try await client.json(.get, "/v1/enforcement-events", h).text.contains("shield")))
+            // Half the clique on bob's next video: still one voice, under a raised threshold.
+            for member in clique.prefix(4) { _ = try await client.report(h, reporter: member, subject: "third", reason: "harassment", extra: Self.aged) }
+            #expect(try await client.state(h, of: "third") == "visible")
+        }
+    }
+
+    @Test("five raiders cut no live stream: a wave on a small stream, co-reporters on a large one", arguments: TestDatabase.all)
+    func livePileOn(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            let raiders = (0..<5).map { "raider-\($0)" }
+            try await register(client, h, "stream-1", creator: "streamer", kind: "live", views: 40, live: 40)
+            for raider in raiders { _ = try await client.report(h, reporter: raider, subject: "stream-1", reason: "hate_speech", extra: Self.aged) }
+            #expect(try await client.state(h, of: "stream-1") == "visible", "a wave of reports on a stream of forty viewers")
+            let triage = try await h.moderator("tia", role: .triage)
+            let first = try await caseDetail(client, token: triage, subject: "stream-1")
+            let burst = try #require((first.body["coordination"] as? [String: Any])?["burst"] as? [String: Any])
+            #expect(burst["peak"] as? Int == 5, "five in one window is more than forty viewers explain")
+            #expect((first.body["coordination"] as? [String: Any])?["suspected"] as? Bool == true)
+            for n in 2...4 {
+                try await register(client, h, "stream-\(n)", creator: "streamer", kind: "live", views: 40, live: 4_000)
+                for raider in raiders { _ = try await client.report(h, reporter: raider, subject: "stream-\(n)", reason: "hate_speech", extra: Self.aged) }
+                #expect(try await client.state(h, of: "stream-\(n)") == "visible", "stream \(n)")
+            }
+            let later = try await caseDetail(client, token: triage, subject: "stream-4")
+            #expect(((later.body["creator"] as? [String: Any])?["shield"] as? [String: Any])?["active"] as? Bool == true)
+        }
+    }
+
+    @Test("a burst of established accounts beyond what the reach explains is one wave", arguments: TestDatabase.all)
+    func agedBurst(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            try await register(client, h, "quiet", creator: "c1", views: 300)
+            for i in 0..<12 { _ = try await client.report(h, reporter: "aged-\(i)", subject: "quiet", reason: "harassment", extra: Self.aged) }
+            #expect(try await client.state(h, of: "quiet") == "visible")
+            let triage = try await h.moderator("tia", role: .triage)
+            let detail = try await caseDetail(client, token: triage, subject: "quiet")
+            let group = try #require(((detail.body["coordination"] as? [String: Any])?["groups"] as? [[String: Any]])?.first)
+            #expect(group["size"] as? Int == 12)
+            #expect((group["signals"] as? [String])?.contains("burst") == true)
+            #expect(((detail.body["creator"] as? [String: Any])?["shield"] as? [String: Any])?["active"] as? Bool == true, "eight or more in one group shield the creator")
+        }
+    }
+
+    @Test("organic independent reporters take content down; the case is not flagged", arguments: TestDatabase.all)
+    func organic(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            try await register(client, h, "viral", creator: "c1", views: 200_000)
+            for i in 0..<3 { _ = try await client.report(h, reporter: "viewer-\(i)", subject: "viral", reason: "hate_speech", extra: Self.aged) }
+            #expect(try await client.state(h, of: "viral") == "pending_review")
+            let triage = try await h.moderator("tia", role: .triage)
+            let detail = try await caseDetail(client, token: triage, subject: "viral")
+            #expect((detail.body["coordination"] as? [String: Any])?["suspected"] as? Bool == false)
+        }
+    }
+
+    @Test("a group found wrong weighs less next time: dismissed records, co-reports kept as evidence", arguments: TestDatabase.all)
+    func dismissedGroup(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            let group = (0..<6).map { "group-\($0)" }
+            try await register(client, h, "a", creator: "c1", views: 1_000_000)
+            for member in group { _ = try await client.report(h, reporter: member, subject: "a", reason: "harassment", extra: Self.aged) }
+            #expect(try await client.state(h, of: "a") == "pending_review")
+            let moderator = try await h.moderator("m")
+            _ = try await client.decideNext(moderator, #"{"outcome":"no_violation","note":"nothing there"}"#)
+            #expect(try await client.state(h, of: "a") == "visible")
+            // The next attempt, elsewhere: each report weighs less, and the group is one voice.
+            try await register(client, h, "b", creator: "c2", views: 1_000_000)
+            var weights: [Double] = []
+            for member in group {
+                let receipt = try await client.report(h, reporter: member, subject: "b", reason: "harassment", extra: Self.aged)
+                #expect(receipt.status == .created)
+            }
+            let triage = try await h.moderator("tia", role: .triage)
+            let page = try await client.mod(.get, "/v1/mod/cases/\(try await caseDetail(client, token: triage, subject: "b").id)/reports", token: triage).object()
+            for entry in try #require(page["reports"] as? [[String: Any]]) {
+                if let weight = entry["weight"] as? Double { weights.append(weight) }
+            }
+            #expect(weights.count == 6)
+            #expect(weights.allSatisfy { $0 < 1 }, "\(weights)")
+            #expect(try await client.state(h, of: "b") == "visible")
+            let detail = try await caseDetail(client, token: triage, subject: "b")
+            let tie = try #require((detail.body["coordination"] as? [String: Any])?["strongest_tie"] as? [String: Any])
+            #expect(tie["dismissed_together"] as? Int == 1)
+        }
+    }
+}
