@@ -184,7 +184,13 @@ enum Migrations {
                     until BIGINT NOT NULL, signals TEXT NOT NULL, group_size BIGINT NOT NULL)
                 """,
                 "CREATE INDEX creator_shields_creator ON creator_shields (creator_id, until)",
-                "CREATE INDEX reports_received ON reports (received_at)",
+                // Counted unvetted reports against each creator's content, per hour: the pile-on
+                // signal, read without scanning the reports.
+                """
+                CREATE TABLE creator_report_hours (
+                    creator_id TEXT NOT NULL, hour BIGINT NOT NULL, reports BIGINT NOT NULL,
+                    PRIMARY KEY (creator_id, hour))
+                """,
                 "ALTER TABLE cases ADD COLUMN urgent BIGINT NOT NULL DEFAULT 0",
                 "ALTER TABLE cases ADD COLUMN coordination BIGINT NOT NULL DEFAULT 0",
                 "DROP INDEX cases_queue",

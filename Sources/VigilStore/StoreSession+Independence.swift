@@ -54,14 +54,16 @@ extension StoreSession {
         guard reporters.count > 1 else { return graph }
         let list = reporters.sorted()
         // Both lists are bound: stay far below either engine's limit on parameters per statement.
+        // One bound list, walked on the primary key; the other side is filtered here (a second IN
+        // list makes the planners scan far more of the table).
         for chunk in list.chunked(into: 4_000) {
             var query: SQLQueryString = "SELECT reporter_a, reporter_b, outcome, COUNT(*) AS n FROM co_reports WHERE reporter_a IN ("
             query.appendInterpolation(binds: Array(chunk))
-            query.appendLiteral(") AND reporter_b IN (")
-            query.appendInterpolation(binds: list.count <= 20_000 ? list : Array(chunk))
             query.appendInterpolation(") AND reported_at >= \(bind: since.milliseconds) GROUP BY reporter_a, reporter_b, outcome" as SQLQueryString)
             for row in try await sql.raw(query).all() {
-                let pair = ReporterPair(try row.decode(column: "reporter_a", as: String.self), try row.decode(column: "reporter_b", as: String.self))
+                let second = try row.decode(column: "reporter_b", as: String.self)
+                guard reporters.contains(second) else { continue }
+                let pair = ReporterPair(try row.decode(column: "reporter_a", as: String.self), second)
                 let n = try row.decode(column: "n", as: Int.self)
                 var tie = graph.tie(pair) ?? CoReportTie()
                 switch try row.decode(column: "outcome", as: String.self) {
@@ -123,41 +125,52 @@ extension StoreSession {
         try await insert.run()
     }
 
-    /// How many unvetted reporters reported each creator's content since `since`, how many of
-    /// their subjects, and those subjects' reach.
-    public func creatorPressure(creatorIDs: some Collection<String>, since: Timestamp) async throws -> [String: CreatorPressure] {
+    /// The number and summed reach of each creator's subjects (as a ``CreatorPressure`` with no reports).
+    public func creatorReach(creatorIDs: some Collection<String>) async throws -> [String: CreatorPressure] {
         guard !creatorIDs.isEmpty else { return [:] }
-        var query: SQLQueryString = """
-            SELECT s.creator_id, COUNT(DISTINCT r.reporter_hash) AS reporters, COUNT(DISTINCT r.subject_id) AS subjects
-            FROM subjects s JOIN reports r ON r.subject_id = s.id
-            WHERE r.received_at >= \(bind: since.milliseconds) AND r.counted <> 0
-              AND (r.standing IS NULL OR r.standing NOT IN ('trusted', 'proven')) AND s.creator_id IN (
-            """
-        query.appendInterpolation(binds: Array(creatorIDs))
-        query.appendLiteral(") GROUP BY s.creator_id")
+        let creators = Array(creatorIDs)
         var result: [String: CreatorPressure] = [:]
-        for row in try await sql.raw(query).all() {
-            result[try row.decode(column: "creator_id", as: String.self)] = CreatorPressure(
-                reporters: try row.decode(column: "reporters", as: Int.self), subjects: try row.decode(column: "subjects", as: Int.self),
-                views: 0, liveViewers: 0)
-        }
-        guard !result.isEmpty else { return result }
         // Reach in floating point: a sum of many bounded counts must not trap or overflow the engine.
         var reach: SQLQueryString = """
-            SELECT s.creator_id, SUM(CAST(s.views AS DOUBLE PRECISION)) AS views, SUM(CAST(s.live_viewers AS DOUBLE PRECISION)) AS live
-            FROM subjects s WHERE s.creator_id IN (
+            SELECT creator_id, COUNT(*) AS n, SUM(CAST(views AS DOUBLE PRECISION)) AS views,
+                   SUM(CAST(live_viewers AS DOUBLE PRECISION)) AS live
+            FROM subjects WHERE creator_id IN (
             """
-        reach.appendInterpolation(binds: Array(result.keys))
-        reach.appendInterpolation("""
-            ) AND EXISTS (SELECT 1 FROM reports r WHERE r.subject_id = s.id AND r.received_at >= \(bind: since.milliseconds) AND r.counted <> 0)
-            GROUP BY s.creator_id
-            """ as SQLQueryString)
+        reach.appendInterpolation(binds: creators)
+        reach.appendLiteral(") GROUP BY creator_id")
         for row in try await sql.raw(reach).all() {
-            let creator = try row.decode(column: "creator_id", as: String.self)
-            result[creator]?.views = try row.decode(column: "views", as: Double?.self) ?? 0
-            result[creator]?.liveViewers = try row.decode(column: "live", as: Double?.self) ?? 0
+            result[try row.decode(column: "creator_id", as: String.self)] = CreatorPressure(
+                reports: 0, subjects: try row.decode(column: "n", as: Int.self),
+                views: try row.decode(column: "views", as: Double?.self) ?? 0, liveViewers: try row.decode(column: "live", as: Double?.self) ?? 0)
         }
         return result
+    }
+
+    /// Counted unvetted reports against each creator's content since `since` (by whole hours).
+    public func creatorReportCounts(creatorIDs: some Collection<String>, since: Timestamp) async throws -> [String: Int] {
+        guard !creatorIDs.isEmpty else { return [:] }
+        var counts: SQLQueryString = "SELECT creator_id, CAST(SUM(reports) AS BIGINT) AS n FROM creator_report_hours WHERE hour >= \(bind: since.hourFloor.milliseconds) AND creator_id IN ("
+        counts.appendInterpolation(binds: Array(creatorIDs))
+        counts.appendLiteral(") GROUP BY creator_id")
+        var result: [String: Int] = [:]
+        for row in try await sql.raw(counts).all() {
+            result[try row.decode(column: "creator_id", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return result
+    }
+
+    /// Adds counted unvetted reports to each creator's hour.
+    public func addCreatorReports(_ counts: [String: Int], hour: Timestamp) async throws {
+        guard !counts.isEmpty else { return }
+        for chunk in counts.sorted(by: { $0.key < $1.key }).chunked(into: 500) {
+            var insert: SQLQueryString = "INSERT INTO creator_report_hours (creator_id, hour, reports) VALUES "
+            for (index, entry) in chunk.enumerated() {
+                if index > 0 { insert.appendLiteral(", ") }
+                insert.appendInterpolation("(\(bind: entry.key), \(bind: hour.hourFloor.milliseconds), \(bind: entry.value))" as SQLQueryString)
+            }
+            insert.appendLiteral(" ON CONFLICT (creator_id, hour) DO UPDATE SET reports = creator_report_hours.reports + excluded.reports")
+            try await sql.raw(insert).run()
+        }
     }
 
     /// The shields a creator has had, newest first (for the moderator's case view).

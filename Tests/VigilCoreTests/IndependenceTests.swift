@@ -98,9 +98,9 @@ struct IndependenceTests {
 
     @Test("a pile-on across a creator's content is more reporters than its reach explains, over two subjects or more")
     func pileOn() {
-        #expect(rules.isPileOn(CreatorPressure(reporters: 40, subjects: 8, views: 1_000, liveViewers: 0)))
-        #expect(!rules.isPileOn(CreatorPressure(reporters: 40, subjects: 1, views: 1_000, liveViewers: 0)))
-        #expect(!rules.isPileOn(CreatorPressure(reporters: 40, subjects: 8, views: 1_000_000, liveViewers: 0)))
+        #expect(rules.isPileOn(CreatorPressure(reports: 40, subjects: 8, views: 1_000, liveViewers: 0)))
+        #expect(!rules.isPileOn(CreatorPressure(reports: 40, subjects: 1, views: 1_000, liveViewers: 0)))
+        #expect(!rules.isPileOn(CreatorPressure(reports: 40, subjects: 8, views: 1_000_000, liveViewers: 0)))
     }
 
     @Test("the default settings are valid; bad ones are all listed")

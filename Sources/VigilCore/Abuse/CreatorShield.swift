@@ -24,19 +24,19 @@ public struct CreatorShield: Sendable, Equatable {
     public func isActive(at time: Timestamp) -> Bool { since <= time && time < until }
 }
 
-/// How many reporters went after one creator's content recently, and how much audience that
+/// How many reports went against one creator's content recently, and how much audience that
 /// content has: a pile-on across a creator's content shows here even when each subject looks quiet.
 public struct CreatorPressure: Sendable, Equatable {
-    /// Distinct unvetted reporters of the creator's content in the window.
-    public var reporters: Int
-    /// Distinct subjects of the creator they reported.
+    /// Counted reports from unvetted reporters against the creator's content in the window.
+    public var reports: Int
+    /// The creator's registered subjects.
     public var subjects: Int
     /// The summed views and live viewers of those subjects (a sum of many bounded counts, kept in Double).
     public var views: Double
     public var liveViewers: Double
 
-    public init(reporters: Int, subjects: Int, views: Double, liveViewers: Double) {
-        self.reporters = reporters
+    public init(reports: Int, subjects: Int, views: Double, liveViewers: Double) {
+        self.reports = reports
         self.subjects = subjects
         self.views = views
         self.liveViewers = liveViewers
@@ -45,9 +45,10 @@ public struct CreatorPressure: Sendable, Equatable {
 
 extension IndependenceRules {
     /// Whether the reports against a creator's content, taken together, are more than its reach
-    /// explains: a pile-on across their content (twice the volume one subject may draw, over at least two subjects).
+    /// explains: a pile-on across their content (twice the volume one subject of that reach may
+    /// draw; a creator with one subject is covered by the subject's own volume).
     public func isPileOn(_ pressure: CreatorPressure) -> Bool {
         let allowance = volumeBaseVoices + max(0, pressure.views) / volumeViewsPerVoice + max(0, pressure.liveViewers) / volumeLiveViewersPerVoice
-        return pressure.subjects >= 2 && Double(pressure.reporters) > 2 * allowance
+        return pressure.subjects >= 2 && Double(pressure.reports) > 2 * allowance
     }
 }

@@ -20,8 +20,6 @@ struct IntakeBatch {
     var ties = CoReportGraph()
     var shields: [String: CreatorShield] = [:]
     var pressure: [String: CreatorPressure] = [:]
-    /// Unvetted reporters already counted in `pressure`, by creator, as this batch adds to it.
-    private var pressured: [String: Set<String>] = [:]
 
     private(set) var newReports: [StoredReport] = []
     private(set) var reporterIncrements: [String: (filed: Int, pending: Int)] = [:]
@@ -32,6 +30,8 @@ struct IntakeBatch {
     private(set) var caseUpdates: [String: CaseRecord] = [:]
     private(set) var newCoReports: [CoReport] = []
     private(set) var newShields: [CreatorShield] = []
+    /// Counted unvetted reports this batch adds against each creator's content.
+    private(set) var creatorReports: [String: Int] = [:]
     private(set) var notices: [NoticeRecord] = []
     private(set) var events: [AuditEventDraft] = []
     private(set) var newResponses: [String: StoredResponse] = [:]
@@ -110,8 +110,9 @@ struct IntakeBatch {
             changedScores[scoreKey] = updated
             voices[subject.id, default: []].append(voice)
             newCoReports += coReports
-            if !standing.isVetted, pressured[subject.creatorID, default: []].insert(request.reporterHash).inserted {
-                pressure[subject.creatorID, default: CreatorPressure(reporters: 0, subjects: 1, views: 0, liveViewers: 0)].reporters += 1
+            if !standing.isVetted {
+                pressure[subject.creatorID, default: CreatorPressure(reports: 0, subjects: 1, views: 0, liveViewers: 0)].reports += 1
+                creatorReports[subject.creatorID, default: 0] += 1
             }
         }
         events.append(AuditEventDraft(
@@ -152,12 +153,22 @@ struct IntakeBatch {
                                     urgent: outcome.urgent ? true : nil),
                 occurredAt: now))
         } else if var open = openCases[subject.id] {
-            if outcome.counted { open.priority = priority(of: subject, severity: open.severity) }
+            var changed = false
+            // A change of priority under half a point moves no case past another that matters:
+            // not writing it spares a busy subject's every report an index update.
+            if outcome.counted {
+                let updated = priority(of: subject, severity: open.severity)
+                if abs(updated - open.priority) >= 0.5 {
+                    open.priority = updated
+                    changed = true
+                }
+            }
             if outcome.urgent && !open.urgent {
                 open.urgent = true
                 open.deadlineAt = min(open.deadlineAt, now.adding(seconds: rules.independence.loneCriticalDeadlineHours * 3_600))
+                changed = true
             }
-            save(open)
+            if changed { save(open) }
         }
         if var open = openCases[subject.id], !open.coordinationSuspected, assessment.coordinationSuspected {
             open.coordinationSuspected = true
@@ -196,7 +207,7 @@ struct IntakeBatch {
         }
         if let pressure = pressure[subject.creatorID], independence.isPileOn(pressure) {
             signals.insert(.pileOn)
-            size = max(size, pressure.reporters)
+            size = max(size, pressure.reports)
         }
         guard !signals.isEmpty else { return }
         let shield = CreatorShield(

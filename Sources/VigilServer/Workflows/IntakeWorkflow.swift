@@ -77,6 +77,9 @@ public final class IntakeWorkflow: Service, Sendable {
     private let logger: Logger
     private let metrics: VigilMetrics
     private let queue = Mutex<(items: [Pending], accepting: Bool)>(([], true))
+    /// Creators' subject counts and reach, kept a minute: the pile-on allowance is a soft bound,
+    /// and summing a creator's subjects on every batch would cost intake more than the check is worth.
+    private let reachCache = Mutex<[String: (pressure: CreatorPressure, at: Timestamp)]>([:])
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -90,6 +93,24 @@ public final class IntakeWorkflow: Service, Sendable {
         self.maxBatch = maxBatch
         self.logger = logger
         (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Each creator's subject count and reach, from the cache when it is under a minute old.
+    private func creatorReach(_ creators: Set<String>, tx: StoreSession, now: Timestamp) async throws -> [String: CreatorPressure] {
+        var result: [String: CreatorPressure] = [:]
+        var missing: Set<String> = []
+        reachCache.withLock { cache in
+            for creator in creators {
+                if let entry = cache[creator], entry.at.seconds(until: now) < 60, entry.at <= now { result[creator] = entry.pressure } else { missing.insert(creator) }
+            }
+        }
+        guard !missing.isEmpty else { return result }
+        let fresh = try await tx.creatorReach(creatorIDs: missing)
+        reachCache.withLock { cache in
+            if cache.count > 100_000 { cache.removeAll() }
+            for (creator, pressure) in fresh { cache[creator] = (pressure, now) }
+        }
+        return result.merging(fresh) { _, new in new }
     }
 
     /// Undecided reports per subject that the independence assessment reads.
@@ -167,7 +188,11 @@ public final class IntakeWorkflow: Service, Sendable {
             batch.ties = try await tx.coReportTies(among: involved, since: now.adding(seconds: -independence.coReportMemoryDays * 86_400))
             let creators = Set(known.compactMap { batch.subjects[$0.subjectID]?.creatorID })
             batch.shields = try await tx.activeShields(creatorIDs: creators, at: now)
-            batch.pressure = try await tx.creatorPressure(creatorIDs: creators, since: now.adding(seconds: -Self.pressureWindowHours * 3_600))
+            var pressure = try await self.creatorReach(creators, tx: tx, now: now)
+            for (creator, count) in try await tx.creatorReportCounts(creatorIDs: creators, since: now.adding(seconds: -Self.pressureWindowHours * 3_600)) {
+                pressure[creator]?.reports = count
+            }
+            batch.pressure = pressure
 
             let results = requests.map { batch.apply($0) }
 
@@ -183,6 +208,7 @@ public final class IntakeWorkflow: Service, Sendable {
             }
             try await tx.insertCoReports(batch.newCoReports)
             try await tx.insertShields(batch.newShields)
+            try await tx.addCreatorReports(batch.creatorReports, hour: now)
             try await tx.insertNotices(batch.notices)
             try await tx.appendEvents(batch.events)
             try await tx.saveIdempotentResponses(batch.newResponses, at: now)
