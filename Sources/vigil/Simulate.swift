@@ -19,6 +19,17 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Community-guidelines policy file (default: built in).") var policy: String?
     @Flag(help: "No progress bar.") var quiet = false
 
+    func validate() throws {
+        // Refused before a run that may take minutes, not after it.
+        if let chart {
+            let directory = (chart as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--chart: no directory \(directory) to write \(chart) in")
+            }
+        }
+    }
+
     func run() async throws {
         var chosen: Scenario
         do {

@@ -73,6 +73,38 @@ struct SimulatorTests {
         }
     }
 
+    @Test("extreme but accepted values neither trap nor run away; oversized runs are refused")
+    func bounds() throws {
+        let extreme = try Scenario.parse("""
+            creators: 3
+            subjects_per_creator: 2
+            hours: 2
+            views: {median: 1000000000000, sigma: 5}
+            live_viewers: {median: 1000000000000, sigma: 5}
+            live_share: 0.5
+            honest_reporters: 10
+            report_rate_violating: 1
+            report_rate_innocent: 1
+            violating_share: 0.5
+            brigades: []
+            """)
+        let traffic = Traffic.generate(extreme)
+        #expect(traffic.subjects.allSatisfy { $0.totalViews <= Double(Reach.maxCount) })
+        #expect(traffic.reports.count <= 6 * Traffic.maxReportsPerSubject + 100)
+        do {
+            _ = try Scenario.parse("""
+                creators: 100000
+                subjects_per_creator: 1000
+                brigades:
+                  - {shape: aged, count: 10000, size: {min: 1, max: 100000}}
+                """)
+            Issue.record("an oversized scenario was accepted")
+        } catch let invalid as ScenarioInvalid {
+            #expect(invalid.problems.contains { $0.contains("creators × subjects_per_creator") })
+            #expect(invalid.problems.contains { $0.contains("brigades: count × size.max × targets") })
+        }
+    }
+
     @Test("the scenario files in the repository are valid")
     func repositoryScenarios() throws {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios").standardized

@@ -246,6 +246,20 @@ struct CommandLineTests {
         #expect(run.output.trimmingCharacters(in: .whitespacesAndNewlines) == VigilVersion.current)
     }
 
+    @Test("simulate refuses a bad scenario and a chart it could not write, before running")
+    func simulateRefusals() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scenario = dir.appendingPathComponent("bad.yaml")
+        try Data("hours: -1\nbrigades: [{shape: stampede}]\n".utf8).write(to: scenario)
+        let bad = try vigil(["simulate", "--scenario", scenario.path, "--quiet"])
+        #expect(bad.status != 0)
+        #expect(bad.error.contains("hours") && bad.error.contains("brigades[0].shape"), "\(bad.error)")
+        let chart = try vigil(["simulate", "--chart", "/no/such/directory/chart.svg", "--quiet"])
+        #expect(chart.status != 0)
+        #expect(chart.error.contains("--chart"), "\(chart.error)")
+    }
+
     @Test("export sor writes a file and refuses a bad date")
     func exportStatements() throws {
         let dir = try temporaryDirectory()

@@ -44,10 +44,6 @@ public struct CoReportGraph: Sendable, Equatable {
 
     public init() {}
 
-    public init(_ ties: [ReporterPair: CoReportTie]) {
-        for (pair, tie) in ties { set(pair, tie) }
-    }
-
     public func tie(_ pair: ReporterPair) -> CoReportTie? { adjacency[pair.first]?[pair.second] }
 
     /// Every tie of `reporter`, keyed by the other reporter.

@@ -125,6 +125,10 @@ public struct Scenario: Sendable, Equatable {
         s.independence = reader.independence("independence") ?? s.independence
         reader.rejectUnknownKeys()
         if s.liveShare + s.commentShare > 1 { reader.problems.append("live_share + comment_share must be at most 1") }
+        // What one run may generate, so that a scenario file cannot exhaust the machine.
+        if s.creators * s.subjectsPerCreator > 1_000_000 { reader.problems.append("creators × subjects_per_creator must be at most 1000000") }
+        let members = s.brigades.reduce(0.0) { $0 + Double($1.count) * $1.size.max * Double($1.targets) }
+        if members > 5_000_000 { reader.problems.append("brigades: count × size.max × targets must add up to at most 5000000") }
         guard reader.problems.isEmpty else { throw ScenarioInvalid(problems: reader.problems) }
         return s
     }

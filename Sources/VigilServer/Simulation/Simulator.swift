@@ -55,7 +55,7 @@ public struct Simulator: Sendable {
 }
 
 /// The figures of one policy, computed from its outcome and the traffic's truth.
-public struct PolicyFigures: Sendable, Equatable {
+public struct PolicyFigures: Sendable {
     public var name: String
     public var innocentReported: Int
     public var innocentDown: Int
@@ -73,11 +73,6 @@ public struct PolicyFigures: Sendable, Equatable {
     public var backlog: Int
     /// Brigade targets taken down and attacked, by brigade shape.
     public var byShape: [String: (down: Int, targets: Int)] = [:]
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.name == b.name && a.innocentDown == b.innocentDown && a.brigadeTargetsDown == b.brigadeTargetsDown && a.violatingDown == b.violatingDown
-            && a.medianMinutesToTakedown == b.medianMinutesToTakedown && a.decisions == b.decisions && a.innocentReported == b.innocentReported
-    }
 
     static func share(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : Double(part) / Double(whole) }
 
@@ -189,7 +184,7 @@ public struct SimulationReport: Sendable {
         let colors = ["#9e9e9e", "#e69f00", "#0072b2"]
         let panelWidth = 300.0, panelHeight = 190.0, columns = 3
         let rows = (panels.count + columns - 1) / columns
-        let width = panelWidth * Double(columns) + 20, height = panelHeight * Double(rows) + 70
+        let width = panelWidth * Double(columns) + 20, height = panelHeight * Double(rows) + 60
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>

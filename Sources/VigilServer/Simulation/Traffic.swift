@@ -29,10 +29,11 @@ struct SeededRandom: RandomNumberGenerator {
 
     mutating func logNormal(_ d: Scenario.LogNormal) -> Double { d.median * exp(d.sigma * normal()) }
 
-    /// A Poisson count (Knuth for small means, a rounded normal for large ones).
-    mutating func poisson(_ mean: Double) -> Int {
+    /// A Poisson count (Knuth for small means, a rounded normal for large ones), at most `cap`:
+    /// scenario values are bounded, but a log-normal tail times a rate is not.
+    mutating func poisson(_ mean: Double, cap: Int = Traffic.maxReportsPerSubject) -> Int {
         guard mean > 0 else { return 0 }
-        if mean > 50 { return max(0, Int((mean + mean.squareRoot() * normal()).rounded())) }
+        if mean > 50 { return max(0, Int(min(Double(cap), (mean + mean.squareRoot() * normal()).rounded()))) }
         let limit = exp(-mean)
         var k = 0
         var p = unit()
@@ -40,8 +41,11 @@ struct SeededRandom: RandomNumberGenerator {
             k += 1
             p *= unit()
         }
-        return k
+        return min(k, cap)
     }
+
+    /// A log-normal draw clamped to the counts Vigil accepts (`Reach.maxCount`).
+    mutating func count(_ d: Scenario.LogNormal) -> Double { min(logNormal(d), Double(Reach.maxCount)) }
 }
 
 /// One piece of simulated content, with the truth the moderators find.
@@ -58,9 +62,10 @@ struct SimSubject: Sendable {
     var liveUntil: Double
     /// The category it truly violates, or nil when it is innocent.
     var violation: String?
-    var brigadeTarget = false
     /// The shape of the brigade that attacked it, if any.
     var brigadeShape: Scenario.BrigadeShape?
+
+    var brigadeTarget: Bool { brigadeShape != nil }
 
     /// Reach as the platform would report it at `hour`.
     func reach(at hour: Double) -> Reach {
@@ -92,6 +97,9 @@ struct Traffic: Sendable {
     /// Honest traffic only: what the Discourse threshold is calibrated on.
     var honest: Traffic { Traffic(subjects: subjects, reports: reports.filter { $0.kind != .brigade }) }
 
+    /// Reports one subject can draw in a simulation, however large its audience.
+    static let maxReportsPerSubject = 100_000
+
     static let violationMix: [(String, Double)] = [
         ("spam", 0.28), ("harassment", 0.18), ("hate_speech", 0.14), ("nudity", 0.12), ("misinformation", 0.08),
         ("dangerous_acts", 0.06), ("self_harm", 0.04), ("impersonation", 0.04), ("child_safety", 0.03), ("violent_extremism", 0.03),
@@ -114,11 +122,11 @@ struct Traffic: Sendable {
                 let roll = rng.unit()
                 let kind: SubjectKind = roll < s.liveShare ? .live : roll < s.liveShare + s.commentShare ? .comment : .video
                 let published = rng.uniform(0, horizon * 0.85)
-                var views = rng.logNormal(s.views)
+                var views = rng.count(s.views)
                 if kind == .comment { views /= 5 }
-                let viewers = kind == .live ? max(1, Int(rng.logNormal(s.liveViewers))) : 0
+                let viewers = kind == .live ? max(1, Int(rng.count(s.liveViewers))) : 0
                 let duration = rng.uniform(1, 3)
-                if kind == .live { views = Double(viewers) * duration * 4 }
+                if kind == .live { views = min(Double(viewers) * duration * 4, Double(Reach.maxCount)) }
                 subjects.append(SimSubject(
                     id: "s\(c)-\(n)", creator: "creator-\(c)", kind: kind, publishedAt: published, totalViews: views,
                     viewHours: kind == .live ? duration : rng.uniform(6, 24), liveViewers: viewers, liveUntil: published + duration,
@@ -187,10 +195,10 @@ struct Traffic: Sendable {
                     let streamer = "streamer-\(brigadeNumber)"
                     for t in 0..<targetCount {
                         let at = start + Double(t) * rng.uniform(3, 6)
-                        let viewers = max(5, Int(rng.logNormal(s.liveViewers)))
+                        let viewers = max(5, Int(rng.count(s.liveViewers)))
                         subjects.append(SimSubject(
-                            id: "live-\(brigadeNumber)-\(t)", creator: streamer, kind: .live, publishedAt: at, totalViews: Double(viewers) * 8,
-                            viewHours: 2, liveViewers: viewers, liveUntil: at + 2, violation: nil, brigadeTarget: true, brigadeShape: .livePileOn))
+                            id: "live-\(brigadeNumber)-\(t)", creator: streamer, kind: .live, publishedAt: at, totalViews: min(Double(viewers) * 8, Double(Reach.maxCount)),
+                            viewHours: 2, liveViewers: viewers, liveUntil: at + 2, violation: nil, brigadeShape: .livePileOn))
                         targets.append(subjects.count - 1)
                     }
                 } else {
@@ -217,7 +225,6 @@ struct Traffic: Sendable {
                     }
                 }
                 for (t, target) in Set(targets).sorted().enumerated() {
-                    subjects[target].brigadeTarget = true
                     subjects[target].brigadeShape = brigade.shape
                     let attackStart: Double
                     switch brigade.shape {
