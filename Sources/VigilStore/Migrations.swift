@@ -177,7 +177,6 @@ enum Migrations {
                     PRIMARY KEY (reporter_a, reporter_b, subject_id))
                 """,
                 "CREATE INDEX co_reports_subject ON co_reports (subject_id)",
-                "CREATE INDEX co_reports_second ON co_reports (reporter_b, reporter_a)",
                 """
                 CREATE TABLE creator_shields (
                     id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, subject_id TEXT NOT NULL, since BIGINT NOT NULL,
