@@ -15,6 +15,10 @@ public struct TriageOutcome: Sendable, Equatable {
     public var urgent: Bool = false
     /// Whether the score crossed the threshold only by counting reports that are not independent.
     public var heldBack: Bool = false
+    /// Whether unvetted reports corroborate a takedown that waits out the settle period: the case
+    /// opens now, and the takedown follows if the reports still stand as independent at its end
+    /// (``Triage/settles(subject:category:corroboration:thresholdFactor:)``).
+    public var settling: Bool = false
 }
 
 /// The facts about a subject that triage weighs a report against.
@@ -66,7 +70,10 @@ public struct Corroboration: Sendable, Equatable {
 /// The triage rule of DESIGN.md §2. Weighted reports accumulate per policy category; the subject is
 /// taken down pending review when the **independent** score reaches the category's threshold for
 /// the subject's kind (raised while the creator is shielded) **and** the reports are corroborated
-/// (two independent voices, or one trusted flagger or proven reporter). No ordinary single report
+/// (two independent voices, or one trusted flagger or proven reporter). Unvetted corroboration
+/// takes the subject down only once it has stood for the settle period (minutes; shorter for live
+/// streams), so that a brigade's first reports cannot act before the rest reveal it; a vetted voice
+/// acts at once. No ordinary single report
 /// takes anything down: in a critical category it opens an urgent case at the top of the queue.
 /// Raw weight that crosses the threshold without independence opens a case, without a takedown, and
 /// so does independent weight past `reviewShare` of the threshold, and so do coordinated reports
@@ -80,7 +87,7 @@ public enum Triage {
     public static func assess(
         subject: TriageSubject, category: PolicyCategory, currentScore: Double, weight: Double,
         channel: ReportChannel, corroboration: Corroboration, thresholdFactor: Double = 1,
-        reporterSuspended: Bool = false, newReasonMinWeight: Double = 1, reviewShare: Double = 1
+        reporterSuspended: Bool = false, newReasonMinWeight: Double = 1, reviewShare: Double = 1, settleSeconds: Double = 0
     ) -> TriageOutcome {
         // Removed content is already out of reach; the report is recorded but weighs nothing.
         guard subject.state != .removed else {
@@ -97,10 +104,12 @@ public enum Triage {
         let threshold = category.threshold(for: subject.kind) * max(1, thresholdFactor)
         let canTakeDown = subject.state != .pendingReview && counted
         var newState: VisibilityState?
+        var settling = false
         if canTakeDown, corroboration.independentScore >= threshold, corroboration.suffices {
-            newState = .pendingReview
+            // A vetted voice has earned acting at once; ordinary ones wait for a burst to show.
+            if corroboration.vetted || settleSeconds <= 0 { newState = .pendingReview } else { settling = true }
         }
-        let heldBack = canTakeDown && newState == nil && score >= threshold
+        let heldBack = canTakeDown && newState == nil && !settling && score >= threshold
         let urgent = canTakeDown && newState == nil && category.severity == .critical
         // Credible, independent weight short of a takedown still earns a human look.
         let worthReview = counted && subject.state != .pendingReview && corroboration.independentScore >= threshold * reviewShare
@@ -108,9 +117,18 @@ public enum Triage {
         // An illegal-content notice must be looked at whatever its weight (DSA Art. 16): it always
         // reaches the queue, though it takes nothing down on its own below the threshold.
         let needsCase = newState != nil || subject.state == .pendingReview || channel == .illegalContentNotice || newAllegation
-            || urgent || heldBack || worthReview || (counted && corroboration.coordinated)
+            || urgent || heldBack || settling || worthReview || (counted && corroboration.coordinated)
         return TriageOutcome(
             counted: counted, categoryScore: score, newState: newState, opensCase: needsCase && !subject.hasOpenCase,
-            urgent: urgent, heldBack: heldBack)
+            urgent: urgent, heldBack: heldBack, settling: settling)
+    }
+
+    /// Whether a takedown that waited out its settle period goes ahead: the subject is still up and
+    /// its reports in `category`, assessed again with everything that arrived meanwhile, are still
+    /// corroborated by independent voices past the threshold.
+    public static func settles(subject: TriageSubject, category: PolicyCategory, corroboration: Corroboration, thresholdFactor: Double = 1) -> Bool {
+        guard subject.state == .visible || subject.state == .suppressed else { return false }
+        let threshold = category.threshold(for: subject.kind) * max(1, thresholdFactor)
+        return corroboration.independentScore >= threshold && corroboration.suffices
     }
 }

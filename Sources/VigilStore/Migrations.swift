@@ -166,7 +166,8 @@ enum Migrations {
             return measures + appeals + ["CREATE UNIQUE INDEX appeals_once_per_measure ON appeals (measure_id, appellant_type, appellant)"]
         },
         // Independent voices: the kind of voice each report was, the co-reporting graph, creator
-        // shields, and cases flagged urgent or coordinated (urgent ones lead the queue).
+        // shields, cases flagged urgent or coordinated (urgent ones lead the queue), and takedowns
+        // waiting out their settle period.
         Migration(version: 5, name: "independence") { _ in
             [
                 "ALTER TABLE reports ADD COLUMN standing TEXT",
@@ -192,6 +193,9 @@ enum Migrations {
                 """,
                 "ALTER TABLE cases ADD COLUMN urgent BIGINT NOT NULL DEFAULT 0",
                 "ALTER TABLE cases ADD COLUMN coordination BIGINT NOT NULL DEFAULT 0",
+                // A takedown waiting out its settle period; the sweep reads only the few that wait.
+                "ALTER TABLE cases ADD COLUMN takedown_due_at BIGINT",
+                "CREATE INDEX cases_takedown_due ON cases (takedown_due_at) WHERE takedown_due_at IS NOT NULL",
                 "DROP INDEX cases_queue",
                 "CREATE INDEX cases_queue ON cases (status, urgent DESC, is_live DESC, overdue DESC, priority DESC, deadline_at, id)",
             ]

@@ -2,7 +2,7 @@ import SQLKit
 import VigilCore
 
 extension StoreSession {
-    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id, c.overdue, c.urgent, c.coordination"
+    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id, c.overdue, c.urgent, c.coordination, c.takedown_due_at"
 
     /// The queue's order: urgent first (a lone report in a critical category), then live, then
     /// overdue, then by priority, then the nearest deadline.
@@ -12,10 +12,11 @@ extension StoreSession {
     public func insertCases(_ cases: [CaseRecord]) async throws {
         guard !cases.isEmpty else { return }
         var insert = sql.insert(into: "cases").columns("id", "subject_id", "status", "category", "severity", "opened_at", "deadline_at", "kind", "priority", "is_live",
-                                                         "urgent", "coordination")
+                                                         "urgent", "coordination", "takedown_due_at")
         for c in cases {
             insert = insert.values(c.id, c.subjectID, "open", c.category, c.severity.rawValue, c.openedAt.milliseconds, c.deadlineAt.milliseconds,
-                                   c.kind.rawValue, c.priority, c.kind == .live ? 1 : 0, c.urgent ? 1 : 0, c.coordinationSuspected ? 1 : 0)
+                                   c.kind.rawValue, c.priority, c.kind == .live ? 1 : 0, c.urgent ? 1 : 0, c.coordinationSuspected ? 1 : 0,
+                                   c.takedownDueAt?.milliseconds)
         }
         try await insert.run()
     }
@@ -30,15 +31,33 @@ extension StoreSession {
         return Dictionary(records.map { ($0.subjectID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Open cases whose waiting takedown is due by `time`, soonest first.
+    public func casesWithTakedownDue(at time: Timestamp, limit: Int) async throws -> [CaseRecord] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.caseColumns) FROM cases c
+            WHERE c.takedown_due_at IS NOT NULL AND c.takedown_due_at <= \(bind: time.milliseconds) AND c.status = 'open'
+            ORDER BY c.takedown_due_at, c.id LIMIT \(literal: limit)
+            """).all().map(Self.decodeCase)
+    }
+
+    /// Clears a case's waiting takedown once it was carried out or withheld. Returns whether this
+    /// call cleared it: on several nodes, only the one that did acts on it.
+    public func clearTakedownDue(caseID: String) async throws -> Bool {
+        let cleared = try await sql.raw("""
+            UPDATE cases SET takedown_due_at = NULL WHERE id = \(bind: caseID) AND takedown_due_at IS NOT NULL RETURNING id
+            """).all()
+        return !cleared.isEmpty
+    }
+
     public func setCasePriority(id: String, priority: Double) async throws {
         try await sql.update("cases").set("priority", to: priority).where("id", .equal, id).run()
     }
 
     /// Writes what intake learned about an open case after it was opened: its priority and
-    /// deadline, and whether it became urgent or coordinated reporting was found.
+    /// deadline, whether it became urgent or coordinated reporting was found, and a takedown waiting.
     public func updateOpenCase(_ record: CaseRecord) async throws {
         try await sql.update("cases").set("priority", to: record.priority).set("urgent", to: record.urgent ? 1 : 0)
-            .set("deadline_at", to: record.deadlineAt.milliseconds)
+            .set("deadline_at", to: record.deadlineAt.milliseconds).set("takedown_due_at", to: record.takedownDueAt?.milliseconds)
             .set("coordination", to: record.coordinationSuspected ? 1 : 0).where("id", .equal, record.id).run()
     }
 
@@ -263,6 +282,7 @@ extension StoreSession {
         record.markedOverdue = try row.decode(column: "overdue", as: Int.self) != 0
         record.urgent = try row.decode(column: "urgent", as: Int.self) != 0
         record.coordinationSuspected = try row.decode(column: "coordination", as: Int.self) != 0
+        record.takedownDueAt = try row.decode(column: "takedown_due_at", as: Int64?.self).map(Timestamp.init(milliseconds:))
         return record
     }
 }

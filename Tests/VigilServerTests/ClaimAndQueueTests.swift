@@ -91,6 +91,7 @@ struct ClaimAndQueueTests {
             _ = try await client.report(h, reporter: "c", subject: "video-critical", reason: "child_safety")
             for i in 0..<2 { _ = try await client.report(h, reporter: "l\(i)", subject: "live-hate", reason: "hate_speech") }
             for i in 0..<3 { _ = try await client.report(h, reporter: "h\(i)", subject: "video-hate", reason: "hate_speech") }
+            try await h.settleTakedowns()
             let triage = try await h.moderator("tia", role: .triage)
             func ids(_ query: String) async throws -> [String] {
                 let page = try await client.mod(.get, "/v1/mod/queue\(query)", token: triage)
@@ -161,6 +162,7 @@ struct ClaimAndQueueTests {
             try await client.register(h, id: "v")
             _ = try await client.report(h, reporter: "r", subject: "v", reason: "child_safety")
             _ = try await client.report(h, reporter: "r2", subject: "v", reason: "child_safety")
+            try await h.settleTakedowns()
             let moderator = try await h.moderator("m")
             let caseID = try #require(try await client.mod(.post, "/v1/mod/queue/next", token: moderator).object()["case_id"] as? String)
             let head = try await h.auditHead()

@@ -49,6 +49,14 @@ struct Harness {
         }
     }
 
+    /// Lets the settle period of every waiting takedown pass and settles them, as the maintenance
+    /// service does every few seconds: corroborated ordinary reports take a subject down then.
+    func settleTakedowns() async throws {
+        let rules = app.rules.independence
+        time.advance(seconds: max(rules.settleMinutes, rules.liveSettleMinutes) * 60 + 1)
+        try await app.maintenance.settling?.settleDue(at: app.clock.now())
+    }
+
     /// Adds a moderator and returns their token.
     func moderator(_ name: String, role: ModeratorRole = .moderator) async throws -> String {
         try await app.moderators.add(name: name, role: role.rawValue).token

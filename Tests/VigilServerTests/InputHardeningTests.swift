@@ -119,6 +119,7 @@ struct InputHardeningTests {
             for reporter in ["a", "b", "c"] {
                 #expect(try await client.report(h, reporter: reporter, subject: "clip/1", reason: "hate_speech").status == .created)
             }
+            try await h.settleTakedowns()
             let notices = try await client.json(.get, "/v1/creators/jos%C3%A9/notices", h)
             #expect(notices.status == .ok)
             #expect((try notices.object()["notices"] as? [Any])?.count == 1, "josé can read the statement of reasons: \(notices.text)")
@@ -136,6 +137,7 @@ struct InputHardeningTests {
                 // Different reporters per subject: the same three on both would be co-reporters, one voice.
                 for reporter in ["a", "b", "c"] { _ = try await client.report(h, reporter: "\(subject)-\(reporter)", subject: subject, reason: "hate_speech") }
             }
+            try await h.settleTakedowns()
             let feed = try await client.json(.get, "/v1/enforcement-events?limit=1", h).object()
             let first = try #require((feed["events"] as? [[String: Any]])?.first?["event_id"] as? String)
             #expect(first.hasPrefix("evt_") && first.count > 20, "\(first)")

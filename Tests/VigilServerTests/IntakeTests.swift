@@ -78,6 +78,7 @@ struct IntakeTests {
             _ = try await client.report(h, reporter: "r1", subject: "v1", reason: "child_safety")
             #expect(try await client.state(h, of: "v1") == "visible")
             _ = try await client.report(h, reporter: "r2", subject: "v1", reason: "child_safety")
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "v1") == "pending_review")
             #expect(try await h.app.store.read { try await $0.openCaseCount() } == 1)
         }
@@ -94,6 +95,7 @@ struct IntakeTests {
                 // Different people on each: the same six on both would be co-reporters, one voice.
                 _ = try await client.report(h, reporter: "newcomer-\(i)", subject: "video")
                 _ = try await client.report(h, reporter: "viewer-\(i)", subject: "stream")
+                try await h.settleTakedowns()
                 let expectedLive = i >= 6 ? "pending_review" : "visible"
                 #expect(try await client.state(h, of: "stream") == expectedLive, "after \(i) reports")
             }
@@ -113,6 +115,7 @@ struct IntakeTests {
             _ = try await client.report(h, reporter: "fresh-2", subject: "v1", reason: "child_safety", extra: #","reporter_account_age_days":3"#)
             #expect(try await client.state(h, of: "v1") == "visible")
             _ = try await client.report(h, reporter: "old-hand", subject: "v1", reason: "child_safety", extra: #","reporter_account_age_days":900"#)
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "v1") == "pending_review")
         }
     }

@@ -32,10 +32,12 @@ struct ReportAbuseTests {
         try await withHarness(database: database) { client, h async throws in
             try await register(client, h, "stream", creator: "c1", kind: "live", live: 900)
             for i in 0..<3 { _ = try await client.report(h, reporter: "viewer-\(i)", subject: "stream", reason: "hate_speech") }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "stream") == "pending_review")
             try await register(client, h, "clip", creator: "c2")
             let receipt = try await client.report(h, reporter: "worried", subject: "clip", reason: "child_safety", extra: Self.aged)
             #expect(try receipt.object()["counted"] as? Bool == true)
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "clip") == "visible")
             let triage = try await h.moderator("tia", role: .triage)
             let queue = try await client.mod(.get, "/v1/mod/queue", token: triage).object()
@@ -47,11 +49,13 @@ struct ReportAbuseTests {
             #expect(abs(opened.seconds(until: deadline) - 3_600) < 2)
             // A second, independent report corroborates it.
             _ = try await client.report(h, reporter: "another", subject: "clip", reason: "child_safety", extra: Self.aged)
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "clip") == "pending_review")
             // The same two at once on content nobody has watched are one wave: the urgent case stays.
             try await register(client, h, "unseen", creator: "c3", views: 0)
             _ = try await client.report(h, reporter: "worried", subject: "unseen", reason: "child_safety", extra: Self.aged)
             _ = try await client.report(h, reporter: "another", subject: "unseen", reason: "child_safety", extra: Self.aged)
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "unseen") == "visible")
         }
     }
@@ -72,6 +76,7 @@ struct ReportAbuseTests {
             // An ordinary reporter's lone report on another clip does not.
             try await register(client, h, "other-clip", creator: "c10")
             _ = try await client.report(h, reporter: "first-timer", subject: "other-clip", reason: "child_safety", extra: Self.aged)
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "other-clip") == "visible")
         }
     }
@@ -107,6 +112,47 @@ struct ReportAbuseTests {
         }
     }
 
+    @Test("a wave's first reports corroborate a takedown that waits; the rest of the wave within the settle period withholds it", arguments: TestDatabase.all)
+    func settlePeriod(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            // Ten thousand views explain five reports in one window: the wave's first five look organic.
+            try await register(client, h, "clip", creator: "c1", views: 10_000)
+            for i in 0..<5 { _ = try await client.report(h, reporter: "wave-\(i)", subject: "clip", reason: "harassment", extra: Self.aged) }
+            #expect(try await client.state(h, of: "clip") == "visible", "the takedown waits out the settle period")
+            let triage = try await h.moderator("tia", role: .triage)
+            let waiting = try #require(try await caseDetail(client, token: triage, subject: "clip").body["case"] as? [String: Any])
+            let opened = try #require((waiting["opened_at"] as? String).flatMap(Timestamp.parse))
+            let due = try #require((waiting["takedown_due_at"] as? String).flatMap(Timestamp.parse))
+            #expect(abs(opened.seconds(until: due) - h.app.rules.independence.settleMinutes * 60) < 2)
+            // The rest of the wave arrives before the period is over: fifteen at once is a burst, one voice.
+            for i in 5..<15 { _ = try await client.report(h, reporter: "wave-\(i)", subject: "clip", reason: "harassment", extra: Self.aged) }
+            try await h.settleTakedowns()
+            #expect(try await client.state(h, of: "clip") == "visible")
+            let settled = try await caseDetail(client, token: triage, subject: "clip")
+            let info = try #require(settled.body["case"] as? [String: Any])
+            #expect(info["takedown_due_at"] == nil)
+            #expect(info["coordination_suspected"] as? Bool == true)
+            let events = try await h.app.store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
+            let withheld = try #require(events.first { $0.type == AuditEventType.takedownWithheld.rawValue })
+            let payload = try withheld.payload(as: TakedownSettlement.self)
+            #expect(payload.signals.contains(.burst))
+            #expect(payload.independentVoices == 1)
+            #expect(!events.contains { $0.type == AuditEventType.subjectStateChanged.rawValue && $0.subjectID == "clip" })
+            // Settling again changes nothing: each waiting takedown is settled once.
+            let head = try await h.auditHead()
+            try await h.settleTakedowns()
+            #expect(try await h.auditHead() == head)
+            // A trusted flagger on a waiting takedown does not wait.
+            try await register(client, h, "clip-2", creator: "c2", views: 10_000)
+            for i in 0..<5 { _ = try await client.report(h, reporter: "viewer-\(i)", subject: "clip-2", reason: "harassment", extra: Self.aged) }
+            #expect(try await client.state(h, of: "clip-2") == "visible")
+            _ = try await client.report(h, reporter: "flagger", subject: "clip-2", reason: "harassment", extra: #","channel":"trusted_flagger""#)
+            #expect(try await client.state(h, of: "clip-2") == "pending_review")
+            let after = try #require(try await caseDetail(client, token: triage, subject: "clip-2").body["case"] as? [String: Any])
+            #expect(after["takedown_due_at"] == nil)
+        }
+    }
+
     @Test("a clique moving from target to target is one voice from its second target on; the creator is shielded", arguments: TestDatabase.all)
     func movingClique(database: TestDatabase) async throws {
         try await withHarness(database: database) { client, h async throws in
@@ -116,8 +162,10 @@ struct ReportAbuseTests {
             try await register(client, h, "second", creator: "bob", views: 1_000_000)
             try await register(client, h, "third", creator: "bob", views: 1_000_000)
             for member in clique { _ = try await client.report(h, reporter: member, subject: "first", reason: "harassment", extra: Self.aged) }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "first") == "pending_review", "a first attack looks like organic reports")
             for member in clique { _ = try await client.report(h, reporter: member, subject: "second", reason: "harassment", extra: Self.aged) }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "second") == "visible")
             let triage = try await h.moderator("tia", role: .triage)
             let detail = try await caseDetail(client, token: triage, subject: "second")
@@ -134,6 +182,7 @@ struct ReportAbuseTests {
             #expect(!(try await client.json(.get, "/v1/enforcement-events", h).text.contains("shield")))
             // Half the clique on bob's next video: still one voice, under a raised threshold.
             for member in clique.prefix(4) { _ = try await client.report(h, reporter: member, subject: "third", reason: "harassment", extra: Self.aged) }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "third") == "visible")
         }
     }
@@ -144,6 +193,7 @@ struct ReportAbuseTests {
             let raiders = (0..<5).map { "raider-\($0)" }
             try await register(client, h, "stream-1", creator: "streamer", kind: "live", views: 40, live: 40)
             for raider in raiders { _ = try await client.report(h, reporter: raider, subject: "stream-1", reason: "hate_speech", extra: Self.aged) }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "stream-1") == "visible", "a wave of reports on a stream of forty viewers")
             let triage = try await h.moderator("tia", role: .triage)
             let first = try await caseDetail(client, token: triage, subject: "stream-1")
@@ -153,6 +203,7 @@ struct ReportAbuseTests {
             for n in 2...4 {
                 try await register(client, h, "stream-\(n)", creator: "streamer", kind: "live", views: 40, live: 4_000)
                 for raider in raiders { _ = try await client.report(h, reporter: raider, subject: "stream-\(n)", reason: "hate_speech", extra: Self.aged) }
+                try await h.settleTakedowns()
                 #expect(try await client.state(h, of: "stream-\(n)") == "visible", "stream \(n)")
             }
             let later = try await caseDetail(client, token: triage, subject: "stream-4")
@@ -165,6 +216,7 @@ struct ReportAbuseTests {
         try await withHarness(database: database) { client, h async throws in
             try await register(client, h, "quiet", creator: "c1", views: 300)
             for i in 0..<12 { _ = try await client.report(h, reporter: "aged-\(i)", subject: "quiet", reason: "harassment", extra: Self.aged) }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "quiet") == "visible")
             let triage = try await h.moderator("tia", role: .triage)
             let detail = try await caseDetail(client, token: triage, subject: "quiet")
@@ -180,6 +232,7 @@ struct ReportAbuseTests {
         try await withHarness(database: database) { client, h async throws in
             try await register(client, h, "viral", creator: "c1", views: 200_000)
             for i in 0..<3 { _ = try await client.report(h, reporter: "viewer-\(i)", subject: "viral", reason: "hate_speech", extra: Self.aged) }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "viral") == "pending_review")
             let triage = try await h.moderator("tia", role: .triage)
             let detail = try await caseDetail(client, token: triage, subject: "viral")
@@ -193,6 +246,7 @@ struct ReportAbuseTests {
             let group = (0..<6).map { "group-\($0)" }
             try await register(client, h, "a", creator: "c1", views: 1_000_000)
             for member in group { _ = try await client.report(h, reporter: member, subject: "a", reason: "harassment", extra: Self.aged) }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "a") == "pending_review")
             let moderator = try await h.moderator("m")
             _ = try await client.decideNext(moderator, #"{"outcome":"no_violation","note":"nothing there"}"#)
@@ -204,6 +258,7 @@ struct ReportAbuseTests {
                 let receipt = try await client.report(h, reporter: member, subject: "b", reason: "harassment", extra: Self.aged)
                 #expect(receipt.status == .created)
             }
+            try await h.settleTakedowns()
             let triage = try await h.moderator("tia", role: .triage)
             let page = try await client.mod(.get, "/v1/mod/cases/\(try await caseDetail(client, token: triage, subject: "b").id)/reports", token: triage).object()
             for entry in try #require(page["reports"] as? [[String: Any]]) {

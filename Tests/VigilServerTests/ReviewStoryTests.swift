@@ -38,6 +38,7 @@ struct ReviewStoryTests {
             for reporter in Self.reporters {
                 _ = try await client.report(h, reporter: reporter, subject: "clip", reason: "hate_speech", extra: #","note":"slur at 0:12""#)
             }
+            try await h.settleTakedowns()
             var outputs: [String: String] = [:]
             outputs["subject after reports"] = try await client.json(.get, "/v1/subjects/clip", h).text
             #expect(try await client.state(h, of: "clip") == "pending_review")
@@ -121,6 +122,7 @@ struct ReviewStoryTests {
         try await withHarness(database: database) { client, h async throws in
             try await client.register(h, id: "dance", creator: "creator-T")
             for reporter in Self.reporters { _ = try await client.report(h, reporter: reporter, subject: "dance", reason: "hate_speech") }
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "dance") == "pending_review")
             let moderator = try await h.moderator("nico")
             var outputs: [String: String] = [:]
@@ -157,6 +159,7 @@ struct ReviewStoryTests {
             #expect(try await h.app.store.read { try await $0.openCaseCount() } == 1, "one case per subject")
             #expect(try await client.state(h, of: "v") == "visible", "a new reason takes nothing down")
             _ = try await client.report(h, reporter: "second-2", subject: "v", reason: "hate_speech")
+            try await h.settleTakedowns()
             #expect(try await client.state(h, of: "v") == "pending_review", "the full threshold of new weight takes it down again")
         }
     }

@@ -19,6 +19,7 @@ struct StatementExportTests {
             // 1. Ordinary reports cross the threshold (provisional takedown), then a violation.
             try await client.register(h, id: "a", creator: "c1")
             for i in 0..<3 { _ = try await client.report(h, reporter: "user-\(i)", subject: "a", reason: "hate_speech") }
+            try await h.settleTakedowns()
             _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["hate_speech"],"action":"remove","strike":true,"note":"slur"}"#)
             // 2. An Art. 16 notice, decided as a violation (suppressed) — no provisional takedown.
             try await client.register(h, id: "b", creator: "c2")
@@ -33,6 +34,7 @@ struct StatementExportTests {
                 try await client.register(h, id: "d\(i)", creator: "c1")
                 _ = try await client.report(h, reporter: "u\(i)", subject: "d\(i)", reason: "child_safety")
                 _ = try await client.report(h, reporter: "w\(i)", subject: "d\(i)", reason: "child_safety")
+                try await h.settleTakedowns()
                 _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","strike":true,"note":"again"}"#)
             }
 
@@ -77,7 +79,7 @@ struct StatementExportTests {
             for secret in secrets { #expect(!text.contains(secret), "export contains \(secret)") }
 
             // Only what happened since the date.
-            #expect(try await export.statements(since: Timestamp.now().adding(seconds: 60)).isEmpty)
+            #expect(try await export.statements(since: h.app.clock.now().adding(seconds: 60)).isEmpty)
         }
     }
 
@@ -89,6 +91,7 @@ struct StatementExportTests {
                 _ = try await client.report(h, reporter: "r\(i)", subject: "s\(i)", reason: "child_safety")
                 _ = try await client.report(h, reporter: "w\(i)", subject: "s\(i)", reason: "child_safety")
             }
+            try await h.settleTakedowns()
             let (lines, count) = try await StatementExport(store: h.app.store, policy: h.app.policy, keyring: h.app.keyring).bulkLines(since: Timestamp(milliseconds: 0))
             #expect(count == 130)
             #expect(lines.count == 2)

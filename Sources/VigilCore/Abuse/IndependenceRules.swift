@@ -61,6 +61,14 @@ public struct IndependenceRules: Sendable, Equatable {
     /// Review deadline, in hours, of a case opened by a lone report in a critical category.
     public var loneCriticalDeadlineHours: Double = 1
 
+    /// Minutes unvetted reports must stand corroborated before they take a video, comment or
+    /// account down: the first reports of a brigade look like organic ones, and a burst or volume
+    /// beyond reach only shows as the rest arrive. A vetted voice (trusted flagger, proven
+    /// reporter) acts at once; 0 takes down at once.
+    public var settleMinutes: Double = 15
+    /// The same for live streams, shorter: harm on a live stream happens now.
+    public var liveSettleMinutes: Double = 5
+
     public static let standard = IndependenceRules()
 
     public init() {}
@@ -84,6 +92,11 @@ public struct IndependenceRules: Sendable, Equatable {
     /// Whether two reporters' co-reports make them one group.
     public func linked(_ tie: CoReportTie, filedA: Int, filedB: Int) -> Bool {
         tie.evidence >= linkMinEvidence && tie.similarity(filedA: filedA, filedB: filedB) >= linkMinSimilarity
+    }
+
+    /// How long unvetted corroboration must stand before it takes a subject of `kind` down, in seconds.
+    public func settleSeconds(_ kind: SubjectKind) -> Double {
+        (kind == .live ? liveSettleMinutes : settleMinutes) * 60
     }
 
     /// Unvetted reporters a subject's reach explains within one burst window.
@@ -131,6 +144,8 @@ public struct IndependenceRules: Sendable, Equatable {
         if !(loneCriticalDeadlineHours.isFinite && loneCriticalDeadlineHours > 0 && loneCriticalDeadlineHours <= 720) {
             found.append("lone_critical_deadline_hours must be more than 0 and at most 720")
         }
+        if !(0...1_440).contains(settleMinutes) { found.append("settle_minutes must be between 0 and 1440") }
+        if !(0...1_440).contains(liveSettleMinutes) { found.append("live_settle_minutes must be between 0 and 1440") }
         return found
     }
 }

@@ -36,3 +36,29 @@ public struct CreatorShielded: EventPayload {
         self.thresholdFactor = thresholdFactor
     }
 }
+
+/// `case.takedown_pending`: unvetted reports corroborate a takedown, which waits until `dueAt`;
+/// `case.takedown_withheld`: at `dueAt` they no longer did (they were found to be one voice, or the
+/// subject was already down), so the case stays queued with the subject up.
+/// Moderator-facing: the category, the independent score and voices, never a reporter.
+public struct TakedownSettlement: EventPayload {
+    public static let eventTypes: Set<AuditEventType> = [.takedownPending, .takedownWithheld]
+    public var caseId: String
+    public var category: String
+    /// Milliseconds since the epoch.
+    public var dueAt: Int64
+    /// The score counting each group of dependent reports once, and how many independent voices.
+    public var independentScore: Double
+    public var independentVoices: Int
+    /// Why the takedown was withheld (empty when pending).
+    public var signals: [CoordinationSignal]
+
+    public init(caseId: String, category: String, dueAt: Int64, independentScore: Double, independentVoices: Int, signals: [CoordinationSignal] = []) {
+        self.caseId = caseId
+        self.category = category
+        self.dueAt = dueAt
+        self.independentScore = independentScore
+        self.independentVoices = independentVoices
+        self.signals = signals
+    }
+}

@@ -31,6 +31,8 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case strikeRevoked = "strike.revoked"
     case coordinationSuspected = "case.coordination_suspected"
     case creatorShielded = "creator.shielded"
+    case takedownPending = "case.takedown_pending"
+    case takedownWithheld = "case.takedown_withheld"
 
     /// The acts the platform must apply: the enforcement-events feed carries these and no others.
     public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]

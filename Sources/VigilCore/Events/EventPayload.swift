@@ -36,6 +36,7 @@ extension AuditEventType {
         case .strikeRevoked: StrikeRevoked.self
         case .coordinationSuspected: CoordinationSuspected.self
         case .creatorShielded: CreatorShielded.self
+        case .takedownPending, .takedownWithheld: TakedownSettlement.self
         }
     }
 }

@@ -25,6 +25,10 @@ public struct CaseRecord: Sendable, Equatable {
     public var urgent = false
     /// Its reports combine into coordinated groups ("coordinated reporting suspected").
     public var coordinationSuspected = false
+    /// When unvetted reports that corroborate a takedown have stood long enough for it to go ahead,
+    /// if they still do then (``Triage/settles(subject:category:corroboration:thresholdFactor:)``);
+    /// nil when no takedown is waiting.
+    public var takedownDueAt: Timestamp?
 
     public init(id: String, subjectID: String, kind: SubjectKind, category: String, severity: Severity, openedAt: Timestamp, deadlineAt: Timestamp, priority: Double) {
         self.id = id

@@ -3,27 +3,36 @@ import ServiceLifecycle
 import VigilCore
 import VigilStore
 
-/// Keeps time-driven state current: marks cases past their deadline as overdue (they rise in the
-/// queue), and ends misuse suspensions and timed account measures, each lifting an event and a
-/// notice. Runs every `interval`; `sweep(at:)` does one pass.
+/// Keeps time-driven state current: carries out or withholds takedowns whose settle period is over,
+/// marks cases past their deadline as overdue (they rise in the queue), and ends misuse suspensions
+/// and timed account measures, each lifting an event and a notice. Runs every `interval`;
+/// `sweep(at:)` does one pass of the deadlines and lapses, `settling` the takedowns.
 public struct MaintenanceService: Service {
     let store: Store
     let clock: VigilClock
     let interval: Duration
     let logger: Logger
+    let settling: TakedownSettling?
 
     public init(store: Store, interval: Duration = .seconds(5), logger: Logger, clock: VigilClock = .system) {
+        self.init(store: store, settling: nil, interval: interval, logger: logger, clock: clock)
+    }
+
+    init(store: Store, settling: TakedownSettling?, interval: Duration = .seconds(5), logger: Logger, clock: VigilClock = .system) {
         self.clock = clock
         self.store = store
         self.interval = interval
         self.logger = logger
+        self.settling = settling
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    _ = try await sweep(at: clock.now())
+                    let now = clock.now()
+                    try await settling?.settleDue(at: now)
+                    _ = try await sweep(at: now)
                 } catch {
                     logger.warning("maintenance sweep failed", metadata: ["error_type": "\(type(of: error))"])
                 }

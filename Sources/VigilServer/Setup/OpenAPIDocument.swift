@@ -533,7 +533,8 @@ paths:
     get:
       summary: A case — subject, a summary of its reports by reason and channel, the score's growth by hour, category scores, creator history
         and shield, and how the reports combine into independent voices (coordinated groups by per-case pseudonym, with their signals
-        and evidence) (roles triage, moderator, appeals). Bounded in size; the reports themselves are paged at /v1/mod/cases/{id}/reports
+        and evidence), and when a takedown waiting out its settle period is due (case.takedown_due_at) (roles triage, moderator, appeals).
+        Bounded in size; the reports themselves are paged at /v1/mod/cases/{id}/reports
       security:
       - moderatorToken: []
       responses:

@@ -129,7 +129,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// The moderation settings from `VIGIL_CLAIM_LEASE_SECONDS`, `VIGIL_MISUSE_*`, `VIGIL_STRIKE_*`,
-    /// `VIGIL_LONE_CRITICAL_DEADLINE_HOURS`, `VIGIL_PROVEN_*`, `VIGIL_NEW_ACCOUNT_DAYS` and `VIGIL_SHIELD_*`.
+    /// `VIGIL_LONE_CRITICAL_DEADLINE_HOURS`, `VIGIL_PROVEN_*`, `VIGIL_NEW_ACCOUNT_DAYS`, `VIGIL_SHIELD_*` and `VIGIL_(LIVE_)SETTLE_MINUTES`.
     static func moderationRules(_ environment: [String: String], problems: inout [String]) -> ModerationRules {
         var rules = ModerationRules.standard
         func number(_ name: String, _ current: Double, range: ClosedRange<Double>) -> Double {
@@ -153,6 +153,8 @@ public struct ServerConfiguration: Sendable {
         independence.newAccountDays = Int(number("VIGIL_NEW_ACCOUNT_DAYS", Double(independence.newAccountDays), range: 0...36_500))
         independence.shieldDays = number("VIGIL_SHIELD_DAYS", independence.shieldDays, range: 0.05...365)
         independence.shieldThresholdFactor = number("VIGIL_SHIELD_THRESHOLD_FACTOR", independence.shieldThresholdFactor, range: 1...100)
+        independence.settleMinutes = number("VIGIL_SETTLE_MINUTES", independence.settleMinutes, range: 0...1_440)
+        independence.liveSettleMinutes = number("VIGIL_LIVE_SETTLE_MINUTES", independence.liveSettleMinutes, range: 0...1_440)
         rules.independence = independence
         if let ladder = environment["VIGIL_STRIKE_LADDER"] {
             if let parsed = parseLadder(ladder) {

@@ -35,7 +35,8 @@ public struct VigilApp: Sendable {
         self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock, metrics: metrics)
         self.review = ReviewWorkflow(store: store, policy: policy, rules: rules, clock: clock)
         self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules, clock: clock)
-        self.maintenance = MaintenanceService(store: store, logger: logger, clock: clock)
+        self.maintenance = MaintenanceService(
+            store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
         self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
     }
 

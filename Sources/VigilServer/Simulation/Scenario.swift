@@ -251,6 +251,7 @@ private struct ScenarioReader {
             "volume_views_per_voice": \.volumeViewsPerVoice, "volume_live_viewers_per_voice": \.volumeLiveViewersPerVoice,
             "shield_days": \.shieldDays, "shield_threshold_factor": \.shieldThresholdFactor, "shield_priority_boost": \.shieldPriorityBoost,
             "review_share": \.reviewShare, "lone_critical_deadline_hours": \.loneCriticalDeadlineHours,
+            "settle_minutes": \.settleMinutes, "live_settle_minutes": \.liveSettleMinutes,
         ]
         let whole: [String: WritableKeyPath<IndependenceRules, Int>] = [
             "new_account_days": \.newAccountDays, "link_min_evidence": \.linkMinEvidence, "max_co_report_peers": \.maxCoReportPeers,

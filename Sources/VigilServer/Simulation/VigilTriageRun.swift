@@ -37,6 +37,7 @@ struct VigilTriageRun {
         let subjects = SubjectWorkflow(store: store, clock: clock)
         let review = ReviewWorkflow(store: store, policy: policy, rules: rules, clock: clock)
         let maintenance = MaintenanceService(store: store, logger: Logger(label: "vigil.simulate"), clock: clock)
+        let settling = TakedownSettling(store: store, policy: policy, rules: rules)
         let moderators = (0..<scenario.moderators).map { AuthenticatedModerator(id: "mod-\($0)", name: "sim-\($0)", role: .moderator) }
         let index = Dictionary(traffic.subjects.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -76,6 +77,12 @@ struct VigilTriageRun {
                     outcome.downAt[s] = hour
                     outcome.provisional.insert(s)
                 }
+            }
+            // Takedowns whose settle period is over, as the maintenance service settles them every few seconds.
+            for id in try await settling.settleDue(at: at(hour)) {
+                guard let s = index[id], outcome.downAt[s] == nil else { continue }
+                outcome.downAt[s] = hour
+                outcome.provisional.insert(s)
             }
             if Int(hour) != lastSweep {
                 lastSweep = Int(hour)

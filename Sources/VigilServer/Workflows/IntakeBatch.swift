@@ -88,7 +88,8 @@ struct IntakeBatch {
             category: category, currentScore: (scores[CategoryScoreKey(subjectID: subject.id, category: category.id)]?.score ?? 0), weight: weight,
             channel: request.channel, corroboration: Corroboration(assessment, category: category.id),
             thresholdFactor: shield == nil ? 1 : rules.independence.shieldThresholdFactor,
-            reporterSuspended: suspended, newReasonMinWeight: rules.newReasonMinWeight, reviewShare: rules.independence.reviewShare)
+            reporterSuspended: suspended, newReasonMinWeight: rules.newReasonMinWeight, reviewShare: rules.independence.reviewShare,
+            settleSeconds: rules.independence.settleSeconds(subject.kind))
 
         let reportID = Identifier.make(prefix: "rpt", at: now)
         var stored = StoredReport(
@@ -123,18 +124,18 @@ struct IntakeBatch {
             occurredAt: now))
 
         if let newState = outcome.newState {
-            events.append(AuditEventDraft(
-                type: .subjectStateChanged, subjectID: subject.id,
-                payload: SubjectStateChanged(from: subject.state, to: newState, ground: category.id, cause: .reportThreshold, policyVersion: policy.version),
-                occurredAt: now))
+            let takedown = ProvisionalTakedown(subject: subject, category: category, policy: policy, at: now)
+            events.append(takedown.event)
+            notices.append(takedown.notice)
             subject.state = newState
             subject.stateGround = category.id
             subjects[subject.id] = subject
             stateChanges[subject.id] = (newState, category.id)
-            // Dated to the hour, notice id included: to the millisecond it would date the report.
-            notices.append(NoticeComposer.statement(
-                .provisionalTakedown(subject: subject, category: category, policyVersion: policy.version, at: now.hourFloor),
-                to: subject.creatorID, subjectID: subject.id, decisionID: nil, at: now.hourFloor))
+            // A vetted voice acted before the wait was over: nothing is left to settle.
+            if var open = openCases[subject.id], open.takedownDueAt != nil {
+                open.takedownDueAt = nil
+                save(open)
+            }
         }
         if outcome.counted { shieldIfPiledOn(subject, assessment) }
         if outcome.opensCase {
@@ -152,6 +153,7 @@ struct IntakeBatch {
                 payload: CaseOpened(caseId: caseRecord.id, category: category.id, severity: category.severity, deadlineAt: deadline.milliseconds,
                                     urgent: outcome.urgent ? true : nil),
                 occurredAt: now))
+            if outcome.settling { scheduleTakedown(caseRecord, subject: subject, category: category.id, assessment: assessment) }
         } else if var open = openCases[subject.id] {
             var changed = false
             // A change of priority under half a point moves no case past another that matters:
@@ -169,6 +171,7 @@ struct IntakeBatch {
                 changed = true
             }
             if changed { save(open) }
+            if outcome.settling, open.takedownDueAt == nil { scheduleTakedown(open, subject: subject, category: category.id, assessment: assessment) }
         }
         if var open = openCases[subject.id], !open.coordinationSuspected, assessment.coordinationSuspected {
             open.coordinationSuspected = true
@@ -180,6 +183,21 @@ struct IntakeBatch {
                 occurredAt: now))
         }
         return .success(remember(IntakeReceipt(reportID: reportID, status: .received, counted: outcome.counted), for: request))
+    }
+
+    /// Lets a corroborated takedown wait out its settle period on the subject's open case; the
+    /// maintenance sweep carries it out then if the reports still stand (``TakedownSettling``).
+    private mutating func scheduleTakedown(_ record: CaseRecord, subject: Subject, category: String, assessment: IndependenceAssessment) {
+        var record = record
+        let due = now.adding(seconds: rules.independence.settleSeconds(subject.kind))
+        record.takedownDueAt = due
+        save(record)
+        events.append(AuditEventDraft(
+            type: .takedownPending, subjectID: subject.id,
+            payload: TakedownSettlement(
+                caseId: record.id, category: category, dueAt: due.milliseconds,
+                independentScore: assessment.effectiveScore(category: category), independentVoices: assessment.independentVoices(category: category)),
+            occurredAt: now))
     }
 
     /// Co-reports the new voice makes with the subject's latest reporters within the window.

@@ -21,6 +21,9 @@ struct CaseDetail: Encodable, Sendable {
         /// A lone report in a critical category: at the top of the queue, with a short deadline.
         var urgent: Bool
         var coordinationSuspected: Bool
+        /// When a takedown corroborated by ordinary reports goes ahead if they still stand as
+        /// independent then (absent when none waits).
+        var takedownDueAt: String?
     }
 
     /// How the reports combine into independent voices: the groups (by per-case pseudonym, never
@@ -160,7 +163,8 @@ struct CaseDetail: Encodable, Sendable {
             id: record.id, status: record.status.rawValue, category: record.category, severity: record.severity.rawValue,
             openedAt: record.openedAt.iso8601, deadlineAt: record.deadlineAt.iso8601, overdue: record.isOverdue(at: now),
             priority: record.priority, heldBy: holderName, claimExpiresAt: holderName == nil ? nil : record.claimExpiresAt?.iso8601,
-            decisionId: record.decisionID, urgent: record.urgent, coordinationSuspected: record.coordinationSuspected)
+            decisionId: record.decisionID, urgent: record.urgent, coordinationSuspected: record.coordinationSuspected,
+            takedownDueAt: record.takedownDueAt?.iso8601)
         self.subject = SubjectInfo(
             id: subject.id, kind: subject.kind.rawValue, creatorId: subject.creatorID, state: subject.state.rawValue, title: subject.title,
             text: subject.text, views: subject.reach.views, liveViewers: subject.reach.liveViewers)
