@@ -15,26 +15,27 @@ public struct CoReport: Sendable, Equatable {
 }
 
 extension StoreSession {
-    /// The counted, undecided reports of each subject as voices, newest `limitPerSubject` of each,
-    /// returned oldest first. A subject with more undecided reports than that is far past any
+    /// The counted, undecided reports of each subject as voices, with the decided ones received
+    /// since `spentSince` marked spent (they still count towards a burst), newest `limitPerSubject`
+    /// of each, returned oldest first. A subject with more reports than that is far past any
     /// allowance its reach gives, so the oldest add nothing to the assessment.
-    public func openVoices(subjectIDs: some Collection<String>, limitPerSubject: Int) async throws -> [String: [ReportVoice]] {
+    public func openVoices(subjectIDs: some Collection<String>, spentSince: Timestamp, limitPerSubject: Int) async throws -> [String: [ReportVoice]] {
         guard !subjectIDs.isEmpty else { return [:] }
         var query: SQLQueryString = """
             SELECT * FROM (
-              SELECT r.id, r.subject_id, r.reporter_hash, r.reason, r.weight, r.standing, r.received_at,
+              SELECT r.id, r.subject_id, r.reporter_hash, r.reason, r.weight, r.standing, r.received_at, o.status,
                      COALESCE(p.reports_filed, 1) AS filed,
                      ROW_NUMBER() OVER (PARTITION BY r.subject_id ORDER BY r.id DESC) AS rn
               FROM reports r JOIN report_outcomes o ON o.report_id = r.id
               LEFT JOIN reporters p ON p.reporter_hash = r.reporter_hash
-              WHERE o.status = 'open' AND r.counted <> 0 AND r.subject_id IN (
+              WHERE (o.status = 'open' OR r.received_at >= \(bind: spentSince.milliseconds)) AND r.counted <> 0 AND r.subject_id IN (
             """
         query.appendInterpolation(binds: Array(subjectIDs))
         query.appendInterpolation(")) t WHERE t.rn <= \(bind: limitPerSubject) ORDER BY t.id" as SQLQueryString)
         var result: [String: [ReportVoice]] = [:]
         for row in try await sql.raw(query).all() {
             let standing = try row.decode(column: "standing", as: String?.self)
-            let voice = ReportVoice(
+            var voice = ReportVoice(
                 reporterHash: try row.decode(column: "reporter_hash", as: String.self),
                 category: try row.decode(column: "reason", as: String.self),
                 weight: try row.decode(column: "weight", as: Double.self),
@@ -42,6 +43,7 @@ extension StoreSession {
                 standing: standing.flatMap(VoiceStanding.init(rawValue:)) ?? .ordinary,
                 receivedAt: Timestamp(milliseconds: try row.decode(column: "received_at", as: Int64.self)),
                 reporterReportsFiled: try row.decode(column: "filed", as: Int.self))
+            voice.spent = try row.decode(column: "status", as: String.self) != "open"
             result[try row.decode(column: "subject_id", as: String.self), default: []].append(voice)
         }
         return result

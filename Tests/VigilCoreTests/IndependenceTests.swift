@@ -48,6 +48,29 @@ struct IndependenceTests {
         #expect(Independence.assess(voices: voices, ties: ties, reach: Reach(views: 100_000), rules: rules).independentVoices(category: "harassment") == 2)
     }
 
+    @Test("reports a decision spent still count towards a burst, but add no weight and no voice")
+    func spentReportsStillMakeABurst() {
+        // A subject whose reach explains about five reports in one window (views/2,500 + 1).
+        let reach = Reach(views: 10_000)
+        var decided = (0..<10).map { voice("w\($0)", minutes: Double($0)) }
+        for index in decided.indices { decided[index].spent = true }
+        // The wave goes on after the moderator ruled on its first half: four more within the window.
+        let after = (10..<14).map { voice("w\($0)", minutes: Double($0)) }
+        let result = Independence.assess(voices: decided + after, ties: CoReportGraph(), reach: reach, rules: rules)
+        #expect(result.independentVoices(category: "harassment") == 1, "the four are one voice with the wave they continue")
+        #expect(result.effectiveScore(category: "harassment") == 1.25)
+        #expect(result.groups.first?.signals.contains(.burst) == true)
+        // The same four alone are within what the reach explains.
+        let alone = Independence.assess(voices: after, ties: CoReportGraph(), reach: reach, rules: rules)
+        #expect(alone.independentVoices(category: "harassment") == 4)
+        // Spent reports add no weight, and a spent vetted report cannot act again.
+        var flagger = voice("t", .trusted, weight: 3, minutes: 0)
+        flagger.spent = true
+        let spentFlagger = Independence.assess(voices: [flagger], ties: CoReportGraph(), reach: reach, rules: rules)
+        #expect(spentFlagger.effectiveScore(category: "harassment") == 0)
+        #expect(!spentFlagger.hasVettedVoice(category: "harassment"))
+    }
+
     @Test("a trusted flagger is never grouped")
     func trustedStandsAlone() {
         let voices = [voice("t", .trusted, weight: 3, minutes: 0)] + (0..<30).map { voice("n\($0)", .newAccount, weight: 0.5, minutes: Double($0)) }

@@ -100,7 +100,7 @@ struct IntakeTests {
                 #expect(try await client.state(h, of: "stream") == expectedLive, "after \(i) reports")
             }
             #expect(try await client.state(h, of: "video") == "visible")
-            // Both are queued: the stream taken down, the video for review (six credible voices are a fifth of ten and more).
+            // Both are queued: the stream taken down, the video for review (six credible voices are half of ten and more).
             #expect(try await h.app.store.read { try await $0.openCaseCount() } == 2)
         }
     }

@@ -64,11 +64,11 @@ struct ReportAbuseTests {
     func provenReporter(database: TestDatabase) async throws {
         try await withHarness(database: database) { client, h async throws in
             let moderator = try await h.moderator("m")
-            // Five upheld reports: each one credible hate_speech report is queued for review.
+            // Five upheld reports: each lone child_safety report is queued, urgent, for review.
             for i in 0..<5 {
                 try await register(client, h, "past-\(i)", creator: "c\(i)")
-                _ = try await client.report(h, reporter: "sharp-eyed", subject: "past-\(i)", reason: "hate_speech", extra: Self.aged)
-                _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["hate_speech"],"action":"remove","note":"upheld"}"#)
+                _ = try await client.report(h, reporter: "sharp-eyed", subject: "past-\(i)", reason: "child_safety", extra: Self.aged)
+                _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","note":"upheld"}"#)
             }
             try await register(client, h, "new-clip", creator: "c9")
             _ = try await client.report(h, reporter: "sharp-eyed", subject: "new-clip", reason: "child_safety", extra: Self.aged)

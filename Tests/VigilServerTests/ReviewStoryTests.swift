@@ -152,6 +152,8 @@ struct ReviewStoryTests {
             for i in 0..<3 { _ = try await client.report(h, reporter: "first-\(i)", subject: "v", reason: "hate_speech") }
             let moderator = try await h.moderator("omar")
             _ = try await client.decideNext(moderator, #"{"outcome":"no_violation","note":"fine"}"#)
+            // Later: reports arriving right after the decision would still be part of the first wave.
+            h.time.advance(seconds: h.app.rules.independence.burstWindowMinutes * 60)
             for i in 0..<2 { _ = try await client.report(h, reporter: "second-\(i)", subject: "v", reason: "hate_speech") }
             #expect(try await client.state(h, of: "v") == "visible", "old weight is spent: two new reports are not enough to take it down")
             #expect(try await h.app.store.read { try await $0.openCaseCount() } == 1, "but two credible voices are worth a look")

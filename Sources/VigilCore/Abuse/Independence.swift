@@ -57,7 +57,7 @@ public struct IndependenceAssessment: Sendable, Equatable {
     public func effectiveScore(category: String) -> Double {
         var sums = [Int: Double]()
         var maxima = [Int: Double]()
-        for (index, voice) in voices.enumerated() where voice.category == category {
+        for (index, voice) in voices.enumerated() where voice.category == category && !voice.spent {
             let group = groupOf[index]
             sums[group, default: 0] += voice.weight
             maxima[group] = max(maxima[group] ?? 0, voice.weight)
@@ -67,12 +67,12 @@ public struct IndependenceAssessment: Sendable, Equatable {
 
     /// How many independent voices reported `category`.
     public func independentVoices(category: String) -> Int {
-        Set(voices.indices.filter { voices[$0].category == category }.map { groupOf[$0] }).count
+        Set(voices.indices.filter { voices[$0].category == category && !voices[$0].spent }.map { groupOf[$0] }).count
     }
 
     /// Whether a trusted flagger or a proven reporter reported `category`: such a report may act alone.
     public func hasVettedVoice(category: String) -> Bool {
-        voices.contains { $0.category == category && $0.standing.isVetted }
+        voices.contains { $0.category == category && $0.standing.isVetted && !$0.spent }
     }
 
     /// Whether any group looks coordinated.
@@ -121,9 +121,11 @@ public enum Independence {
         }
         join(inBurst, as: .burst, in: &sets, marked: &marked)
 
-        // Volume: more unvetted reporters than the reach explains, however slowly they came.
+        // Volume: more unvetted reporters than the reach explains, however slowly they came, since
+        // the last decision (the reports it spent only count towards a burst).
         let volumeAllowance = rules.volumeAllowance(reach)
-        if Double(unvetted.count) > volumeAllowance { join(Set(unvetted), as: .volume, in: &sets, marked: &marked) }
+        let undecided = unvetted.filter { !voices[$0].spent }
+        if Double(undecided.count) > volumeAllowance { join(Set(undecided), as: .volume, in: &sets, marked: &marked) }
 
         // New and doubtful accounts pool into one voice.
         join(Set(voices.indices.filter { voices[$0].standing.isLowTrust }), as: .lowTrust, in: &sets, marked: &marked)
@@ -149,7 +151,7 @@ public enum Independence {
             groups.append(VoiceGroup(members: indices.map { voices[$0].reporterHash }, signals: signals))
         }
         return IndependenceAssessment(
-            groups: groups, burstPeak: peak, burstAllowance: burstAllowance, burstWindowMinutes: rules.burstWindowMinutes, volume: unvetted.count, volumeAllowance: volumeAllowance,
+            groups: groups, burstPeak: peak, burstAllowance: burstAllowance, burstWindowMinutes: rules.burstWindowMinutes, volume: undecided.count, volumeAllowance: volumeAllowance,
             strongestTie: strongest, voices: voices, groupOf: groupOf, groupBonus: rules.groupBonus)
     }
 

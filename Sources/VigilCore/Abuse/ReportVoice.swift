@@ -30,6 +30,10 @@ public struct ReportVoice: Sendable, Equatable {
     public var receivedAt: Timestamp
     /// Reports the reporter had filed in all (for the co-reporting similarity).
     public var reporterReportsFiled: Int
+    /// Already decided: the report's weight was spent by the decision, but it arrived within the
+    /// burst window, so it still counts towards a burst (a wave does not stop being a wave because
+    /// a moderator ruled on its first half).
+    public var spent = false
 
     public init(reporterHash: String, category: String, weight: Double, standing: VoiceStanding, receivedAt: Timestamp, reporterReportsFiled: Int) {
         self.reporterHash = reporterHash

@@ -183,7 +183,8 @@ public final class IntakeWorkflow: Service, Sendable {
             batch.scores = try await tx.categoryScores(subjectIDs: subjectIDs)
             batch.openCases = try await tx.openCases(subjectIDs: subjectIDs)
             let independence = rules.independence
-            batch.voices = try await tx.openVoices(subjectIDs: subjectIDs, limitPerSubject: Self.voicesPerSubject)
+            batch.voices = try await tx.openVoices(
+                subjectIDs: subjectIDs, spentSince: now.adding(seconds: -independence.burstWindowMinutes * 60), limitPerSubject: Self.voicesPerSubject)
             let involved = Set(batch.voices.values.joined().map(\.reporterHash)).union(known.map(\.reporterHash))
             batch.ties = try await tx.coReportTies(among: involved, since: now.adding(seconds: -independence.coReportMemoryDays * 86_400))
             let creators = Set(known.compactMap { batch.subjects[$0.subjectID]?.creatorID })

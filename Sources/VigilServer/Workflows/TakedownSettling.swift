@@ -39,7 +39,9 @@ struct TakedownSettling: Sendable {
             let due = try await tx.casesWithTakedownDue(at: time, limit: Self.batchSize)
             guard !due.isEmpty else { return (0, []) }
             let subjects = try await tx.subjects(ids: Set(due.map(\.subjectID)))
-            let voices = try await tx.openVoices(subjectIDs: Set(due.map(\.subjectID)), limitPerSubject: IntakeWorkflow.voicesPerSubject)
+            let voices = try await tx.openVoices(
+                subjectIDs: Set(due.map(\.subjectID)), spentSince: time.adding(seconds: -independence.burstWindowMinutes * 60),
+                limitPerSubject: IntakeWorkflow.voicesPerSubject)
             let reporters = Set(voices.values.joined().map(\.reporterHash))
             let ties = try await tx.coReportTies(among: reporters, since: time.adding(seconds: -independence.coReportMemoryDays * 86_400))
             let shields = try await tx.activeShields(creatorIDs: Set(subjects.values.map(\.creatorID)), at: time)
