@@ -89,6 +89,13 @@ public struct IndependenceRules: Sendable, Equatable {
         return .ordinary
     }
 
+    /// Whether a reporter who has filed `reportsFiled` reports in all can be linked to another by
+    /// their co-reports: evidence of two or more needs a second shared subject (or a dismissed
+    /// one), so a reporter's first report links them to nobody.
+    public func mayBeLinked(reportsFiled: Int) -> Bool {
+        linkMinEvidence < 2 || reportsFiled >= 2
+    }
+
     /// Whether two reporters' co-reports make them one group.
     public func linked(_ tie: CoReportTie, filedA: Int, filedB: Int) -> Bool {
         tie.evidence >= linkMinEvidence && tie.similarity(filedA: filedA, filedB: filedB) >= linkMinSimilarity

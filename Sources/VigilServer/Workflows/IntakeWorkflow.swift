@@ -79,7 +79,14 @@ public final class IntakeWorkflow: Service, Sendable {
     private let queue = Mutex<(items: [Pending], accepting: Bool)>(([], true))
     /// Creators' subject counts and reach, kept a minute: the pile-on allowance is a soft bound,
     /// and summing a creator's subjects on every batch would cost intake more than the check is worth.
-    private let reachCache = Mutex<[String: (pressure: CreatorPressure, at: Timestamp)]>([:])
+    private let reach = RecentValues<CreatorPressure>(maxAgeSeconds: 60)
+    /// Creators' shields (or that they have none) and the reports against their content in the
+    /// last day, kept a few seconds: a shield another node raised, or the reports it took, reach
+    /// this node's intake that much later. Takedowns by ordinary reports are settled later from
+    /// the store (``TakedownSettling``), so only vetted voices' takedowns and queue priorities
+    /// act on these figures directly.
+    private let shields = RecentValues<CreatorShield?>(maxAgeSeconds: 5)
+    private let pileOnCounts = RecentValues<Int>(maxAgeSeconds: 5)
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -93,24 +100,6 @@ public final class IntakeWorkflow: Service, Sendable {
         self.maxBatch = maxBatch
         self.logger = logger
         (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    }
-
-    /// Each creator's subject count and reach, from the cache when it is under a minute old.
-    private func creatorReach(_ creators: Set<String>, tx: StoreSession, now: Timestamp) async throws -> [String: CreatorPressure] {
-        var result: [String: CreatorPressure] = [:]
-        var missing: Set<String> = []
-        reachCache.withLock { cache in
-            for creator in creators {
-                if let entry = cache[creator], entry.at.seconds(until: now) < 60, entry.at <= now { result[creator] = entry.pressure } else { missing.insert(creator) }
-            }
-        }
-        guard !missing.isEmpty else { return result }
-        let fresh = try await tx.creatorReach(creatorIDs: missing)
-        reachCache.withLock { cache in
-            if cache.count > 100_000 { cache.removeAll() }
-            for (creator, pressure) in fresh { cache[creator] = (pressure, now) }
-        }
-        return result.merging(fresh) { _, new in new }
     }
 
     /// Undecided reports per subject that the independence assessment reads.
@@ -171,7 +160,7 @@ public final class IntakeWorkflow: Service, Sendable {
         let policy = self.policy
         let rules = self.rules
         let now = clock.now()
-        return try await store.write { tx in
+        let written = try await store.write { tx in
             var batch = IntakeBatch(
                 policy: policy, rules: rules, now: now,
                 stored: try await tx.idempotentResponses(keys: Set(requests.compactMap(\.idempotencyKey))),
@@ -185,14 +174,23 @@ public final class IntakeWorkflow: Service, Sendable {
             let independence = rules.independence
             batch.voices = try await tx.openVoices(
                 subjectIDs: subjectIDs, spentSince: now.adding(seconds: -independence.burstWindowMinutes * 60), limitPerSubject: Self.voicesPerSubject)
-            let involved = Set(batch.voices.values.joined().map(\.reporterHash)).union(known.map(\.reporterHash))
+            // Only reporters with a history can be linked by it: a first report has no co-reports.
+            var involved = Set(known.filter { (batch.reporters[$0.reporterHash]?.reportsFiled ?? 0) > 0 }.map(\.reporterHash))
+            for voice in batch.voices.values.joined() where voice.spent || independence.mayBeLinked(reportsFiled: voice.reporterReportsFiled) {
+                involved.insert(voice.reporterHash)
+            }
             batch.ties = try await tx.coReportTies(among: involved, since: now.adding(seconds: -independence.coReportMemoryDays * 86_400))
             let creators = Set(known.compactMap { batch.subjects[$0.subjectID]?.creatorID })
-            batch.shields = try await tx.activeShields(creatorIDs: creators, at: now)
-            var pressure = try await self.creatorReach(creators, tx: tx, now: now)
-            for (creator, count) in try await tx.creatorReportCounts(creatorIDs: creators, since: now.adding(seconds: -Self.pressureWindowHours * 3_600)) {
-                pressure[creator]?.reports = count
+            batch.shields = try await self.shields.values(creators, now: now) { missing in
+                let found = try await tx.activeShields(creatorIDs: missing, at: now)
+                return Dictionary(uniqueKeysWithValues: missing.map { ($0, found[$0]) })
+            }.compactMapValues { $0 }
+            var pressure = try await self.reach.values(creators, now: now) { try await tx.creatorReach(creatorIDs: $0) }
+            let counts = try await self.pileOnCounts.values(creators, now: now) { missing in
+                let found = try await tx.creatorReportCounts(creatorIDs: missing, since: now.adding(seconds: -Self.pressureWindowHours * 3_600))
+                return Dictionary(uniqueKeysWithValues: missing.map { ($0, found[$0] ?? 0) })
             }
+            for (creator, count) in counts { pressure[creator]?.reports = count }
             batch.pressure = pressure
 
             let results = requests.map { batch.apply($0) }
@@ -213,7 +211,11 @@ public final class IntakeWorkflow: Service, Sendable {
             try await tx.insertNotices(batch.notices)
             try await tx.appendEvents(batch.events)
             try await tx.saveIdempotentResponses(batch.newResponses, at: now)
-            return results
+            return (results: results, creatorReports: batch.creatorReports, shields: batch.newShields)
         }
+        // Committed: the kept figures take this batch's reports and shields.
+        for (creator, added) in written.creatorReports { pileOnCounts.update(creator) { $0 += added } }
+        shields.store(Dictionary(written.shields.map { ($0.creatorID, Optional($0)) }, uniquingKeysWith: { _, last in last }), at: now)
+        return written.results
     }
 }
