@@ -40,6 +40,15 @@ struct IndependenceTests {
         #expect(Independence.assess(voices: voices, ties: dismissed, reach: Reach(views: 100_000), rules: rules).independentVoices(category: "harassment") == 2)
     }
 
+    @Test("a reporter's first report links them to nobody, unless one co-report is evidence enough")
+    func firstReportsHaveNoLinks() {
+        #expect(!rules.mayBeLinked(reportsFiled: 1))
+        #expect(rules.mayBeLinked(reportsFiled: 2))
+        var eager = rules
+        eager.linkMinEvidence = 1
+        #expect(eager.mayBeLinked(reportsFiled: 1))
+    }
+
     @Test("busy reporters who overlap by chance are not linked (similarity)")
     func similarity() {
         let voices = [voice("a", minutes: 0, filed: 400), voice("b", minutes: 300, filed: 300)]
