@@ -165,19 +165,12 @@ enum Migrations {
             let appeals = engine.appealsTargetingMeasures(check: target)
             return measures + appeals + ["CREATE UNIQUE INDEX appeals_once_per_measure ON appeals (measure_id, appellant_type, appellant)"]
         },
-        // Independent voices: the kind of voice each report was, the co-reporting graph, creator
-        // shields, cases flagged urgent or coordinated (urgent ones lead the queue), and takedowns
-        // waiting out their settle period.
+        // Independent voices: the kind of voice each report was (the co-reporting graph is read
+        // from the reports themselves), creator shields, cases flagged urgent or coordinated
+        // (urgent ones lead the queue), and takedowns waiting out their settle period.
         Migration(version: 5, name: "independence") { _ in
             [
                 "ALTER TABLE reports ADD COLUMN standing TEXT",
-                """
-                CREATE TABLE co_reports (
-                    reporter_a TEXT NOT NULL, reporter_b TEXT NOT NULL, subject_id TEXT NOT NULL REFERENCES subjects (id),
-                    reported_at BIGINT NOT NULL, outcome TEXT NOT NULL DEFAULT 'open',
-                    PRIMARY KEY (reporter_a, reporter_b, subject_id))
-                """,
-                "CREATE INDEX co_reports_subject ON co_reports (subject_id)",
                 """
                 CREATE TABLE creator_shields (
                     id TEXT PRIMARY KEY, creator_id TEXT NOT NULL, subject_id TEXT NOT NULL, since BIGINT NOT NULL,

@@ -1,19 +1,6 @@
 import SQLKit
 import VigilCore
 
-/// A co-report to record: two reporters reported one subject within the co-reporting window.
-public struct CoReport: Sendable, Equatable {
-    public var pair: ReporterPair
-    public var subjectID: String
-    public var reportedAt: Timestamp
-
-    public init(pair: ReporterPair, subjectID: String, reportedAt: Timestamp) {
-        self.pair = pair
-        self.subjectID = subjectID
-        self.reportedAt = reportedAt
-    }
-}
-
 extension StoreSession {
     /// The counted, undecided reports of each subject as voices, with the decided ones received
     /// since `spentSince` marked spent (they still count towards a burst), newest `limitPerSubject`
@@ -49,58 +36,55 @@ extension StoreSession {
         return result
     }
 
-    /// The co-reporting ties among `reporters` recorded since `since`, by how the co-reported
-    /// subject was decided.
-    public func coReportTies(among reporters: Set<String>, since: Timestamp) async throws -> CoReportGraph {
+    /// Reports per reporter that the co-reporting ties are read from: a reporter with more in the
+    /// memory window is judged on their latest.
+    public static let coReportHistoryPerReporter = 500
+
+    /// The co-reporting ties among `reporters`: pairs who reported the same subject within
+    /// `rules.coReportWindowHours` of each other since the memory window began, each pairing a
+    /// report with at most `rules.maxCoReportPeers` of the subject's earlier ones among them, as
+    /// intake pairs a new report. A co-report is open, dismissed or upheld as the later report was
+    /// decided (a granted appeal corrects report outcomes, and so the ties). Read from the reports
+    /// themselves: intake writes nothing for them.
+    public func coReportTies(among reporters: Set<String>, rules: IndependenceRules, at now: Timestamp) async throws -> CoReportGraph {
         var graph = CoReportGraph()
         guard reporters.count > 1 else { return graph }
-        let list = reporters.sorted()
-        // Both lists are bound: stay far below either engine's limit on parameters per statement.
-        // One bound list, walked on the primary key; the other side is filtered here (a second IN
-        // list makes the planners scan far more of the table).
-        for chunk in list.chunked(into: 4_000) {
-            var query: SQLQueryString = "SELECT reporter_a, reporter_b, outcome, COUNT(*) AS n FROM co_reports WHERE reporter_a IN ("
+        let since = now.adding(seconds: -rules.coReportMemoryDays * 86_400)
+        var bySubject: [String: [(reporter: String, at: Int64, status: String)]] = [:]
+        // Bound each engine's parameters per statement.
+        for chunk in reporters.sorted().chunked(into: 4_000) {
+            var query: SQLQueryString = """
+                SELECT * FROM (
+                  SELECT r.reporter_hash, r.subject_id, r.received_at, o.status,
+                         ROW_NUMBER() OVER (PARTITION BY r.reporter_hash ORDER BY r.id DESC) AS rn
+                  FROM reports r JOIN report_outcomes o ON o.report_id = r.id
+                  WHERE r.counted <> 0 AND r.received_at >= \(bind: since.milliseconds) AND r.reporter_hash IN (
+                """
             query.appendInterpolation(binds: Array(chunk))
-            query.appendInterpolation(") AND reported_at >= \(bind: since.milliseconds) GROUP BY reporter_a, reporter_b, outcome" as SQLQueryString)
+            query.appendInterpolation(")) t WHERE t.rn <= \(bind: Self.coReportHistoryPerReporter)" as SQLQueryString)
             for row in try await sql.raw(query).all() {
-                let second = try row.decode(column: "reporter_b", as: String.self)
-                guard reporters.contains(second) else { continue }
-                let pair = ReporterPair(try row.decode(column: "reporter_a", as: String.self), second)
-                let n = try row.decode(column: "n", as: Int.self)
-                var tie = graph.tie(pair) ?? CoReportTie()
-                switch try row.decode(column: "outcome", as: String.self) {
-                case ReportStatus.noViolation.rawValue: tie.dismissed += n
-                case ReportStatus.actionTaken.rawValue: tie.upheld += n
-                default: tie.open += n
+                bySubject[try row.decode(column: "subject_id", as: String.self), default: []].append((
+                    try row.decode(column: "reporter_hash", as: String.self), try row.decode(column: "received_at", as: Int64.self),
+                    try row.decode(column: "status", as: String.self)))
+            }
+        }
+        let window = Int64(rules.coReportWindowHours * 3_600_000)
+        for reports in bySubject.values where reports.count > 1 {
+            let ordered = reports.sorted { ($0.at, $0.reporter) < ($1.at, $1.reporter) }
+            for (index, later) in ordered.enumerated() {
+                for earlier in ordered[max(0, index - rules.maxCoReportPeers)..<index] where later.at - earlier.at <= window {
+                    let pair = ReporterPair(earlier.reporter, later.reporter)
+                    var tie = graph.tie(pair) ?? CoReportTie()
+                    switch later.status {
+                    case ReportStatus.noViolation.rawValue: tie.dismissed += 1
+                    case ReportStatus.actionTaken.rawValue: tie.upheld += 1
+                    default: tie.open += 1
+                    }
+                    graph.set(pair, tie)
                 }
-                graph.set(pair, tie)
             }
         }
         return graph
-    }
-
-    /// Records co-reports; a pair's second co-report of the same subject is already there.
-    public func insertCoReports(_ rows: [CoReport]) async throws {
-        for chunk in rows.chunked(into: 500) {
-            var insert = sql.insert(into: "co_reports").columns("reporter_a", "reporter_b", "subject_id", "reported_at")
-            for row in chunk {
-                insert = insert.values(row.pair.first, row.pair.second, row.subjectID, row.reportedAt.milliseconds)
-            }
-            try await insert.ignoringConflicts(with: ["reporter_a", "reporter_b", "subject_id"]).run()
-        }
-    }
-
-    /// Marks the subject's undecided co-reports with the decision's outcome: dismissed ones become
-    /// evidence of coordination, upheld ones stop counting against the reporters.
-    public func settleCoReports(subjectID: String, outcome: ReportStatus) async throws {
-        try await sql.update("co_reports").set("outcome", to: outcome.rawValue)
-            .where("subject_id", .equal, subjectID).where("outcome", .equal, "open").run()
-    }
-
-    /// Corrects the subject's decided co-reports after a granted appeal reversed the decision.
-    public func correctCoReports(subjectID: String, to outcome: ReportStatus) async throws {
-        try await sql.update("co_reports").set("outcome", to: outcome.rawValue)
-            .where("subject_id", .equal, subjectID).where("outcome", .notEqual, "open").run()
     }
 
     /// Shields in force at `time`, by creator (the one lasting longest, if several).

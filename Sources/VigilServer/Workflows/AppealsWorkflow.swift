@@ -226,7 +226,6 @@ public struct AppealsWorkflow: Sendable {
         for reporter in effects.reporters { try await tx.updateReporter(reporter, decidedPending: 0) }
         if let status = effects.reportStatus {
             try await tx.correctReportOutcomes(caseID: decision.caseID, to: status)
-            try await tx.correctCoReports(subjectID: subject.id, to: status)
         }
         if let reopened = effects.reopenedCase { try await tx.insertCases([reopened]) }
         try await tx.appendEvents(effects.events)

@@ -28,7 +28,6 @@ struct IntakeBatch {
     private(set) var newCases: [CaseRecord] = []
     /// Open cases (opened before this batch) whose priority, deadline or flags changed.
     private(set) var caseUpdates: [String: CaseRecord] = [:]
-    private(set) var newCoReports: [CoReport] = []
     private(set) var newShields: [CreatorShield] = []
     /// Counted unvetted reports this batch adds against each creator's content.
     private(set) var creatorReports: [String: Int] = [:]
@@ -79,8 +78,8 @@ struct IntakeBatch {
             reporterReportsFiled: (reporter?.reportsFiled ?? 0) + (reporterIncrements[request.reporterHash]?.filed ?? 0) + 1)
         let earlier = voices[subject.id] ?? []
         let mayCount = !suspended && weight > 0 && subject.state != .removed
-        let coReports = mayCount ? coReportsOf(voice, with: earlier, on: subject.id) : []
-        for row in coReports { ties.addOpen(row.pair) }
+        // Co-reports with the subject's earlier reporters, as the stored ones are read (``StoreSession/coReportTies``).
+        if mayCount { for pair in coReporters(of: voice, with: earlier) { ties.addOpen(pair) } }
         let assessment = Independence.assess(voices: mayCount ? earlier + [voice] : earlier, ties: ties, reach: subject.reach, rules: rules.independence)
         let shield = shields[subject.creatorID].flatMap { $0.isActive(at: now) ? $0 : nil }
         let outcome = Triage.assess(
@@ -110,7 +109,6 @@ struct IntakeBatch {
             scores[scoreKey] = updated
             changedScores[scoreKey] = updated
             voices[subject.id, default: []].append(voice)
-            newCoReports += coReports
             if !standing.isVetted {
                 pressure[subject.creatorID, default: CreatorPressure(reports: 0, subjects: 1, views: 0, liveViewers: 0)].reports += 1
                 creatorReports[subject.creatorID, default: 0] += 1
@@ -200,12 +198,12 @@ struct IntakeBatch {
             occurredAt: now))
     }
 
-    /// Co-reports the new voice makes with the subject's latest reporters within the window.
-    private func coReportsOf(_ voice: ReportVoice, with earlier: [ReportVoice], on subjectID: String) -> [CoReport] {
+    /// The pairs the new voice makes with the subject's latest reporters within the co-report window.
+    private func coReporters(of voice: ReportVoice, with earlier: [ReportVoice]) -> [ReporterPair] {
         let window = rules.independence.coReportWindowHours * 3_600
         return earlier.suffix(rules.independence.maxCoReportPeers)
             .filter { $0.reporterHash != voice.reporterHash && $0.receivedAt.seconds(until: voice.receivedAt) <= window }
-            .map { CoReport(pair: ReporterPair($0.reporterHash, voice.reporterHash), subjectID: subjectID, reportedAt: voice.receivedAt) }
+            .map { ReporterPair($0.reporterHash, voice.reporterHash) }
     }
 
     /// Shields the subject's creator when a coordinated group of the shield's size reported the

@@ -179,7 +179,7 @@ public final class IntakeWorkflow: Service, Sendable {
             for voice in batch.voices.values.joined() where voice.spent || independence.mayBeLinked(reportsFiled: voice.reporterReportsFiled) {
                 involved.insert(voice.reporterHash)
             }
-            batch.ties = try await tx.coReportTies(among: involved, since: now.adding(seconds: -independence.coReportMemoryDays * 86_400))
+            batch.ties = try await tx.coReportTies(among: involved, rules: independence, at: now)
             let creators = Set(known.compactMap { batch.subjects[$0.subjectID]?.creatorID })
             batch.shields = try await self.shields.values(creators, now: now) { missing in
                 let found = try await tx.activeShields(creatorIDs: missing, at: now)
@@ -205,7 +205,6 @@ public final class IntakeWorkflow: Service, Sendable {
             for (_, record) in batch.caseUpdates.sorted(by: { $0.key < $1.key }) {
                 try await tx.updateOpenCase(record)
             }
-            try await tx.insertCoReports(batch.newCoReports)
             try await tx.insertShields(batch.newShields)
             try await tx.addCreatorReports(batch.creatorReports, hour: now)
             try await tx.insertNotices(batch.notices)

@@ -115,8 +115,7 @@ public struct ReviewWorkflow: Sendable {
             // The grouping as it stands now, from the same rule intake applies.
             let voices = try await session.voices(ofCase: record)
             let independence = rules.independence
-            let ties = try await session.coReportTies(
-                among: Set(voices.map(\.voice.reporterHash)), since: now.adding(seconds: -independence.coReportMemoryDays * 86_400))
+            let ties = try await session.coReportTies(among: Set(voices.map(\.voice.reporterHash)), rules: independence, at: now)
             overview.independence = Independence.assess(voices: voices.map(\.voice), ties: ties, reach: subject.reach, rules: independence)
             overview.positions = Dictionary(voices.map { ($0.voice.reporterHash, $0.position) }, uniquingKeysWith: { first, _ in first })
             overview.shield = try await session.shields(ofCreator: subject.creatorID, limit: 1).first
@@ -178,7 +177,6 @@ public struct ReviewWorkflow: Sendable {
             try await tx.recordDecision(onSubject: subject.id, state: decision.record.resultingState, ground: decision.ground, reviewedReasons: reviewed, at: now)
             try await tx.resolveReports(ids: reports.map(\.id), status: decision.reportStatus, caseID: caseID, at: now)
             // A dismissal keeps the co-reports as evidence against the group; an upheld report clears them.
-            try await tx.settleCoReports(subjectID: subject.id, outcome: decision.reportStatus)
             try await tx.closeCase(id: caseID, decisionID: decision.record.id, at: now)
 
             // Track records and misuse standing of every reporter whose report was counted.

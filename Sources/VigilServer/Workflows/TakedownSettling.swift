@@ -43,7 +43,7 @@ struct TakedownSettling: Sendable {
                 subjectIDs: Set(due.map(\.subjectID)), spentSince: time.adding(seconds: -independence.burstWindowMinutes * 60),
                 limitPerSubject: IntakeWorkflow.voicesPerSubject)
             let reporters = Set(voices.values.joined().map(\.reporterHash))
-            let ties = try await tx.coReportTies(among: reporters, since: time.adding(seconds: -independence.coReportMemoryDays * 86_400))
+            let ties = try await tx.coReportTies(among: reporters, rules: independence, at: time)
             let shields = try await tx.activeShields(creatorIDs: Set(subjects.values.map(\.creatorID)), at: time)
             var events: [AuditEventDraft] = []
             var notices: [NoticeRecord] = []
