@@ -21,7 +21,8 @@ trap cleanup EXIT
 
 # Both nodes must hash and seal reporter ids with the same keys.
 export VIGIL_LOOKUP_KEY=$(head -c 32 /dev/urandom | base64) VIGIL_SEAL_KEY=$(head -c 32 /dev/urandom | base64)
-export VIGIL_DATABASE_URL=$URL VIGIL_REPORTER_RATE_LIMIT=1000
+# A settle period of three seconds, so both nodes race to settle the takedowns while the check runs.
+export VIGIL_DATABASE_URL=$URL VIGIL_REPORTER_RATE_LIMIT=1000 VIGIL_SETTLE_MINUTES=0.05
 KEY=$("$BIN" keys create --scope subjects:write --scope reports:write --data-dir "$WORK/a" 2>/dev/null)
 for i in 1 2 3 4 5 6; do "$BIN" moderators add "mod-$i" --role moderator --data-dir "$WORK/a" 2>/dev/null; done > "$WORK/tokens"
 PORT_A=${VIGIL_MULTINODE_PORT:-18300}; PORT_B=$((PORT_A + 1))
@@ -32,7 +33,10 @@ for port in $PORT_A $PORT_B; do
 done
 
 python3 scripts/multinode/drive.py "$PORT_A" "$PORT_B" "$KEY" "$WORK/tokens" > "$WORK/result.json"
-python3 - "$WORK/result.json" "$URL" <<'PY'
+python3 scripts/multinode/settle.py "$PORT_A" "$PORT_B" "$KEY" 30 > "$WORK/settle.json"
+# Both maintenance services sweep every five seconds: let each have its turns.
+sleep 12
+python3 - "$WORK/result.json" "$URL" "$WORK/settle.json" <<'PY'
 import json, subprocess, sys
 result = json.load(open(sys.argv[1])); url = sys.argv[2]
 def sql(q): return subprocess.run(["psql", url, "-Atc", q], capture_output=True, text=True, check=True).stdout.split()
@@ -53,7 +57,8 @@ for status, rid, reporter, subject, idem, kind in acks:
     by_pair.setdefault((reporter, subject), set()).add(rid)
 check("duplicates across nodes answer with the first report", all(len(ids) == 1 for ids in by_pair.values()),
       [k for k, v in by_pair.items() if len(v) > 1][:3])
-check("every stored report was acknowledged", set(stored) <= {a[1] for a in acks}, len(set(stored) - {a[1] for a in acks}))
+driven = set(sql("SELECT id FROM reports WHERE subject_id NOT LIKE 'settle-%'"))
+check("every stored report was acknowledged", driven <= {a[1] for a in acks}, len(driven - {a[1] for a in acks}))
 claims = result["claims"]
 holders = {}
 for token, case_id, expires in claims:
@@ -61,7 +66,15 @@ for token, case_id, expires in claims:
 check("no case claimed by two moderators", all(len(h) == 1 for h in holders.values()), [c for c, h in holders.items() if len(h) > 1][:3])
 check("moderators raced for cases", len(claims) >= 20, len(claims))
 check("a lease holds at both nodes", result["lease_conflicts"] == [409, 409], result["lease_conflicts"])
-print(f"{len(acks)} acknowledgements, {len(stored)} reports stored, {len(claims)} claims")
+settling = json.load(open(sys.argv[3]))
+listed = "'" + "','".join(settling) + "'"
+down = sql(f"SELECT id FROM subjects WHERE state = 'pending_review' AND id IN ({listed})")
+check("every corroborated takedown was carried out after its settle period", len(down) == len(settling), f"{len(down)} of {len(settling)}")
+changes = sql(f"SELECT subject_id FROM audit_events WHERE type = 'subject.state_changed' AND subject_id IN ({listed})")
+check("each takedown settled once across the nodes", sorted(changes) == sorted(settling), f"{len(changes)} state changes")
+pending = sql(f"SELECT COUNT(*) FROM cases WHERE takedown_due_at IS NOT NULL AND subject_id IN ({listed})")
+check("no takedown left waiting", pending == ["0"], pending)
+print(f"{len(acks)} acknowledgements, {len(stored)} reports stored, {len(claims)} claims, {len(down)} takedowns settled")
 sys.exit(1 if failed else 0)
 PY
 "$BIN" audit verify --data-dir "$WORK/a"
