@@ -42,7 +42,9 @@ struct PostgresURLTests {
         // Quiet: PostgresNIO logs each failed handshake at info, and one case fails on purpose.
         var quiet = Logger(label: "vigil.store")
         quiet.logLevel = .critical
-        let store = try Store.openPostgres(url: url, settings: .init(maximumConnections: 1, connectTimeout: .seconds(3)), logger: quiet)
+        // Generous: with the whole suite running beside it on two cores, a TLS handshake has taken
+        // more than three seconds (a CI run failed so); the case refused on purpose waits it out.
+        let store = try Store.openPostgres(url: url, settings: .init(maximumConnections: 1, connectTimeout: .seconds(20)), logger: quiet)
         let row = try await store.withRunning {
             try await store.read { try await $0.sql.raw("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first() }
         }
