@@ -146,10 +146,12 @@ extension StoreSession {
             """).all().count
     }
 
+    /// Closes a case with its decision. A takedown still waiting is dropped with it: the decision
+    /// settled the subject, and the waiting index stays as small as the cases that wait.
     public func closeCase(id: String, decisionID: String, at time: Timestamp) async throws {
         try await sql.update("cases")
             .set("status", to: "closed").set("decision_id", to: decisionID).set("closed_at", to: time.milliseconds)
-            .set("claimed_by", to: SQLLiteral.null).set("claim_expires_at", to: SQLLiteral.null)
+            .set("claimed_by", to: SQLLiteral.null).set("claim_expires_at", to: SQLLiteral.null).set("takedown_due_at", to: SQLLiteral.null)
             .where("id", .equal, id).run()
     }
 
