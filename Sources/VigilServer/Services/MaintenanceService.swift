@@ -29,9 +29,14 @@ public struct MaintenanceService: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                let now = clock.now()
+                // Each on its own: a failing settle pass must not stop deadlines and lapses, nor the reverse.
                 do {
-                    let now = clock.now()
                     try await settling?.settleDue(at: now)
+                } catch {
+                    logger.warning("settling takedowns failed", metadata: ["error_type": "\(type(of: error))"])
+                }
+                do {
                     _ = try await sweep(at: now)
                 } catch {
                     logger.warning("maintenance sweep failed", metadata: ["error_type": "\(type(of: error))"])
