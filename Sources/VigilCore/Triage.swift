@@ -65,6 +65,9 @@ public struct Corroboration: Sendable, Equatable {
 
     /// Whether the reports may take the subject down: two independent voices or a vetted one.
     public var suffices: Bool { voices >= 2 || vetted }
+
+    /// Whether the reports carry a takedown at `threshold`: independent weight enough, and corroborated.
+    public func carries(_ threshold: Double) -> Bool { independentScore >= threshold && suffices }
 }
 
 /// The triage rule of DESIGN.md §2. Weighted reports accumulate per policy category; the subject is
@@ -105,7 +108,7 @@ public enum Triage {
         let canTakeDown = subject.state != .pendingReview && counted
         var newState: VisibilityState?
         var settling = false
-        if canTakeDown, corroboration.independentScore >= threshold, corroboration.suffices {
+        if canTakeDown, corroboration.carries(threshold) {
             // A vetted voice has earned acting at once; ordinary ones wait for a burst to show.
             if corroboration.vetted || settleSeconds <= 0 { newState = .pendingReview } else { settling = true }
         }
@@ -128,7 +131,6 @@ public enum Triage {
     /// corroborated by independent voices past the threshold.
     public static func settles(subject: TriageSubject, category: PolicyCategory, corroboration: Corroboration, thresholdFactor: Double = 1) -> Bool {
         guard subject.state == .visible || subject.state == .suppressed else { return false }
-        let threshold = category.threshold(for: subject.kind) * max(1, thresholdFactor)
-        return corroboration.independentScore >= threshold && corroboration.suffices
+        return corroboration.carries(category.threshold(for: subject.kind) * max(1, thresholdFactor))
     }
 }
