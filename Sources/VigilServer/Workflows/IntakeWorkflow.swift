@@ -107,6 +107,27 @@ public final class IntakeWorkflow: Service, Sendable {
     /// The window over which reports against one creator's content are taken together.
     static let pressureWindowHours: Double = 24
 
+    /// The reporters whose co-reporting ties can change an assessment of this batch. A tie only
+    /// ever joins two voices of one subject, so a reporter counts only where a subject has another
+    /// linkable reporter beside them; and only reporters with a history can be linked by it (a
+    /// first report has no co-reports). Reading the others' histories would change nothing.
+    static func linkableReporters(
+        _ requests: [IntakeRequest], voices: [String: [ReportVoice]], reporters: [String: ReporterRecord], rules: IndependenceRules
+    ) -> Set<String> {
+        var bySubject: [String: Set<String>] = [:]
+        for request in requests where (reporters[request.reporterHash]?.reportsFiled ?? 0) > 0 {
+            bySubject[request.subjectID, default: []].insert(request.reporterHash)
+        }
+        for (subjectID, subjectVoices) in voices {
+            for voice in subjectVoices where voice.spent || rules.mayBeLinked(reportsFiled: voice.reporterReportsFiled) {
+                bySubject[subjectID, default: []].insert(voice.reporterHash)
+            }
+        }
+        return bySubject.values.reduce(into: Set<String>()) { involved, linkable in
+            if linkable.count > 1 { involved.formUnion(linkable) }
+        }
+    }
+
     /// Files one report; returns once it is committed (or known to be a duplicate or a replay).
     public func submit(_ request: IntakeRequest) async throws -> IntakeReceipt {
         try await withCheckedThrowingContinuation { continuation in
@@ -174,12 +195,9 @@ public final class IntakeWorkflow: Service, Sendable {
             let independence = rules.independence
             batch.voices = try await tx.openVoices(
                 subjectIDs: subjectIDs, spentSince: now.adding(seconds: -independence.burstWindowMinutes * 60), limitPerSubject: Self.voicesPerSubject)
-            // Only reporters with a history can be linked by it: a first report has no co-reports.
-            var involved = Set(known.filter { (batch.reporters[$0.reporterHash]?.reportsFiled ?? 0) > 0 }.map(\.reporterHash))
-            for voice in batch.voices.values.joined() where voice.spent || independence.mayBeLinked(reportsFiled: voice.reporterReportsFiled) {
-                involved.insert(voice.reporterHash)
-            }
-            batch.ties = try await tx.coReportTies(among: involved, rules: independence, at: now)
+            batch.ties = try await tx.coReportTies(
+                among: Self.linkableReporters(known, voices: batch.voices, reporters: batch.reporters, rules: independence),
+                rules: independence, at: now)
             let creators = Set(known.compactMap { batch.subjects[$0.subjectID]?.creatorID })
             batch.shields = try await self.shields.values(creators, now: now) { missing in
                 let found = try await tx.activeShields(creatorIDs: missing, at: now)
