@@ -193,6 +193,45 @@ enum Migrations {
                 "CREATE INDEX cases_queue ON cases (status, urgent DESC, is_live DESC, overdue DESC, priority DESC, deadline_at, id)",
             ]
         },
+        // Webhooks: endpoints, the outbox (a message per deliverable event or creator notice,
+        // written in the transaction that caused it; append-only), a fan-out cursor, one delivery
+        // per message and endpoint with its retry state, and every attempt.
+        Migration(version: 6, name: "webhooks") { engine in
+            [
+                """
+                CREATE TABLE webhook_endpoints (
+                    id TEXT PRIMARY KEY, url TEXT NOT NULL, description TEXT, event_types TEXT, enabled BIGINT NOT NULL,
+                    secret_seal TEXT NOT NULL, previous_secret_seal TEXT, previous_until BIGINT,
+                    disabled_reason TEXT, failing_since BIGINT,
+                    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, deleted_at BIGINT)
+                """,
+                """
+                CREATE TABLE webhook_messages (
+                    seq BIGINT PRIMARY KEY, type TEXT NOT NULL, source TEXT NOT NULL, source_ref TEXT NOT NULL,
+                    created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX webhook_messages_created ON webhook_messages (created_at)",
+                "CREATE TABLE webhook_fanout (id BIGINT PRIMARY KEY, after_seq BIGINT NOT NULL)",
+                "INSERT INTO webhook_fanout (id, after_seq) VALUES (1, 0)",
+                """
+                CREATE TABLE webhook_deliveries (
+                    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id), message_seq BIGINT NOT NULL REFERENCES webhook_messages (seq),
+                    status TEXT NOT NULL, attempts BIGINT NOT NULL, next_attempt_at BIGINT, lease_until BIGINT,
+                    delivered_at BIGINT, PRIMARY KEY (endpoint_id, message_seq))
+                """,
+                "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint_id, next_attempt_at, message_seq) WHERE status = 'pending'",
+                """
+                CREATE TABLE webhook_attempts (
+                    id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, message_seq BIGINT NOT NULL, attempt BIGINT NOT NULL,
+                    attempted_at BIGINT NOT NULL, outcome TEXT NOT NULL, status_code BIGINT, latency_ms BIGINT NOT NULL,
+                    response_snippet TEXT, error TEXT)
+                """,
+                "CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id)",
+            ]
+            + engine.forbidStatements(table: "webhook_messages", operation: "UPDATE", name: "webhook_messages_no_update", message: "webhook messages are append-only")
+            + engine.forbidStatements(table: "webhook_messages", operation: "DELETE", name: "webhook_messages_no_delete", message: "webhook messages are append-only")
+            + engine.forbidStatements(table: "webhook_attempts", operation: "UPDATE", name: "webhook_attempts_no_update", message: "webhook attempts are append-only")
+        },
     ]
 
     /// The newest schema version this build knows.

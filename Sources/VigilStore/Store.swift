@@ -83,34 +83,46 @@ public final class Store: Sendable {
         try await writeRaw(lockChainHead: true) { sql in try await body(StoreSession(sql: sql, engine: self.engine)) }
     }
 
+    /// A write transaction that does not take its turn on the audit-chain head first: for
+    /// bookkeeping that other nodes may do at the same time (webhook delivery state), locking only
+    /// the rows it claims. On PostgreSQL it then runs beside the other nodes' writes; on SQLite it
+    /// is like any write. Appending events in it still locks the head, at that point.
+    public func writeBesideChain<T: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> T) async throws -> T {
+        try await writeRaw(lockChainHead: false, serialize: false) { sql in try await body(StoreSession(sql: sql, engine: self.engine)) }
+    }
+
     /// A write transaction on the raw database. `lockChainHead` is false only for migrations, which
-    /// run before the head exists and serialize themselves with an advisory lock.
-    func writeRaw<T: Sendable>(lockChainHead: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// run before the head exists and serialize themselves with an advisory lock; `serialize` false
+    /// takes no turn at all (``writeBesideChain(_:)``): on PostgreSQL, not even this node's.
+    func writeRaw<T: Sendable>(lockChainHead: Bool = true, serialize: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        if !serialize, engine == .postgres { return try await transaction(serialize: false, body) }
+        return try await writeLock.withLock { try await self.transaction(serialize: serialize, lockChainHead: lockChainHead, body) }
+    }
+
+    private func transaction<T: Sendable>(serialize: Bool, lockChainHead: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let engine = self.engine
         let logger = self.logger
-        return try await writeLock.withLock {
-            do {
-                return try await self.withWriter { sql in
-                    try await sql.raw(SQLQueryString(engine.beginWrite)).run()
-                    let value: T
-                    do {
-                        if let serialize = engine.serializeWriters(lockingChainHead: lockChainHead) {
-                            try await sql.raw(SQLQueryString(serialize)).run()
-                        }
-                        value = try await body(sql)
-                    } catch {
-                        try? await sql.raw("ROLLBACK").run()
-                        throw error
+        do {
+            return try await self.withWriter { sql in
+                try await sql.raw(SQLQueryString(engine.beginWrite)).run()
+                let value: T
+                do {
+                    if serialize, let statement = engine.serializeWriters(lockingChainHead: lockChainHead) {
+                        try await sql.raw(SQLQueryString(statement)).run()
                     }
-                    try await sql.raw("COMMIT").run()
-                    return value
+                    value = try await body(sql)
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
                 }
-            } catch let error as VigilError {
-                throw error
-            } catch {
-                logger.error("write transaction failed", metadata: ["error": "\(Self.loggable(error))"])
-                throw VigilError.unavailable(detail: "the database did not accept the write")
+                try await sql.raw("COMMIT").run()
+                return value
             }
+        } catch let error as VigilError {
+            throw error
+        } catch {
+            logger.error("write transaction failed", metadata: ["error": "\(Self.loggable(error))"])
+            throw VigilError.unavailable(detail: "the database did not accept the write")
         }
     }
 

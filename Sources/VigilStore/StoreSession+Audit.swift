@@ -19,6 +19,11 @@ extension StoreSession {
         if let last = events.last {
             try await sql.update("audit_head").set("seq", to: last.seq).set("hash", to: last.hash).where("id", .equal, 1).run()
         }
+        // The acts the platform must apply go out as webhooks too: their outbox messages commit with them.
+        try await appendWebhookMessages(events.compactMap { event in
+            guard let type = AuditEventType(rawValue: event.type), AuditEventType.enforcement.contains(type) else { return nil }
+            return (event.type, .event, String(event.seq), event.occurredAt)
+        })
         return events
     }
 

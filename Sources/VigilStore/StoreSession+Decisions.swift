@@ -100,6 +100,12 @@ extension StoreSession {
             insert = insert.values(n.id, n.recipient.type, n.recipient.key, n.kind.rawValue, n.subjectID, n.decisionID, n.body, n.createdAt.milliseconds)
         }
         try await insert.run()
+        // Creators' notices go out as webhooks too, for the platform to deliver. Reporters' do not:
+        // a webhook would have to name the reporter, whom Vigil knows only by a keyed hash.
+        try await appendWebhookMessages(notices.compactMap { notice in
+            guard case .creator = notice.recipient else { return nil }
+            return (WebhookMessage.noticeType, .notice, notice.id, notice.createdAt)
+        })
     }
 
     /// A recipient's notices, newest first, before the cursor (a notice id) if given.

@@ -33,6 +33,12 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case creatorShielded = "creator.shielded"
     case takedownPending = "case.takedown_pending"
     case takedownWithheld = "case.takedown_withheld"
+    case webhookEndpointCreated = "webhook.endpoint_created"
+    case webhookEndpointUpdated = "webhook.endpoint_updated"
+    case webhookEndpointDeleted = "webhook.endpoint_deleted"
+    case webhookSecretRotated = "webhook.secret_rotated"
+    case webhookEndpointDisabled = "webhook.endpoint_disabled"
+    case webhookReplayRequested = "webhook.replay_requested"
 
     /// The acts the platform must apply: the enforcement-events feed carries these and no others.
     public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]

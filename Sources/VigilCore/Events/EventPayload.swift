@@ -37,6 +37,10 @@ extension AuditEventType {
         case .coordinationSuspected: CoordinationSuspected.self
         case .creatorShielded: CreatorShielded.self
         case .takedownPending, .takedownWithheld: TakedownSettlement.self
+        case .webhookEndpointCreated, .webhookEndpointUpdated, .webhookEndpointDeleted: WebhookEndpointChanged.self
+        case .webhookSecretRotated: WebhookSecretRotated.self
+        case .webhookEndpointDisabled: WebhookEndpointDisabled.self
+        case .webhookReplayRequested: WebhookReplayRequested.self
         }
     }
 }

@@ -18,6 +18,8 @@ public enum Scope: String, CaseIterable, Sendable {
     case appealsWrite = "appeals:write"
     /// Scrape `/metrics`.
     case metricsRead = "metrics:read"
+    /// Manage webhook endpoints: make, change, delete, rotate secrets, replay, read attempts.
+    case webhooksManage = "webhooks:manage"
 }
 
 /// The caller behind a request: the key's public id and its scopes.

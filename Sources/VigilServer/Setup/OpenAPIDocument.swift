@@ -362,6 +362,317 @@ paths:
           $ref: '#/components/responses/Problem'
         '503':
           $ref: '#/components/responses/Problem'
+  /v1/webhooks:
+    post:
+      summary: Make a webhook endpoint (scope webhooks:manage)
+      description: Deliveries follow the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature headers; a JSON body
+        with type, timestamp and data). The url must be https and reach a public address. The signing secret (whsec_...) is in this answer only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/WebhookEndpointInput'
+      responses:
+        '201':
+          description: Made; the secret is shown this once
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/IssuedWebhookEndpoint'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+    get:
+      summary: The webhook endpoints (scope webhooks:manage)
+      responses:
+        '200':
+          description: Every endpoint that is not deleted, oldest first
+          content:
+            application/json:
+              schema:
+                type: object
+                required:
+                - endpoints
+                properties:
+                  endpoints:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/WebhookEndpoint'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/webhooks/{id}:
+    parameters:
+    - name: id
+      in: path
+      required: true
+      schema:
+        $ref: '#/components/schemas/Id'
+    get:
+      summary: One webhook endpoint (scope webhooks:manage)
+      responses:
+        '200':
+          description: The endpoint
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/WebhookEndpoint'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+    patch:
+      summary: Change a webhook endpoint (scope webhooks:manage)
+      description: Fields left out stay as they are; event_types null means every type. Enabling an endpoint Vigil disabled clears why;
+        replay what was not queued while it was disabled.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/WebhookEndpointChange'
+      responses:
+        '200':
+          description: Changed
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/WebhookEndpoint'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+    delete:
+      summary: Delete a webhook endpoint (scope webhooks:manage)
+      description: Nothing more is delivered to it; its waiting deliveries are dropped. Its attempts stay in the audit record.
+      responses:
+        '204':
+          description: Deleted
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/webhooks/{id}/rotate-secret:
+    parameters:
+    - name: id
+      in: path
+      required: true
+      schema:
+        $ref: '#/components/schemas/Id'
+    post:
+      summary: A new signing secret (scope webhooks:manage)
+      description: The new secret is in this answer only. For overlap_hours (default 24, 0 to 168) deliveries carry a signature with each
+        secret, space-separated, so receivers can switch without losing a message.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              properties:
+                overlap_hours:
+                  type: integer
+                  minimum: 0
+                  maximum: 168
+      responses:
+        '200':
+          description: Rotated; the new secret is shown this once
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/IssuedWebhookEndpoint'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/webhooks/{id}/replay:
+    parameters:
+    - name: id
+      in: path
+      required: true
+      schema:
+        $ref: '#/components/schemas/Id'
+    - name: since
+      in: query
+      required: true
+      description: Every message made at or after this time that the endpoint receives is delivered again, under its original webhook-id
+      schema:
+        type: string
+        format: date-time
+    post:
+      summary: Deliver messages again (scope webhooks:manage)
+      responses:
+        '202':
+          description: Queued; more_since is where to go on from when the replay stopped at its bound (10,000 messages)
+          content:
+            application/json:
+              schema:
+                type: object
+                required:
+                - replayed
+                - more_since
+                properties:
+                  replayed:
+                    type: integer
+                  more_since:
+                    type:
+                    - string
+                    - 'null'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/webhooks/{id}/attempts:
+    parameters:
+    - name: id
+      in: path
+      required: true
+      schema:
+        $ref: '#/components/schemas/Id'
+    - name: limit
+      in: query
+      required: false
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 200
+        default: 50
+    - name: cursor
+      in: query
+      required: false
+      description: next_cursor of the previous page
+      schema:
+        $ref: '#/components/schemas/Id'
+    get:
+      summary: Delivery attempts to an endpoint, newest first (scope webhooks:manage)
+      responses:
+        '200':
+          description: A page of attempts
+          content:
+            application/json:
+              schema:
+                type: object
+                required:
+                - attempts
+                - next_cursor
+                properties:
+                  next_cursor:
+                    type:
+                    - string
+                    - 'null'
+                  attempts:
+                    type: array
+                    items:
+                      type: object
+                      required:
+                      - attempt_id
+                      - message_id
+                      - attempt
+                      - attempted_at
+                      - outcome
+                      - latency_ms
+                      properties:
+                        attempt_id:
+                          type: string
+                        message_id:
+                          type: string
+                          description: The webhook-id the attempt carried
+                        attempt:
+                          type: integer
+                        attempted_at:
+                          type: string
+                          format: date-time
+                        outcome:
+                          type: string
+                          enum:
+                          - delivered
+                          - failed
+                        status_code:
+                          type:
+                          - integer
+                          - 'null'
+                        latency_ms:
+                          type: integer
+                        response_snippet:
+                          type:
+                          - string
+                          - 'null'
+                        error:
+                          type:
+                          - string
+                          - 'null'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/enforcement-events:
     parameters:
     - name: after
@@ -1652,6 +1963,111 @@ components:
               received_at:
                 type: string
                 format: date-time
+    WebhookEventTypes:
+      description: The message types to receive; null for every type
+      type:
+      - array
+      - 'null'
+      minItems: 1
+      items:
+        type: string
+        enum:
+        - subject.state_changed
+        - account_action.applied
+        - account_action.lifted
+        - notice.issued
+    WebhookEndpointInput:
+      type: object
+      additionalProperties: false
+      required:
+      - url
+      properties:
+        url:
+          type: string
+          maxLength: 2048
+          description: https, to a public address
+        event_types:
+          $ref: '#/components/schemas/WebhookEventTypes'
+        description:
+          type:
+          - string
+          - 'null'
+          maxLength: 500
+        enabled:
+          type: boolean
+    WebhookEndpointChange:
+      type: object
+      additionalProperties: false
+      properties:
+        url:
+          type: string
+          maxLength: 2048
+        event_types:
+          $ref: '#/components/schemas/WebhookEventTypes'
+        description:
+          type:
+          - string
+          - 'null'
+          maxLength: 500
+        enabled:
+          type: boolean
+    WebhookEndpoint:
+      type: object
+      required:
+      - id
+      - url
+      - event_types
+      - enabled
+      - created_at
+      - updated_at
+      properties:
+        id:
+          type: string
+        url:
+          type: string
+        description:
+          type:
+          - string
+          - 'null'
+        event_types:
+          type:
+          - array
+          - 'null'
+          items:
+            type: string
+        enabled:
+          type: boolean
+        disabled_reason:
+          description: Why Vigil disabled it on its own (gone, failing)
+          type:
+          - string
+          - 'null'
+        failing_since:
+          type:
+          - string
+          - 'null'
+        previous_secret_until:
+          description: Until when the rotated-out secret still signs
+          type:
+          - string
+          - 'null'
+        created_at:
+          type: string
+          format: date-time
+        updated_at:
+          type: string
+          format: date-time
+    IssuedWebhookEndpoint:
+      type: object
+      required:
+      - endpoint
+      - secret
+      properties:
+        endpoint:
+          $ref: '#/components/schemas/WebhookEndpoint'
+        secret:
+          type: string
+          description: whsec_ and base64; shown once
     Id:
       type: string
       minLength: 1

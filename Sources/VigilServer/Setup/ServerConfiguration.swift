@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var sealKey: String?
     /// Idle, header and body timeouts of client connections.
     public var connectionTimeouts: ConnectionTimeouts = .standard
+    /// Webhook delivery: retries, concurrency, and where webhook URLs may point.
+    public var webhooks = WebhookDispatcher.Settings()
 
     public struct Flags: Sendable {
         public var host: String?
@@ -121,11 +123,49 @@ public struct ServerConfiguration: Sendable {
         timeouts.header = seconds("VIGIL_HEADER_TIMEOUT_SECONDS", timeouts.header)
         timeouts.body = seconds("VIGIL_BODY_TIMEOUT_SECONDS", timeouts.body)
 
+        let webhooks = webhookSettings(environment, problems: &problems)
+
         guard problems.isEmpty, let logLevel else { throw Invalid(problems: problems) }
         return ServerConfiguration(
             host: host, port: port, dataDirectory: dataDirectory, policyPath: policyPath, databaseURL: databaseURL,
             databasePoolSize: poolSize, databaseConnectTimeoutSeconds: timeout, logLevel: logLevel,
-            reportsPerMinutePerReporter: rate, rules: rules, lookupKey: lookupKey, sealKey: sealKey, connectionTimeouts: timeouts)
+            reportsPerMinutePerReporter: rate, rules: rules, lookupKey: lookupKey, sealKey: sealKey, connectionTimeouts: timeouts,
+            webhooks: webhooks)
+    }
+
+    /// Webhook settings from `VIGIL_WEBHOOK_RETRY_SCHEDULE` (seconds, comma-separated),
+    /// `VIGIL_WEBHOOK_CONCURRENCY`, `VIGIL_WEBHOOK_DISABLE_AFTER_HOURS`,
+    /// `VIGIL_WEBHOOK_ALLOW_HTTP_LOOPBACK` and `VIGIL_WEBHOOK_ALLOW_PRIVATE` (`1` or `0`).
+    static func webhookSettings(_ environment: [String: String], problems: inout [String]) -> WebhookDispatcher.Settings {
+        var settings = WebhookDispatcher.Settings()
+        if let text = environment["VIGIL_WEBHOOK_RETRY_SCHEDULE"] {
+            if let schedule = RetrySchedule(parsing: text) { settings.retryDelays = schedule.delays } else {
+                problems.append("VIGIL_WEBHOOK_RETRY_SCHEDULE: '\(text)' must be 1 to 50 comma-separated delays in seconds, each from 0.1 to 604800")
+            }
+        }
+        if let text = environment["VIGIL_WEBHOOK_CONCURRENCY"] {
+            if let value = Int(text), (1...64).contains(value) { settings.concurrencyPerEndpoint = value } else {
+                problems.append("VIGIL_WEBHOOK_CONCURRENCY: '\(text)' must be from 1 to 64 deliveries in flight per endpoint")
+            }
+        }
+        if let text = environment["VIGIL_WEBHOOK_DISABLE_AFTER_HOURS"] {
+            if let value = Double(text), value >= 0.01, value <= 8_760 { settings.disableAfterSeconds = value * 3_600 } else {
+                problems.append("VIGIL_WEBHOOK_DISABLE_AFTER_HOURS: '\(text)' must be a number of hours from 0.01 to 8760")
+            }
+        }
+        func flag(_ name: String) -> Bool {
+            guard let text = environment[name] else { return false }
+            switch text {
+            case "1", "true": return true
+            case "0", "false", "": return false
+            default:
+                problems.append("\(name): '\(text)' must be 1 or 0")
+                return false
+            }
+        }
+        settings.allowHTTPLoopback = flag("VIGIL_WEBHOOK_ALLOW_HTTP_LOOPBACK")
+        settings.allowPrivateRanges = flag("VIGIL_WEBHOOK_ALLOW_PRIVATE")
+        return settings
     }
 
     /// The moderation settings from `VIGIL_CLAIM_LEASE_SECONDS`, `VIGIL_MISUSE_*`, `VIGIL_STRIKE_*`,

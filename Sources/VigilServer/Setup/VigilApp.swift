@@ -18,12 +18,13 @@ public struct VigilApp: Sendable {
     public let review: ReviewWorkflow
     public let appeals: AppealsWorkflow
     public let maintenance: MaintenanceService
+    public let webhookDispatcher: WebhookDispatcher
     public let clock: VigilClock
     public let metrics: VigilMetrics
     let rateLimiter: ReporterRateLimiter
 
-    public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30, logger: Logger,
-                clock: VigilClock = .system) {
+    public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30,
+                webhooks: WebhookDispatcher.Settings = .init(), logger: Logger, clock: VigilClock = .system) {
         self.store = store
         self.clock = clock
         self.metrics = VigilMetrics()
@@ -38,6 +39,7 @@ public struct VigilApp: Sendable {
         self.maintenance = MaintenanceService(
             store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
         self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
+        self.webhookDispatcher = WebhookDispatcher(store: store, keyring: keyring, settings: webhooks, logger: logger, clock: clock)
     }
 
     /// Opens the data directory (creating directory and keys as needed) and its database. The
@@ -56,7 +58,7 @@ public struct VigilApp: Sendable {
             store = try await Store.openSQLite(path: configuration.databasePath, logger: logger)
         }
         return VigilApp(store: store, policy: policy, keyring: keyring, rules: configuration.rules,
-                        reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, logger: logger)
+                        reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, webhooks: configuration.webhooks, logger: logger)
     }
 
     /// Runs `body` with the store running and migrated, for commands that use the data directory
@@ -87,20 +89,24 @@ public struct VigilApp: Sendable {
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
         NoticesController(notices: NoticesWorkflow(store: store, keyring: keyring)).addRoutes(to: v1)
         AppealsController(appeals: appeals).addRoutes(to: v1)
+        let dispatcher = webhookDispatcher
+        WebhooksController(
+            webhooks: WebhooksWorkflow(store: store, keyring: keyring, urlPolicy: dispatcher.settings.urlPolicy, clock: clock, nudge: { dispatcher.nudge() }),
+            clock: clock).addRoutes(to: v1)
         routes.load(router.routes.map { ("\($0.path)", $0.method) }, refused: ReportsController.refusedMethods)
         return router
     }
 
-    /// The HTTP application with its background services, in one service group: the store, intake
-    /// and maintenance, then the server. Migrations run before the server listens. On SIGTERM or
+    /// The HTTP application with its background services, in one service group: the store, intake,
+    /// maintenance and webhook delivery, then the server. Migrations run before the server listens. On SIGTERM or
     /// SIGINT the group stops them in reverse order: the server stops accepting and finishes its
-    /// requests, maintenance stops, intake commits what was queued, and the store closes last.
+    /// requests, webhook delivery records its attempts in flight, maintenance stops, intake commits what was queued, and the store closes last.
     public func application(host: String, port: Int, timeouts: ConnectionTimeouts = .standard, logger: Logger) throws -> some ApplicationProtocol {
         var application = Application(
             router: try router(),
             server: .http1(configuration: .init(additionalChannelHandlers: timeouts.handlers(logger: logger))),
             configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
-            services: [store, intake, maintenance],
+            services: [store, intake, maintenance, webhookDispatcher],
             logger: logger)
         let store = self.store
         application.beforeServerStarts { try await store.migrate() }

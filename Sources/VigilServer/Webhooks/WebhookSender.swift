@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// What a receiver answered to one delivery.
+struct WebhookResponse: Sendable, Equatable {
+    var status: Int
+    /// The first bytes of the answer, as text.
+    var snippet: String?
+    /// The receiver's `retry-after`, in seconds, when it gave one.
+    var retryAfterSeconds: Double?
+}
+
+/// Sends webhook requests: no redirects followed (a 3xx is a failed delivery), a connect and a
+/// whole-request timeout, and at most ``snippetBytes`` of each answer read. Every destination is
+/// checked against the ``OutgoingURLPolicy`` just before the request.
+final class WebhookSender: Sendable {
+    static let snippetBytes = 1_024
+    private let client: HTTPClient
+    /// Threads for name lookups: a resolver that hangs holds these, not the server's.
+    private let resolver = NIOThreadPool(numberOfThreads: 4)
+    let policy: OutgoingURLPolicy
+    let timeout: Duration
+
+    init(policy: OutgoingURLPolicy, timeout: Duration = .seconds(15)) {
+        self.policy = policy
+        self.timeout = timeout
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(5), read: .milliseconds(Int64(timeout.components.seconds * 1_000))))
+        configuration.decompression = .disabled
+        configuration.httpVersion = .http1Only
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        resolver.start()
+    }
+
+    func post(url: URL, headers: [(String, String)], body: [UInt8]) async throws -> WebhookResponse {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host else { throw OutgoingRefusal(detail: "the URL has no host") }
+        try await policy.checkResolved(host: host, port: url.port ?? (scheme == "https" ? 443 : 80), scheme: scheme, on: resolver)
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "user-agent", value: "Vigil-Webhooks/1")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout.components.seconds * 1_000)))
+        var collected: [UInt8] = []
+        for try await chunk in response.body {
+            collected.append(contentsOf: chunk.readableBytesView.prefix(Self.snippetBytes - collected.count))
+            // The rest is not read: a receiver cannot make Vigil hold a large answer.
+            if collected.count >= Self.snippetBytes { break }
+        }
+        let retryAfter = response.headers.first(name: "retry-after").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        return WebhookResponse(
+            status: Int(response.status.code), snippet: collected.isEmpty ? nil : String(decoding: collected, as: UTF8.self),
+            retryAfterSeconds: retryAfter)
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
+        try? await resolver.shutdownGracefully()
+    }
+}
