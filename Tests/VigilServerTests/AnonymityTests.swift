@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 @testable import VigilServer
 import VigilCore
+@testable import VigilStore
 
 /// DESIGN.md §3: reports from known reporter ids, then a search of every creator-facing response,
 /// every log line, and the raw bytes of the database files for those ids. Zero hits.
@@ -18,8 +19,11 @@ struct AnonymityTests {
     @Test("no reporter id reaches a creator-facing response, a log line, or the database in plain text")
     func noLeaks() async throws {
         // surfaces: what was looked at -> its text, which must not hold a secret.
-        let (directory, surfaces) = try await withHarnessReturningDirectory { client, h async throws -> [String: String] in
+        // Webhook bodies are a creator-facing surface too: the platform relays them.
+        let receiver = WebhookReceiver()
+        let (directory, surfaces) = try await withHarnessReturningDirectory(receiver: receiver) { client, h, port async throws -> [String: String] in
             var outputs: [String: String] = [:]
+            outputs["webhook endpoint"] = try await client.json(.post, "/v1/webhooks", h, #"{"url":"http://127.0.0.1:\#(port)/hook"}"#).text
             outputs["register video"] = try await client.json(.put, "/v1/subjects/video-A", h, #"{"kind":"video","creator_id":"creator-Z","reach":{"views":100000}}"#).text
             outputs["register live"] = try await client.json(.put, "/v1/subjects/live-B", h, #"{"kind":"live","creator_id":"creator-Z","reach":{"live_viewers":10}}"#).text
             for (i, reporter) in Self.reporters.enumerated() {
@@ -40,6 +44,13 @@ struct AnonymityTests {
             outputs["update video"] = try await client.json(.put, "/v1/subjects/video-A", h, #"{"kind":"video","creator_id":"creator-Z","reach":{"views":99}}"#).text
             outputs["creator notices"] = try await client.json(.get, "/v1/creators/creator-Z/notices", h).text
             outputs["enforcement feed"] = try await client.json(.get, "/v1/enforcement-events", h).text
+            let messages = try await h.app.store.read { try await $0.sql.raw("SELECT COUNT(*) AS n FROM webhook_messages").first()?.decode(column: "n", as: Int.self) } ?? 0
+            let delivered = try await receiver.wait { $0.count >= messages }
+            #expect(messages >= 2 && delivered.count == messages, "every webhook message was delivered")
+            for (index, request) in delivered.enumerated() {
+                outputs["webhook \(index)"] = String(decoding: request.body, as: UTF8.self)
+                outputs["webhook headers \(index)"] = request.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+            }
             outputs["logs"] = h.logs.text
             #expect(try await client.state(h, of: "video-A") == "pending_review", "the reports were counted")
             return outputs
@@ -58,9 +69,11 @@ struct AnonymityTests {
         // so creator-facing times are given to the hour (the seconds and milliseconds are zero).
         #expect(surfaces["creator notices", default: ""].contains("statement_of_reasons"), "the takedown notices were read")
         let isoTime = try Regex(#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"#)
-        for name in ["subject video", "subject live", "update video", "creator notices", "enforcement feed"] {
+        let webhooks = surfaces.keys.filter { $0.hasPrefix("webhook ") && !$0.hasPrefix("webhook headers") && $0 != "webhook endpoint" }
+        #expect(webhooks.count >= 2)
+        for name in ["subject video", "subject live", "update video", "creator notices", "enforcement feed"] + webhooks {
             let times = surfaces[name, default: ""].matches(of: isoTime).map { String(surfaces[name, default: ""][$0.range]) }
-            if ["subject video", "creator notices", "enforcement feed"].contains(name) {
+            if ["subject video", "creator notices", "enforcement feed"].contains(name) || webhooks.contains(name) {
                 #expect(!times.isEmpty, "\(name) shows when the restriction began")
             }
             for time in times {
@@ -99,14 +112,17 @@ struct AnonymityTests {
     /// Runs the harness but keeps the data directory (copied out while the database is still
     /// open, so the WAL holds recent writes) for the raw-byte search.
     func withHarnessReturningDirectory(
-        _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> [String: String]
+        receiver: WebhookReceiver,
+        _ body: @escaping @Sendable (any TestClientProtocol, Harness, Int) async throws -> [String: String]
     ) async throws -> (URL, [String: String]) {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-anon-\(UUID().uuidString)")
         let box = ResultBox()
-        // The raw-file search is about SQLite's files; PostgreSQL keeps no files here to search.
-        try await withHarness(database: .sqlite) { client, h async throws in
-            box.set(try await body(client, h))
-            try FileManager.default.copyItem(at: h.directory, to: copy)
+        try await receiver.run { port in
+            // The raw-file search is about SQLite's files; PostgreSQL keeps no files here to search.
+            try await withHarness(database: .sqlite, webhooks: WebhookTests.fastDelivery) { client, h async throws in
+                box.set(try await body(client, h, port))
+                try FileManager.default.copyItem(at: h.directory, to: copy)
+            }
         }
         return (copy, box.get())
     }
