@@ -21,7 +21,7 @@ BIN=$(swift build --show-bin-path)/vigil
 DATA=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
 SCOPES=""
-for scope in subjects:write subjects:read reports:write reports:read reports:trusted notices:read events:read appeals:write metrics:read; do
+for scope in subjects:write subjects:read reports:write reports:read reports:trusted notices:read events:read appeals:write metrics:read webhooks:manage; do
   SCOPES="$SCOPES --scope $scope"
 done
 KEY=$("$BIN" keys create $SCOPES --data-dir "$DATA" 2>/dev/null)

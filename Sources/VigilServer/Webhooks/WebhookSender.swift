@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// What a receiver answered to one delivery.
 struct WebhookResponse: Sendable, Equatable {
@@ -18,26 +19,37 @@ struct WebhookResponse: Sendable, Equatable {
 /// checked against the ``OutgoingURLPolicy`` just before the request.
 final class WebhookSender: Sendable {
     static let snippetBytes = 1_024
-    private let client: HTTPClient
-    /// Threads for name lookups: a resolver that hangs holds these, not the server's.
-    private let resolver = NIOThreadPool(numberOfThreads: 4)
+    /// The HTTP client, and threads for name lookups (a resolver that hangs holds these, not the server's).
+    private let state = Mutex<(HTTPClient, NIOThreadPool)?>(nil)
     let policy: OutgoingURLPolicy
     let timeout: Duration
 
     init(policy: OutgoingURLPolicy, timeout: Duration = .seconds(15)) {
         self.policy = policy
         self.timeout = timeout
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: .milliseconds(Int64(timeout.components.seconds * 1_000))))
-        configuration.decompression = .disabled
-        configuration.httpVersion = .http1Only
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        resolver.start()
+    }
+
+    /// The client and resolver threads, made on the first delivery: a Vigil that never sends a
+    /// webhook (a command-line run) starts no threads for them and has nothing to shut down.
+    private func connections() -> (HTTPClient, NIOThreadPool) {
+        state.withLock { state in
+            if let made = state { return made }
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .seconds(5), read: .milliseconds(Int64(timeout.components.seconds * 1_000))))
+            configuration.decompression = .disabled
+            configuration.httpVersion = .http1Only
+            let resolver = NIOThreadPool(numberOfThreads: 4)
+            resolver.start()
+            let made = (HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration), resolver)
+            state = made
+            return made
+        }
     }
 
     func post(url: URL, headers: [(String, String)], body: [UInt8]) async throws -> WebhookResponse {
         guard let scheme = url.scheme?.lowercased(), let host = url.host else { throw OutgoingRefusal(detail: "the URL has no host") }
+        let (client, resolver) = connections()
         try await policy.checkResolved(host: host, port: url.port ?? (scheme == "https" ? 443 : 80), scheme: scheme, on: resolver)
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .POST
@@ -59,6 +71,7 @@ final class WebhookSender: Sendable {
     }
 
     func shutdown() async {
+        guard let (client, resolver) = state.withLock({ state in defer { state = nil }; return state }) else { return }
         try? await client.shutdown()
         try? await resolver.shutdownGracefully()
     }
