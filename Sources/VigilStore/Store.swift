@@ -23,6 +23,7 @@ public final class Store: Sendable {
     private let backend: Backend
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncSerialLock()
+    private let outboxListener = Mutex<(@Sendable () -> Void)?>(nil)
     /// Fired when the store starts running; ``migrate()`` and ``withRunning(_:)`` wait for it.
     let started = StartSignal()
     /// Where SQLite write transactions run (see ``WriterExecutor``); nil on PostgreSQL.
@@ -80,7 +81,16 @@ public final class Store: Sendable {
     /// Runs `body` in one write transaction: committed if it returns, rolled back if it throws.
     /// Errors other than ``VigilError`` (the engine's own) surface as `.unavailable`, after logging.
     public func write<T: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> T) async throws -> T {
-        try await writeRaw(lockChainHead: true) { sql in try await body(StoreSession(sql: sql, engine: self.engine)) }
+        let effects = TransactionEffects()
+        let value = try await writeRaw(lockChainHead: true) { sql in try await body(StoreSession(sql: sql, engine: self.engine, effects: effects)) }
+        if effects.outboxWritten.load(ordering: .relaxed), let listener = outboxListener.withLock({ $0 }) { listener() }
+        return value
+    }
+
+    /// Calls `listener` after each transaction of this node that committed webhook outbox messages
+    /// (the dispatcher, so they go out at once rather than at its next poll).
+    public func onOutboxCommit(_ listener: @escaping @Sendable () -> Void) {
+        outboxListener.withLock { $0 = listener }
     }
 
     /// A write transaction that does not take its turn on the audit-chain head first: for
@@ -180,6 +190,9 @@ public final class Store: Sendable {
             }
         } catch let error as VigilError {
             throw error
+        } catch is CancellationError {
+            // The caller stopped waiting (a service shutting down): nothing failed.
+            throw CancellationError()
         } catch {
             logger.error("read failed", metadata: ["error": "\(Self.loggable(error))"])
             throw VigilError.unavailable(detail: "the database could not be read")
@@ -273,9 +286,15 @@ final class StartSignal: Sendable {
 
 /// A handle on the database inside one transaction or read. Domain operations are added in
 /// extensions, one file per aggregate (`StoreSession+Reports.swift`, …).
+/// What a write transaction did that something outside it waits for, told after it commits.
+final class TransactionEffects: Sendable {
+    let outboxWritten = Atomic<Bool>(false)
+}
+
 public struct StoreSession: Sendable {
     let sql: any SQLDatabase
     let engine: SQLEngine
+    var effects: TransactionEffects? = nil
 
     func tableExists(_ name: String) async throws -> Bool {
         try await sql.raw(engine.tableExists(name)).first() != nil

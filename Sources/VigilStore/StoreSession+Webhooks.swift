@@ -131,6 +131,7 @@ extension StoreSession {
             }
             try await insert.run()
         }
+        effects?.outboxWritten.store(true, ordering: .relaxed)
     }
 
     /// Moves the outbox's fan-out cursor over up to `limit` new messages, queueing a delivery of each
@@ -240,7 +241,8 @@ extension StoreSession {
                 ON CONFLICT (endpoint_id, message_seq) DO UPDATE SET status = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at, delivered_at = NULL
                 """).run()
         }
-        return (taken.count, messages.count > limit ? messages[limit - 1].createdAt : nil)
+        // Go on from the first message not taken (messages made in the same millisecond are sent again: harmless, same ids).
+        return (taken.count, messages.count > limit ? messages[limit].createdAt : nil)
     }
 
     // MARK: Endpoints

@@ -41,11 +41,16 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     private struct State {
+        /// Claimed and not yet recorded, per endpoint.
         var inFlight: [String: Int] = [:]
+        var permits: [String: DeliveryPermits] = [:]
         var finished: [Finished] = []
     }
 
-    /// Leases outlive an attempt's timeout by this much.
+    /// Deliveries claimed ahead per endpoint, as a multiple of its concurrency: the next ones are
+    /// ready when a request ends, without a round in between.
+    static let claimAhead = 4
+    /// Leases outlive the slowest wait for a permit and the attempt's timeout by this much.
     static let leaseMarginSeconds: Double = 45
     /// Outbox messages fanned out per round.
     static let fanOutBatch = 1_000
@@ -70,6 +75,8 @@ public final class WebhookDispatcher: Service, Sendable {
         schedule = RetrySchedule(delays: settings.retryDelays)
         sender = WebhookSender(policy: settings.urlPolicy)
         (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let wake = self.wake
+        store.onOutboxCommit { wake.yield() }
     }
 
     /// Asks for a round soon (new outbox messages, a finished delivery).
@@ -123,13 +130,16 @@ public final class WebhookDispatcher: Service, Sendable {
             return state.finished
         }
         guard !finished.isEmpty || waiting || (claiming && due) else { return [] }
-        let limit = settings.concurrencyPerEndpoint
-        let leaseUntil = now.adding(seconds: Double(sender.timeout.components.seconds) + Self.leaseMarginSeconds)
+        let limit = settings.concurrencyPerEndpoint * Self.claimAhead
+        let leaseUntil = now.adding(seconds: Double(sender.timeout.components.seconds) * Double(Self.claimAhead) + Self.leaseMarginSeconds)
         let busy = state.withLock { $0.inFlight }
         let disableAfter = settings.disableAfterSeconds
         let claimed: [(WebhookEndpointRecord, [ClaimedDelivery])]
         do {
             claimed = try await store.writeBesideChain { tx in
+                // A failure may disable its endpoint, an event: take the chain head before any
+                // endpoint row, in the order every other writer takes them, so no two wait on each other.
+                if finished.contains(where: { $0.attempt.outcome == .failed }) { _ = try await tx.auditHead(forUpdate: true) }
                 try await Self.record(finished, in: tx, at: now, disableAfterSeconds: disableAfter)
                 if waiting { _ = try await tx.fanOutWebhookMessages(limit: Self.fanOutBatch, at: now) }
                 guard claiming else { return [] }
@@ -211,13 +221,24 @@ public final class WebhookDispatcher: Service, Sendable {
         }
         let secrets = secretsInForce(endpoint)
         let url = URL(string: endpoint.url)
-        await withTaskGroup(of: Finished.self) { group in
+        let concurrency = settings.concurrencyPerEndpoint
+        let permits = state.withLock { state in
+            if let permits = state.permits[endpoint.id] { return permits }
+            let permits = DeliveryPermits(concurrency)
+            state.permits[endpoint.id] = permits
+            return permits
+        }
+        await withTaskGroup(of: Void.self) { group in
+            // Oldest first: a permit is taken in claim order, so the endpoint sees messages in
+            // the order they were claimed, at most `concurrency` at once.
             for delivery in claimed {
+                await permits.acquire()
                 group.addTask {
-                    await self.attempt(delivery, to: endpoint, url: url, body: bodies[delivery.message.seq], secrets: secrets)
+                    let result = await self.attempt(delivery, to: endpoint, url: url, body: bodies[delivery.message.seq], secrets: secrets)
+                    permits.release()
+                    self.finish([result], endpointID: endpoint.id, releasing: 1)
                 }
             }
-            for await result in group { finish([result], endpointID: endpoint.id, releasing: 1) }
         }
     }
 
