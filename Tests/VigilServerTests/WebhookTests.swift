@@ -39,7 +39,12 @@ final class WebhookReceiver: Sendable {
                 requests.append(Received(headers: headers, body: bytes, status: Int(status.code)))
                 return status
             }
-            return Response(status: status)
+            // A redirect points at another path of this receiver: were it followed, it would show there.
+            return Response(status: status, headers: (300..<400).contains(Int(status.code)) ? [.location: "/moved"] : [:])
+        }
+        router.post("moved") { [self] _, _ -> Response in
+            requests.withLock { $0.append(Received(headers: ["moved": "1"], body: [], status: 204)) }
+            return Response(status: .noContent)
         }
         let (ports, port) = AsyncStream<Int>.makeStream()
         let app = Application(
@@ -364,6 +369,59 @@ struct WebhookTests {
             }
             await #expect(throws: (any Error).self) {
                 try await h.app.store.write { tx in try await tx.sql.raw("DELETE FROM webhook_messages").run() }
+            }
+        }
+    }
+
+    @Test("two claimers never hold one delivery at once; a lease that lapses frees it; a redirect is a failure, not followed", arguments: TestDatabase.all)
+    func claiming(database: TestDatabase) async throws {
+        try await withHarness(database: database) { _, h in
+            let store = h.app.store
+            let now = h.app.clock.now()
+            let endpoint = WebhookEndpointRecord(id: "whk_claims", url: "https://hooks.example.com/", description: nil, eventTypes: nil, enabled: false,
+                                                 secretSeal: try h.app.keyring.seal(WebhookSecret.generate().rendered), createdAt: now, updatedAt: now)
+            try await store.write { tx in
+                try await tx.insertWebhookEndpoint(endpoint)
+                try await tx.appendWebhookMessages((1...40).map { ("subject.state_changed", .event, String($0), now) })
+            }
+            // Queued by a replay, due in an hour, on an endpoint left disabled: the running
+            // dispatcher claims only for enabled endpoints, so these are the test's alone.
+            let queued = try await store.write { tx in
+                try await tx.replayWebhookMessages(to: endpoint, since: now, limit: 100, at: now.adding(seconds: 3_600))
+            }
+            #expect(queued.count == 40)
+            let later = now.adding(seconds: 3_600)
+            let lease = later.adding(seconds: 60)
+            async let first = store.writeBesideChain { try await $0.claimWebhookDeliveries(endpointID: "whk_claims", limit: 25, at: later, leaseUntil: lease) }
+            async let second = store.writeBesideChain { try await $0.claimWebhookDeliveries(endpointID: "whk_claims", limit: 25, at: later, leaseUntil: lease) }
+            let (a, b) = try await (first, second)
+            let seqs = a.map(\.message.seq) + b.map(\.message.seq)
+            #expect(seqs.count == 40 && Set(seqs).count == 40, "each delivery claimed once: \(a.count) + \(b.count)")
+            let again = try await store.writeBesideChain { try await $0.claimWebhookDeliveries(endpointID: "whk_claims", limit: 100, at: later.adding(seconds: 59), leaseUntil: lease) }
+            #expect(again.isEmpty)
+            let lapsed = try await store.writeBesideChain { try await $0.claimWebhookDeliveries(endpointID: "whk_claims", limit: 100, at: lease, leaseUntil: lease.adding(seconds: 60)) }
+            #expect(lapsed.count == 40)
+        }
+
+        guard database.engine == .sqlite else { return }
+        let receiver = WebhookReceiver { _ in .found }
+        try await receiver.run { port in
+            try await withHarness(webhooks: Self.fastDelivery) { client, h in
+                let created = try await client.json(.post, "/v1/webhooks", h, #"{"url":"http://127.0.0.1:\#(port)/hook","event_types":["subject.state_changed"]}"#)
+                let endpointID = try #require((try created.object()["endpoint"] as? [String: Any])?["id"] as? String)
+                try await client.register(h, id: "clip-r")
+                _ = try await client.report(h, reporter: "flagger", subject: "clip-r", reason: "hate_speech", extra: #","channel":"trusted_flagger""#)
+                var attempts: [[String: Any]] = []
+                for _ in 0..<100 {
+                    attempts = try await client.json(.get, "/v1/webhooks/\(endpointID)/attempts", h).object()["attempts"] as? [[String: Any]] ?? []
+                    if attempts.count >= 2 { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(attempts.count >= 2)
+                #expect(attempts.allSatisfy { $0["outcome"] as? String == "failed" && $0["status_code"] as? Int == 302 })
+                // No attempt followed the Location.
+                #expect(receiver.received.allSatisfy { $0.headers["moved"] == nil })
+                #expect(receiver.received.count >= 2)
             }
         }
     }
