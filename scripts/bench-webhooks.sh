@@ -4,8 +4,9 @@
 #     no webhook endpoint, 3 endpoints subscribed to every type, no endpoint again; the ratio of
 #     the middle run to the mean of the other two;
 #  2. delivery to 3 local receivers, on a fresh server: trusted flaggers' reports that each take a
-#     subject down (two messages each), first as fast as they can be filed (deliveries/s), then
-#     paced below capacity (commit-to-delivery latency percentiles).
+#     subject down (two messages each), first as fast as they can be filed (deliveries/s; the same
+#     load with no endpoint first, for its filing rate), then paced below capacity
+#     (commit-to-delivery latency percentiles).
 #   scripts/bench-webhooks.sh [seconds] [subjects] [paced reports/s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +62,9 @@ printf "reports/s, 3 endpoints       %s\n" "$THREE"
 printf "reports/s, no endpoint again %s\n" "$NONE_B"
 awk -v a="$NONE_A" -v b="$NONE_B" -v t="$THREE" 'BEGIN {printf "ratio 3 endpoints / none    %.3f\n", t / ((a + b) / 2)}'
 
+echo "== takedowns filed with no endpoint (the same load as below) =="
+serve_fresh
+python3 scripts/bench/webhook_load.py "$PORT" "$KEY" "$SUBJECTS" "$RATE"
 echo "== delivery to 3 endpoints =="
 serve_fresh
 subscribe

@@ -50,6 +50,10 @@ def run(prefix, paced):
         list(pool.map(report, range(SUBJECTS)))
     filed = time.time() - start
     expected = 2 * SUBJECTS * len(RECEIVERS)
+    if not RECEIVERS:
+        print(f"-- {'paced' if paced else 'as fast as filed'}, no endpoint")
+        print(f"reports filed                {SUBJECTS} in {filed:.1f} s ({SUBJECTS / filed:.0f}/s)")
+        return
     deadline = time.time() + 300
     while time.time() < deadline:
         # This run's messages only: the receivers also took the intake runs' deliveries.
@@ -78,4 +82,5 @@ def run(prefix, paced):
 
 
 run("burst", False)
-run("paced", True)
+if RECEIVERS:
+    run("paced", True)
