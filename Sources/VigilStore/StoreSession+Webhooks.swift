@@ -215,14 +215,34 @@ extension StoreSession {
             }
             try await insert.run()
         }
+        // Deliveries that succeeded, one statement per endpoint (the common case under load);
+        // the others each have their own next time.
+        var delivered: [String: [WebhookAttemptRecord]] = [:]
         for (attempt, next) in results {
+            if case .delivered = next {
+                delivered[attempt.endpointID, default: []].append(attempt)
+                continue
+            }
             var update = sql.update("webhook_deliveries").set("attempts", to: attempt.attempt).set("lease_until", to: SQLLiteral.null)
             switch next {
-            case .delivered: update = update.set("status", to: "delivered").set("delivered_at", to: attempt.attemptedAt.milliseconds)
+            case .delivered: break
             case .retry(let at): update = update.set("next_attempt_at", to: at.milliseconds)
             case .exhausted: update = update.set("status", to: "failed")
             }
             try await update.where("endpoint_id", .equal, attempt.endpointID).where("message_seq", .equal, attempt.messageSeq).run()
+        }
+        for (endpointID, attempts) in delivered.sorted(by: { $0.key < $1.key }) {
+            for chunk in attempts.chunked(into: 500) {
+                // A delivery is claimed by one attempt at a time, so its count was this attempt's less one.
+                var update: SQLQueryString = """
+                    UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, lease_until = NULL,
+                      delivered_at = \(bind: chunk.map(\.attemptedAt.milliseconds).max() ?? 0)
+                    WHERE endpoint_id = \(bind: endpointID) AND message_seq IN (
+                    """
+                update.appendInterpolation(binds: chunk.map(\.messageSeq))
+                update.appendLiteral(")")
+                try await sql.raw(update).run()
+            }
         }
     }
 

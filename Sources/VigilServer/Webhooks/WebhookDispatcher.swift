@@ -52,6 +52,8 @@ public final class WebhookDispatcher: Service, Sendable {
     static let claimAhead = 4
     /// Leases outlive the slowest wait for a permit and the attempt's timeout by this much.
     static let leaseMarginSeconds: Double = 45
+    /// The least time between two rounds that claimed work.
+    static let roundSpacing: Duration = .milliseconds(10)
     /// Outbox messages fanned out per round.
     static let fanOutBatch = 1_000
 
@@ -100,9 +102,13 @@ public final class WebhookDispatcher: Service, Sendable {
                 for await _ in self.wakeups {
                     if Task.isCancelled { break }
                     do {
-                        for (endpoint, claimed) in try await self.round(at: self.clock.now()) {
+                        let claimed = try await self.round(at: self.clock.now())
+                        for (endpoint, claimed) in claimed {
                             deliveries.addTask { await self.deliver(claimed, to: endpoint) }
                         }
+                        // Under load, let finished attempts gather a moment: one transaction
+                        // records many, instead of one each, and intake keeps its turns.
+                        if !claimed.isEmpty { try? await Task.sleep(for: Self.roundSpacing) }
                     } catch {
                         self.logger.warning("webhook round failed", metadata: ["error_type": "\(type(of: error))"])
                     }
