@@ -232,6 +232,12 @@ enum Migrations {
             + engine.forbidStatements(table: "webhook_messages", operation: "DELETE", name: "webhook_messages_no_delete", message: "webhook messages are append-only")
             + engine.forbidStatements(table: "webhook_attempts", operation: "UPDATE", name: "webhook_attempts_no_update", message: "webhook attempts are append-only")
         },
+        // Intake's reads, kept from growing with the data: open cases found by subject (the
+        // planner took the status index and walked every open case), and on SQLite the reporters
+        // and report outcomes clustered by their keys.
+        Migration(version: 7, name: "intake lookups") { engine in
+            ["CREATE INDEX cases_subject ON cases (subject_id, status)"] + engine.clusteredByKey()
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -76,6 +76,39 @@ public enum SQLEngine: String, Sendable {
         }
     }
 
+    /// Migration 7: on SQLite, the reporters and report outcomes are rebuilt as tables clustered by
+    /// their key (`WITHOUT ROWID`), so intake's lookups by reporter hash and report id descend one
+    /// b-tree instead of an index and then the table. PostgreSQL has no such choice: nothing to do.
+    func clusteredByKey() -> [String] {
+        switch self {
+        case .postgres: []
+        case .sqlite: [
+            """
+            CREATE TABLE reporters_clustered (
+                reporter_hash TEXT PRIMARY KEY, upheld DOUBLE PRECISION NOT NULL,
+                dismissed DOUBLE PRECISION NOT NULL, record_as_of BIGINT NOT NULL,
+                reports_filed BIGINT NOT NULL, pending BIGINT NOT NULL, first_seen_at BIGINT NOT NULL,
+                standing TEXT NOT NULL DEFAULT 'good', standing_until BIGINT) WITHOUT ROWID
+            """,
+            """
+            INSERT INTO reporters_clustered (reporter_hash, upheld, dismissed, record_as_of, reports_filed, pending, first_seen_at, standing, standing_until)
+            SELECT reporter_hash, upheld, dismissed, record_as_of, reports_filed, pending, first_seen_at, standing, standing_until FROM reporters
+            """,
+            "DROP TABLE reporters",
+            "ALTER TABLE reporters_clustered RENAME TO reporters",
+            """
+            CREATE TABLE report_outcomes_clustered (
+                report_id TEXT PRIMARY KEY REFERENCES reports (id), status TEXT NOT NULL,
+                case_id TEXT, decided_at BIGINT) WITHOUT ROWID
+            """,
+            "INSERT INTO report_outcomes_clustered (report_id, status, case_id, decided_at) SELECT report_id, status, case_id, decided_at FROM report_outcomes",
+            "DROP TABLE report_outcomes",
+            "ALTER TABLE report_outcomes_clustered RENAME TO report_outcomes",
+            "CREATE INDEX report_outcomes_decided ON report_outcomes (decided_at)",
+        ]
+        }
+    }
+
     /// Migration 4: appeals may target a misuse measure instead of a decision. PostgreSQL relaxes
     /// the column in place; SQLite cannot relax NOT NULL in place, so the table is rebuilt
     /// (nothing references it).
