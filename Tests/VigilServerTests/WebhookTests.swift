@@ -283,6 +283,13 @@ struct WebhookTests {
                 #expect(attempts.map { $0["status_code"] as? Int } == [204, 500])
                 #expect(Set(attempts.compactMap { $0["message_id"] as? String }) == ids)
 
+                // The node counts its attempts, and the backlog is read at the scrape.
+                let metrics = String(buffer: try await client.json(.get, "/metrics", h).body)
+                #expect(MetricsTests.value(#"vigil_webhook_attempts_total{outcome="delivered"}"#, in: metrics) == 1)
+                #expect(MetricsTests.value(#"vigil_webhook_attempts_total{outcome="failed"}"#, in: metrics) == 1)
+                #expect(MetricsTests.value("vigil_webhook_deliveries_pending", in: metrics) == 0)
+                #expect(MetricsTests.value("vigil_webhook_endpoints_disabled", in: metrics) == 0)
+
                 // A replay sends the message again under the same id.
                 let replayed = try await client.json(.post, "/v1/webhooks/\(endpointID)/replay?since=2020-01-01T00:00:00Z", h)
                 #expect(replayed.status == .accepted)

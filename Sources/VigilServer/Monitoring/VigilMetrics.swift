@@ -17,6 +17,11 @@ public final class VigilMetrics: Sendable {
     private let openAppeals: Gauge
     private let auditEvents: Gauge
     private let databaseUp: Gauge
+    private let webhookPending: Gauge
+    private let webhookEndpointsDisabled: Gauge
+    /// Webhook attempts by outcome (`delivered`, `failed`), made once.
+    private let webhookAttempts: [String: Counter]
+    private let webhookLatency: DurationHistogram
     private let intakeBatch: ValueHistogram
     /// Reports by status and whether they counted, made once: intake records one per report.
     private let reports: [String: Counter]
@@ -45,6 +50,18 @@ public final class VigilMetrics: Sendable {
         openAppeals = gauge("appeals_open", "Appeals awaiting a decision.")
         auditEvents = gauge("audit_events", "Events in the audit log (its head sequence number).")
         databaseUp = gauge("database_up", "1 if the last scrape could read the database, else 0.")
+        webhookPending = gauge("webhook_deliveries_pending", "Webhook deliveries waiting for an attempt, due or not.")
+        webhookEndpointsDisabled = gauge("webhook_endpoints_disabled", "Webhook endpoints that are disabled.")
+        var attempts: [String: Counter] = [:]
+        for outcome in ["delivered", "failed"] {
+            attempts[outcome] = registry.makeCounter(
+                descriptor: .init(namespace: "vigil", metricName: "webhook_attempts", unitName: "total", helpText: "Webhook delivery attempts made by this node, by outcome."),
+                labels: [("outcome", outcome)])
+        }
+        webhookAttempts = attempts
+        webhookLatency = registry.makeDurationHistogram(
+            descriptor: .init(namespace: "vigil", metricName: "webhook_attempt_duration", unitName: "seconds", helpText: "Time from sending a webhook to its answer."),
+            buckets: Self.latencyBuckets + [.seconds(5), .seconds(15)])
         intakeBatch = registry.makeValueHistogram(
             descriptor: .init(namespace: "vigil", metricName: "intake_batch", unitName: "reports", helpText: "Reports committed per intake transaction (group commit)."),
             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
@@ -87,6 +104,12 @@ public final class VigilMetrics: Sendable {
 
     func recordIntakeBatch(size: Int) { intakeBatch.record(Double(size)) }
 
+    /// One webhook attempt: its outcome and how long the receiver took.
+    func recordWebhookAttempt(delivered: Bool, duration: Duration) {
+        webhookAttempts[delivered ? "delivered" : "failed"]?.increment()
+        webhookLatency.record(duration)
+    }
+
     /// The exposition text, with the queue gauges read from the database now. A database that
     /// cannot be read still gets an answer: `vigil_database_up 0` and the last known gauges.
     func render(store: Store, now: Timestamp) async -> [UInt8] {
@@ -96,6 +119,8 @@ public final class VigilMetrics: Sendable {
             unclaimedCases.set(Double(counts.unclaimedCases))
             openAppeals.set(Double(counts.openAppeals))
             auditEvents.set(Double(counts.auditEvents))
+            webhookPending.set(Double(counts.webhookPending))
+            webhookEndpointsDisabled.set(Double(counts.webhookEndpointsDisabled))
             databaseUp.set(1.0)
         } else {
             databaseUp.set(0.0)

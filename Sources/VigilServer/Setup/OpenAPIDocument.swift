@@ -74,7 +74,7 @@ paths:
     get:
       summary: Prometheus metrics (scope metrics:read)
       description: Request counts and latencies by route pattern, reports by status, intake batch sizes, and the open, overdue and unclaimed cases,
-        open appeals and audit-log length read at each scrape. Labels never carry a path, an id or anything about a reporter.
+        open appeals, audit-log length and webhook backlog read at each scrape, and webhook attempts by outcome. Labels never carry a path, an id or anything about a reporter.
       responses:
         '200':
           description: Exposition text

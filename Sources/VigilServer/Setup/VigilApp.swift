@@ -39,7 +39,7 @@ public struct VigilApp: Sendable {
         self.maintenance = MaintenanceService(
             store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
         self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
-        self.webhookDispatcher = WebhookDispatcher(store: store, keyring: keyring, settings: webhooks, logger: logger, clock: clock)
+        self.webhookDispatcher = WebhookDispatcher(store: store, keyring: keyring, settings: webhooks, metrics: metrics, logger: logger, clock: clock)
     }
 
     /// Opens the data directory (creating directory and keys as needed) and its database. The

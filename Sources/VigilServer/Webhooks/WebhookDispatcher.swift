@@ -61,6 +61,7 @@ public final class WebhookDispatcher: Service, Sendable {
     private let keyring: ReporterKeyring
     private let clock: VigilClock
     private let logger: Logger
+    private let metrics: VigilMetrics?
     let settings: Settings
     private let schedule: RetrySchedule
     private let sender: WebhookSender
@@ -68,8 +69,9 @@ public final class WebhookDispatcher: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    public init(store: Store, keyring: ReporterKeyring, settings: Settings = .init(), logger: Logger, clock: VigilClock = .system) {
+    public init(store: Store, keyring: ReporterKeyring, settings: Settings = .init(), metrics: VigilMetrics? = nil, logger: Logger, clock: VigilClock = .system) {
         self.store = store
+        self.metrics = metrics
         self.keyring = keyring
         self.clock = clock
         self.logger = logger
@@ -293,6 +295,7 @@ public final class WebhookDispatcher: Service, Sendable {
             problem = body == nil ? "the message's source could not be read" : "the endpoint's URL or secret could not be read"
         }
         let elapsed = ContinuousClock.now - startedAt
+        metrics?.recordWebhookAttempt(delivered: status.map { (200..<300).contains($0) } ?? false, duration: elapsed)
         let milliseconds = elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let gone = status == 410
