@@ -11,7 +11,11 @@ public enum Identifier {
         for shift in stride(from: 45, through: 0, by: -5) {
             chars.append(alphabet[Int((ms >> UInt64(shift)) & 31)])
         }
-        for _ in 0..<16 { chars.append(alphabet[Int(generator.next() & 31)]) }
+        // 80 random bits from two draws (each draw is a system call): 60 from the first, 20 from the second.
+        let first: UInt64 = generator.next()
+        let second: UInt64 = generator.next()
+        for index in 0..<12 { chars.append(alphabet[Int((first >> UInt64(index * 5)) & 31)]) }
+        for index in 0..<4 { chars.append(alphabet[Int((second >> UInt64(index * 5)) & 31)]) }
         return prefix + "_" + String(chars)
     }
 }
