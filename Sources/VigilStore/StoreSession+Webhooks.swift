@@ -327,15 +327,6 @@ extension StoreSession {
         }
     }
 
-    /// Counts of an endpoint's deliveries by status (for its listing and the checks).
-    public func webhookDeliveryCounts(endpointID: String) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try await sql.raw("SELECT status, COUNT(*) AS n FROM webhook_deliveries WHERE endpoint_id = \(bind: endpointID) GROUP BY status").all() {
-            counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
-        }
-        return counts
-    }
-
     /// A notice by id (a webhook message's source).
     public func notice(id: String) async throws -> NoticeRecord? {
         guard let row = try await sql.raw("SELECT * FROM notices WHERE id = \(bind: id)").first() else { return nil }
