@@ -290,12 +290,10 @@ extension StoreSession {
     }
 
     /// Deletes an endpoint: it is kept (its attempts refer to it) but no longer listed or delivered
-    /// to, and its waiting deliveries are dropped. False if there is no such endpoint.
-    public func deleteWebhookEndpoint(id: String, at now: Timestamp) async throws -> Bool {
-        guard try await webhookEndpoint(id: id) != nil else { return false }
+    /// to, and its waiting deliveries are dropped.
+    public func deleteWebhookEndpoint(id: String, at now: Timestamp) async throws {
         try await sql.update("webhook_endpoints").set("deleted_at", to: now.milliseconds).set("enabled", to: 0).where("id", .equal, id).run()
         try await sql.raw("UPDATE webhook_deliveries SET status = 'cancelled', lease_until = NULL WHERE endpoint_id = \(bind: id) AND status = 'pending'").run()
-        return true
     }
 
     /// An endpoint that is not deleted (locked in a write transaction on PostgreSQL).

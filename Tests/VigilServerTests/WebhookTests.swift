@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -120,6 +121,15 @@ struct WebhookTests {
         #expect(schedule.next(afterAttempt: 1, at: now, retryAfterSeconds: 1e12, unit: 0.5) == now.adding(seconds: 86_400))
         #expect(RetrySchedule(parsing: "1, 2,3")?.delays == [1, 2, 3])
         for bad in ["", "a", "0", "-1", "1,,2", "1e9", "nan"] { #expect(RetrySchedule(parsing: bad) == nil, "\(bad)") }
+    }
+
+    @Test("failed requests are described by kind in the attempt log")
+    func describingFailures() {
+        #expect(WebhookDispatcher.describe(HTTPClientError.deadlineExceeded) == "timed out")
+        #expect(WebhookDispatcher.describe(HTTPClientError.connectTimeout) == "timed out")
+        #expect(WebhookDispatcher.describe(HTTPClientError.remoteConnectionClosed) == "the receiver closed the connection")
+        #expect(WebhookDispatcher.describe(IOError(errnoCode: ECONNREFUSED, reason: "connect")) == "connection refused")
+        #expect(WebhookDispatcher.describe(CancellationError()) == "the request failed (CancellationError)")
     }
 
     @Test("webhook URLs must be https to public addresses; http only to loopback when allowed")

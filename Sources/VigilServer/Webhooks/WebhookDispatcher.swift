@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOPosix
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -87,7 +90,7 @@ public final class WebhookDispatcher: Service, Sendable {
     public func nudge() { wake.yield() }
 
     /// The id every attempt of a message carries, the same for every endpoint: receivers deduplicate on it.
-    func messageID(_ seq: Int64) -> String { "msg_" + keyring.publicID(for: "webhook-message:\(seq)") }
+    func messageID(_ seq: Int64) -> String { keyring.webhookMessageID(seq: seq) }
 
     public func run() async throws {
         let interval = settings.pollInterval
@@ -212,7 +215,7 @@ public final class WebhookDispatcher: Service, Sendable {
 
     /// Sends claimed deliveries to one endpoint, concurrently, and queues their outcomes.
     private func deliver(_ claimed: [ClaimedDelivery], to endpoint: WebhookEndpointRecord) async {
-        let publicID: @Sendable (Int64) -> String = { [keyring] in "evt_" + keyring.publicID(for: "event:\($0)") }
+        let publicID: @Sendable (Int64) -> String = { [keyring] in keyring.eventID(seq: $0) }
         let messages = claimed.map(\.message)
         let bodies: [Int64: [UInt8]]
         do {
@@ -319,10 +322,14 @@ public final class WebhookDispatcher: Service, Sendable {
 
     /// A short, stable description of a failed request for the attempt log (no internals).
     static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
-        if text.contains("deadlineExceeded") || text.contains("readTimeout") || text.contains("connectTimeout") { return "timed out" }
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        if text.contains("remoteConnectionClosed") { return "the receiver closed the connection" }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout: return "timed out"
+            case .remoteConnectionClosed: return "the receiver closed the connection"
+            default: return "the request failed (\(error))"
+            }
+        }
+        if error is NIOConnectionError || (error as? IOError)?.errnoCode == ECONNREFUSED { return "connection refused" }
         return "the request failed (\(type(of: error)))"
     }
 }

@@ -97,9 +97,10 @@ public struct WebhooksWorkflow: Sendable {
     func delete(id: String, keyID: String?) async throws {
         let now = clock.now()
         try await store.write { tx in
-            guard let endpoint = try await tx.webhookEndpoint(id: id, forUpdate: true), try await tx.deleteWebhookEndpoint(id: id, at: now) else {
+            guard let endpoint = try await tx.webhookEndpoint(id: id, forUpdate: true) else {
                 throw VigilError.notFound(resource: "webhook endpoint", id: id)
             }
+            try await tx.deleteWebhookEndpoint(id: id, at: now)
             var gone = endpoint
             gone.enabled = false
             try await tx.appendEvents([Self.changed(.webhookEndpointDeleted, gone, keyID: keyID, at: now)])
@@ -161,7 +162,7 @@ public struct WebhooksWorkflow: Sendable {
     }
 
     /// The id a message's attempts carry (`webhook-id`), as the attempt list shows it.
-    func messageID(_ seq: Int64) -> String { "msg_" + keyring.publicID(for: "webhook-message:\(seq)") }
+    func messageID(_ seq: Int64) -> String { keyring.webhookMessageID(seq: seq) }
 
     // MARK: Validation
 

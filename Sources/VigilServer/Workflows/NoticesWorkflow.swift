@@ -53,7 +53,7 @@ public struct NoticesWorkflow: Sendable {
         let start = after
         let events = try await store.read { try await $0.enforcementEvents(after: start, limit: limit) }
         let keyring = self.keyring
-        let feed = try events.compactMap { try EnforcementEvent($0) { "evt_" + keyring.publicID(for: "event:\($0)") } }
+        let feed = try events.compactMap { try EnforcementEvent($0) { keyring.eventID(seq: $0) } }
         return (feed, keyring.sealCursor("feed:\(events.last?.seq ?? after)"))
     }
 }
