@@ -1,5 +1,14 @@
 import Foundation
 
+/// How far a measure was decided by automated means, as the Transparency Database records it.
+public enum AutomatedDecision: String, Sendable, Equatable {
+    /// No person decided: a threshold of reports, or a detection rule, applied it.
+    case fully = "AUTOMATED_DECISION_FULLY"
+    /// A moderator decided a case that automated detection raised and acted on.
+    case partially = "AUTOMATED_DECISION_PARTIALLY"
+    case notAutomated = "AUTOMATED_DECISION_NOT_AUTOMATED"
+}
+
 /// A restriction Vigil enforced, with what a Transparency Database statement needs to know about it.
 public struct EnforcedRestriction: Sendable, Equatable {
     public enum Measure: Sendable, Equatable {
@@ -22,13 +31,13 @@ public struct EnforcedRestriction: Sendable, Equatable {
     /// How the content came to Vigil's attention: the channels of the reports behind the measure.
     public var channels: Set<ReportChannel>
     public var automatedDetection: Bool
-    public var automatedDecision: Bool
+    public var automatedDecision: AutomatedDecision
     /// For a provisional takedown, which has no decision id: its audit sequence number, which the
     /// export turns into an opaque puid (never published as it is).
     public var takedownSequence: Int64?
 
     public init(puid: String, measure: Measure, subjectKind: SubjectKind?, contentDate: Timestamp, appliedAt: Timestamp, endsAt: Timestamp?,
-                grounds: [String], channels: Set<ReportChannel>, automatedDetection: Bool, automatedDecision: Bool) {
+                grounds: [String], channels: Set<ReportChannel>, automatedDetection: Bool, automatedDecision: AutomatedDecision) {
         self.puid = puid
         self.measure = measure
         self.subjectKind = subjectKind
@@ -117,7 +126,7 @@ public struct DSAStatement: Encodable, Sendable, Equatable {
         applicationDate = restriction.appliedAt.calendarDate
         sourceType = Self.sourceType(restriction.channels)
         automatedDetection = restriction.automatedDetection ? "Yes" : "No"
-        automatedDecision = restriction.automatedDecision ? "AUTOMATED_DECISION_FULLY" : "AUTOMATED_DECISION_NOT_AUTOMATED"
+        automatedDecision = restriction.automatedDecision.rawValue
         puid = restriction.puid
     }
 
@@ -133,6 +142,13 @@ public struct DSAStatement: Encodable, Sendable, Equatable {
     static func facts(_ r: EnforcedRestriction, titles: String) -> String {
         let what = r.subjectKind.map { "The \($0.rawValue)" } ?? "The account"
         switch r.measure {
+        case .visibility(let state) where r.automatedDecision == .fully && r.automatedDetection:
+            let measure = switch state {
+            case .removed: "removed"
+            case .suppressed: "demoted (its distribution reduced)"
+            default: "disabled"
+            }
+            return "\(what) was detected by automated means as falling under the community guidelines on \(titles) and was \(measure) by automated means, pending human review."
         case .visibility(.pendingReview):
             return "\(what) was reported under the community guidelines on \(titles) and was disabled pending human review."
         case .visibility(.removed):

@@ -21,6 +21,27 @@ extension StatementOfReasons {
             redress: redress(decisionID: nil), appealableDecisionID: nil, appealDeadline: nil)
     }
 
+    /// A restriction automated detection applied. It names the policy ground, never the rule, the
+    /// signals or their thresholds. With a decision id (a suppression no moderator reviews) it is
+    /// appealable at once; without, a moderator's review follows.
+    public static func automatedRestriction(subject: Subject, state: VisibilityState, category: PolicyCategory, decisionID: String?,
+                                            policyVersion: String, at time: Timestamp) -> StatementOfReasons {
+        let what = switch state {
+        case .removed: "removed"
+        case .suppressed: "kept up but is no longer recommended (reduced distribution)"
+        default: "taken down temporarily"
+        }
+        let review = decisionID == nil ? " while a moderator reviews it against that policy" : ""
+        return StatementOfReasons(
+            restriction: Restriction(type: state.rawValue, scope: "\(subject.kind.rawValue) \(subject.id)", startsAt: time.iso8601, endsAt: nil,
+                                     duration: decisionID == nil ? "until_review" : "indefinite"),
+            facts: "Automated systems found that your \(subject.kind.rawValue) may violate the policy '\(category.title)'. "
+                + "It has been \(what)\(review). No person has reviewed it yet.",
+            automatedDetection: true, automatedDecision: true, grounds: [Ground(category)], policyVersion: policyVersion,
+            redress: redress(decisionID: decisionID), appealableDecisionID: decisionID,
+            appealDeadline: decisionID.map { _ in time.adding(seconds: AppealWindow.days * 86_400).iso8601 })
+    }
+
     /// A moderator's violation decision on content.
     public static func violation(subject: Subject, decision: DecisionInput, decisionID: String, grounds: [PolicyCategory], policyVersion: String, at time: Timestamp) -> StatementOfReasons {
         let state = decision.resultingState

@@ -36,6 +36,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         return Timestamp(milliseconds: overflow ? .min : floor)
     }
 
+    /// The start of the UTC day this time falls in (daily caps count from it).
+    public var dayFloor: Timestamp {
+        let remainder = milliseconds % 86_400_000
+        guard remainder < 0 else { return Timestamp(milliseconds: milliseconds - remainder) }
+        let (floor, overflow) = milliseconds.subtractingReportingOverflow(86_400_000 + remainder)
+        return Timestamp(milliseconds: overflow ? .min : floor)
+    }
+
     /// Saturates at the ends of time rather than trapping, for durations read from configuration.
     public func adding(seconds: Double) -> Timestamp {
         let (sum, overflow) = milliseconds.addingReportingOverflow(Self.clampedMilliseconds(seconds * 1000))

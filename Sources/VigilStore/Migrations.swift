@@ -238,6 +238,37 @@ enum Migrations {
         Migration(version: 7, name: "intake lookups") { engine in
             ["CREATE INDEX cases_subject ON cases (subject_id, status)"] + engine.clusteredByKey()
         },
+        // Automated detection: signals as they arrived (append-only, once per source and id),
+        // every rule match with the moderator's verdict on it once there is one (the rule's
+        // precision), rules switched to shadow, and which rule raised a case.
+        Migration(version: 8, name: "detection") { engine in
+            [
+                """
+                CREATE TABLE signals (
+                    source TEXT NOT NULL, id TEXT NOT NULL, subject_id TEXT NOT NULL REFERENCES subjects (id), kind TEXT NOT NULL,
+                    label TEXT NOT NULL, score DOUBLE PRECISION, distance BIGINT, value TEXT, model TEXT, model_version TEXT,
+                    received_at BIGINT NOT NULL, PRIMARY KEY (source, id))
+                """,
+                "CREATE INDEX signals_subject ON signals (subject_id, received_at)",
+                """
+                CREATE TABLE rule_matches (
+                    id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, rule_set_version TEXT NOT NULL, subject_id TEXT NOT NULL,
+                    case_id TEXT, mode TEXT NOT NULL, declared_action TEXT NOT NULL, action TEXT NOT NULL, applied BIGINT NOT NULL,
+                    matched_at BIGINT NOT NULL, decision_id TEXT, outcome TEXT, appeal_granted BIGINT NOT NULL DEFAULT 0, decided_at BIGINT)
+                """,
+                "CREATE INDEX rule_matches_subject ON rule_matches (subject_id, rule_set_version)",
+                "CREATE INDEX rule_matches_rule ON rule_matches (rule_set_version, rule_id, matched_at)",
+                "CREATE INDEX rule_matches_decision ON rule_matches (decision_id)",
+                """
+                CREATE TABLE rule_modes (
+                    rule_set_version TEXT NOT NULL, rule_id TEXT NOT NULL, mode TEXT NOT NULL, reason TEXT NOT NULL,
+                    changed_at BIGINT NOT NULL, PRIMARY KEY (rule_set_version, rule_id))
+                """,
+                "ALTER TABLE cases ADD COLUMN detected_by TEXT",
+            ]
+            + engine.forbidStatements(table: "signals", operation: "UPDATE", name: "signals_no_update", message: "signals are append-only")
+            + engine.forbidStatements(table: "signals", operation: "DELETE", name: "signals_no_delete", message: "signals are append-only")
+        },
     ]
 
     /// The newest schema version this build knows.

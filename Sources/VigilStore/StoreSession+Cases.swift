@@ -2,7 +2,7 @@ import SQLKit
 import VigilCore
 
 extension StoreSession {
-    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id, c.overdue, c.urgent, c.coordination, c.takedown_due_at"
+    private static let caseColumns = "c.id, c.subject_id, c.kind, c.category, c.severity, c.opened_at, c.deadline_at, c.priority, c.status, c.claimed_by, c.claim_expires_at, c.decision_id, c.overdue, c.urgent, c.coordination, c.takedown_due_at, c.detected_by"
 
     /// The queue's order: urgent first (a lone report in a critical category), then live, then
     /// overdue, then by priority, then the nearest deadline.
@@ -12,11 +12,11 @@ extension StoreSession {
     public func insertCases(_ cases: [CaseRecord]) async throws {
         guard !cases.isEmpty else { return }
         var insert = sql.insert(into: "cases").columns("id", "subject_id", "status", "category", "severity", "opened_at", "deadline_at", "kind", "priority", "is_live",
-                                                         "urgent", "coordination", "takedown_due_at")
+                                                         "urgent", "coordination", "takedown_due_at", "detected_by")
         for c in cases {
             insert = insert.values(c.id, c.subjectID, "open", c.category, c.severity.rawValue, c.openedAt.milliseconds, c.deadlineAt.milliseconds,
                                    c.kind.rawValue, c.priority, c.kind == .live ? 1 : 0, c.urgent ? 1 : 0, c.coordinationSuspected ? 1 : 0,
-                                   c.takedownDueAt?.milliseconds)
+                                   c.takedownDueAt?.milliseconds, c.detectedBy)
         }
         try await insert.run()
     }
@@ -58,7 +58,8 @@ extension StoreSession {
     public func updateOpenCase(_ record: CaseRecord) async throws {
         try await sql.update("cases").set("priority", to: record.priority).set("urgent", to: record.urgent ? 1 : 0)
             .set("deadline_at", to: record.deadlineAt.milliseconds).set("takedown_due_at", to: record.takedownDueAt?.milliseconds)
-            .set("coordination", to: record.coordinationSuspected ? 1 : 0).where("id", .equal, record.id).run()
+            .set("coordination", to: record.coordinationSuspected ? 1 : 0).set("detected_by", to: record.detectedBy)
+            .where("id", .equal, record.id).run()
     }
 
     public func caseRecord(id: String) async throws -> CaseRecord? {
@@ -85,6 +86,9 @@ extension StoreSession {
         if let kind = filter.kind { query.appendInterpolation(" AND c.kind = \(bind: kind.rawValue)" as SQLQueryString) }
         if let category = filter.category { query.appendInterpolation(" AND c.category = \(bind: category)" as SQLQueryString) }
         if let state = filter.state { query.appendInterpolation(" AND s.state = \(bind: state.rawValue)" as SQLQueryString) }
+        if let automated = filter.automated {
+            query.appendLiteral(automated ? " AND c.detected_by IS NOT NULL" : " AND c.detected_by IS NULL")
+        }
         if let coordinated = filter.coordinated {
             query.appendLiteral(coordinated ? " AND c.coordination = 1" : " AND c.coordination = 0")
         }
@@ -285,6 +289,7 @@ extension StoreSession {
         record.urgent = try row.decode(column: "urgent", as: Int.self) != 0
         record.coordinationSuspected = try row.decode(column: "coordination", as: Int.self) != 0
         record.takedownDueAt = try row.decode(column: "takedown_due_at", as: Int64?.self).map(Timestamp.init(milliseconds:))
+        record.detectedBy = try row.decode(column: "detected_by", as: String?.self)
         return record
     }
 }

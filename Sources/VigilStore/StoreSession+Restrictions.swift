@@ -18,7 +18,8 @@ extension StoreSession {
         let subjectReports = try await reportTimes(subjectIDs: Set(try takedowns.map { try $0.decode(column: "subject_id", as: String.self) }))
         for row in takedowns {
             let change = try EventCoding.decode(SubjectStateChanged.self, from: try row.decode(column: "payload", as: String.self))
-            guard change.isAutomated, let ground = change.ground else { continue }
+            // An automated measure with a decision (a suppression no moderator reviews) is exported as that decision.
+            guard change.isAutomated, change.decisionId == nil, let ground = change.ground else { continue }
             let to = change.to
             let subjectID = try row.decode(column: "subject_id", as: String.self)
             let at = Timestamp(milliseconds: try row.decode(column: "occurred_at", as: Int64.self))
@@ -29,23 +30,23 @@ extension StoreSession {
                 puid: "ptd-\(seq)", measure: .visibility(to),
                 subjectKind: SubjectKind(rawValue: try row.decode(column: "kind", as: String.self)),
                 contentDate: Timestamp(milliseconds: try row.decode(column: "registered_at", as: Int64.self)), appliedAt: at, endsAt: nil,
-                grounds: [ground], channels: channels, automatedDetection: false, automatedDecision: true)
+                grounds: [ground], channels: channels, automatedDetection: change.cause == .automatedDetection, automatedDecision: .fully)
             restriction.takedownSequence = seq
             result.append(restriction)
         }
 
         // Moderators' violation decisions.
         let decisions = try await sql.raw("""
-            SELECT d.id, d.case_id, d.policy_ids, d.resulting_state, d.automated, d.decided_at, s.kind, s.registered_at
-            FROM decisions d JOIN subjects s ON s.id = d.subject_id
+            SELECT d.id, d.case_id, d.policy_ids, d.resulting_state, d.automated, d.decided_at, s.kind, s.registered_at, c.detected_by
+            FROM decisions d JOIN subjects s ON s.id = d.subject_id JOIN cases c ON c.id = d.case_id
             WHERE d.outcome = 'violation' AND d.decided_at >= \(bind: since.milliseconds) ORDER BY d.decided_at, d.id
             """).all()
 
         // Account measures brought by strikes (their channels are their decisions' cases').
         let actions = try await sql.raw("""
-            SELECT a.id, a.action, a.starts_at, a.ends_at, a.creator_id, d.policy_ids, d.case_id, d.automated,
+            SELECT a.id, a.action, a.starts_at, a.ends_at, a.creator_id, d.policy_ids, d.case_id, d.automated, c.detected_by,
               (SELECT MIN(registered_at) FROM subjects WHERE creator_id = a.creator_id) AS first_seen
-            FROM account_actions a JOIN decisions d ON d.id = a.decision_id
+            FROM account_actions a JOIN decisions d ON d.id = a.decision_id JOIN cases c ON c.id = d.case_id
             WHERE a.starts_at >= \(bind: since.milliseconds) ORDER BY a.starts_at, a.id
             """).all()
         let caseIDs = try (decisions + actions).map { try $0.decode(column: "case_id", as: String.self) }
@@ -60,7 +61,7 @@ extension StoreSession {
                 appliedAt: Timestamp(milliseconds: try row.decode(column: "decided_at", as: Int64.self)), endsAt: nil,
                 grounds: try row.decode(column: "policy_ids", as: String.self).split(separator: " ").map(String.init),
                 channels: channelsByCase[try row.decode(column: "case_id", as: String.self)] ?? [],
-                automatedDetection: false, automatedDecision: try row.decode(column: "automated", as: Int.self) != 0))
+                automatedDetection: try Self.detected(row), automatedDecision: try Self.automatedDecision(row)))
         }
 
         for row in actions {
@@ -73,9 +74,21 @@ extension StoreSession {
                 appliedAt: startsAt, endsAt: try row.decode(column: "ends_at", as: Int64?.self).map(Timestamp.init(milliseconds:)),
                 grounds: try row.decode(column: "policy_ids", as: String.self).split(separator: " ").map(String.init),
                 channels: channelsByCase[try row.decode(column: "case_id", as: String.self)] ?? [],
-                automatedDetection: false, automatedDecision: try row.decode(column: "automated", as: Int.self) != 0))
+                automatedDetection: try Self.detected(row), automatedDecision: try Self.automatedDecision(row)))
         }
         return result.sorted { ($0.appliedAt, $0.puid) < ($1.appliedAt, $1.puid) }
+    }
+
+    /// Whether automated detection raised the decided case.
+    private static func detected(_ row: any SQLRow) throws -> Bool {
+        try row.decode(column: "detected_by", as: String?.self) != nil
+    }
+
+    /// A decision no person made is fully automated; a moderator's decision on a case automated
+    /// detection raised is partially so.
+    private static func automatedDecision(_ row: any SQLRow) throws -> AutomatedDecision {
+        if try row.decode(column: "automated", as: Int.self) != 0 { return .fully }
+        return try detected(row) ? .partially : .notAutomated
     }
 
     /// The channels of each case's reports, for many cases in few statements.

@@ -11,11 +11,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (env VIGIL_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (env VIGIL_PORT; default 8080).") var port: Int?
     @Option(help: "Community-guidelines policy file, YAML or JSON (env VIGIL_POLICY; default: built in).") var policy: String?
+    @Option(help: "Detection rules file, YAML or JSON (env VIGIL_RULES; default: the built-in rules, in shadow, with the built-in policy).") var rules: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env VIGIL_LOG_LEVEL).") var logLevel: String?
     @OptionGroup var data: DataDirectoryOptions
 
     func run() async throws {
-        let configuration = try data.configuration(policy: policy, host: host, port: port, logLevel: logLevel)
+        let configuration = try data.configuration(policy: policy, rules: rules, host: host, port: port, logLevel: logLevel)
         var logger = Logger(label: "vigil")
         logger.logLevel = configuration.logLevel
         let app: VigilApp
@@ -23,9 +24,12 @@ struct Serve: AsyncParsableCommand {
             app = try await VigilApp.open(configuration: configuration, logger: logger)
         } catch let invalid as PolicyLoader.Invalid {
             throw ValidationError(invalid.description)
+        } catch let invalid as RuleSetLoader.Invalid {
+            throw ValidationError(invalid.description)
         }
         logger.info("starting", metadata: [
             "data_dir": "\(configuration.dataDirectory)", "policy_version": "\(app.policy.version)",
+            "rule_set_version": "\(app.detection.ruleSet.version)", "rules": "\(app.detection.ruleSet.rules.count)",
         ])
         // One service group runs the store, intake, maintenance and the server, and shuts them down
         // in order on SIGTERM or SIGINT.

@@ -11,7 +11,7 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Vigil: reporting and moderation backend for short-video platforms.",
         version: VigilVersion.current,
-        subcommands: [Serve.self, Migrate.self, Keys.self, Moderators.self, Export.self, Report.self, Audit.self, Simulate.self])
+        subcommands: [Serve.self, Migrate.self, Keys.self, Moderators.self, Rules.self, Export.self, Report.self, Audit.self, Simulate.self])
 }
 
 /// Options shared by every command that opens a data directory.
@@ -22,9 +22,10 @@ struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("database"), help: "A postgres:// URL to use PostgreSQL instead of the embedded SQLite (env VIGIL_DATABASE_URL).")
     var databaseURL: String?
 
-    func configuration(policy: String? = nil, host: String? = nil, port: Int? = nil, logLevel: String? = nil) throws -> ServerConfiguration {
+    func configuration(policy: String? = nil, rules: String? = nil, host: String? = nil, port: Int? = nil, logLevel: String? = nil) throws -> ServerConfiguration {
         do {
-            return try ServerConfiguration.resolve(flags: .init(host: host, port: port, dataDirectory: dataDirectory, policyPath: policy, logLevel: logLevel, databaseURL: databaseURL))
+            return try ServerConfiguration.resolve(flags: .init(
+                host: host, port: port, dataDirectory: dataDirectory, policyPath: policy, rulesPath: rules, logLevel: logLevel, databaseURL: databaseURL))
         } catch let invalid as ServerConfiguration.Invalid {
             throw ValidationError(invalid.description)
         }
@@ -36,6 +37,13 @@ struct DataDirectoryOptions: ParsableArguments {
 func withApp<T: Sendable>(_ configuration: ServerConfiguration, _ body: (VigilApp) async throws -> T) async throws -> T {
     var logger = Logger(label: "vigil")
     logger.logLevel = .warning
-    let app = try await VigilApp.open(configuration: configuration, logger: logger)
+    let app: VigilApp
+    do {
+        app = try await VigilApp.open(configuration: configuration, logger: logger)
+    } catch let invalid as PolicyLoader.Invalid {
+        throw ValidationError(invalid.description)
+    } catch let invalid as RuleSetLoader.Invalid {
+        throw ValidationError(invalid.description)
+    }
     return try await app.withRunning(body)
 }

@@ -39,6 +39,9 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case webhookSecretRotated = "webhook.secret_rotated"
     case webhookEndpointDisabled = "webhook.endpoint_disabled"
     case webhookReplayRequested = "webhook.replay_requested"
+    case signalsRecorded = "signals.recorded"
+    case ruleMatched = "rule.matched"
+    case ruleModeChanged = "rule.mode_changed"
 
     /// The acts the platform must apply: the enforcement-events feed carries these and no others.
     public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]

@@ -41,6 +41,9 @@ extension AuditEventType {
         case .webhookSecretRotated: WebhookSecretRotated.self
         case .webhookEndpointDisabled: WebhookEndpointDisabled.self
         case .webhookReplayRequested: WebhookReplayRequested.self
+        case .signalsRecorded: SignalsRecorded.self
+        case .ruleMatched: RuleMatched.self
+        case .ruleModeChanged: RuleModeChanged.self
         }
     }
 }

@@ -6,6 +6,8 @@ public enum StateChangeCause: String, Codable, Sendable {
     case decision
     /// A granted appeal reversed a decision.
     case appealGranted = "appeal_granted"
+    /// A detection rule acted on signals about the content (an automated, provisional measure).
+    case automatedDetection = "automated_detection"
 }
 
 /// `report.received`: a report was recorded, counted or not. Never who filed it.
@@ -56,7 +58,7 @@ public struct SubjectStateChanged: EventPayload {
     }
 
     /// Whether the change was decided by automated means (no human decided it).
-    public var isAutomated: Bool { cause == .reportThreshold }
+    public var isAutomated: Bool { cause == .reportThreshold || cause == .automatedDetection }
 }
 
 /// `case.opened`.

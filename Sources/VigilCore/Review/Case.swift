@@ -29,6 +29,8 @@ public struct CaseRecord: Sendable, Equatable {
     /// if they still do then (``Triage/settles(subject:category:corroboration:thresholdFactor:)``);
     /// nil when no takedown is waiting.
     public var takedownDueAt: Timestamp?
+    /// The detection rule that raised the case, when automation did (the "automated" filter).
+    public var detectedBy: String?
 
     public init(id: String, subjectID: String, kind: SubjectKind, category: String, severity: Severity, openedAt: Timestamp, deadlineAt: Timestamp, priority: Double) {
         self.id = id
@@ -60,6 +62,8 @@ public struct QueueFilter: Sendable, Equatable {
     public var claimed: Bool?
     /// Only cases flagged (or not flagged) "coordinated reporting suspected".
     public var coordinated: Bool?
+    /// Only cases automated detection raised (or did not).
+    public var automated: Bool?
 
     public init(kind: SubjectKind? = nil, category: String? = nil, state: VisibilityState? = nil, overdue: Bool? = nil, claimed: Bool? = nil,
                 coordinated: Bool? = nil) {

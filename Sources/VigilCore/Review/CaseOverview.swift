@@ -20,6 +20,9 @@ public struct CaseOverview: Sendable {
     public var positions: [String: Int] = [:]
     /// The creator's latest shield, in force or not.
     public var shield: CreatorShield?
+    /// The subject's newest signals and rule matches (automated detection).
+    public var signals: [Signal] = []
+    public var ruleMatches: [RuleMatchRecord] = []
 
     public init(record: CaseRecord, subject: Subject, tally: [ReportTally], hourly: [HourlyScore], scores: [CategoryScoreKey: CategoryScore],
                 priorDecisions: [DecisionRecord], activeStrikes: Int, accountActions: [AccountActionRecord], holderName: String?, asOf: Timestamp) {

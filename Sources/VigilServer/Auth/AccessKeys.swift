@@ -20,6 +20,8 @@ public enum Scope: String, CaseIterable, Sendable {
     case metricsRead = "metrics:read"
     /// Manage webhook endpoints: make, change, delete, rotate secrets, replay, read attempts.
     case webhooksManage = "webhooks:manage"
+    /// Push signals about subjects' content (the platform's own classifiers and hash matches).
+    case signalsWrite = "signals:write"
 }
 
 /// The caller behind a request: the key's public id and its scopes.

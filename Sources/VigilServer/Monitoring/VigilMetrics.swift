@@ -28,6 +28,10 @@ public final class VigilMetrics: Sendable {
     /// Each request's series, found once: the registry validates names and labels on every lookup,
     /// which cost a third of `/healthz` throughput when done per request.
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, duration: DurationHistogram)]>([:])
+    private let signals: Counter
+    /// Rule matches by rule, mode, action and whether the action applied, made on first use. Rule
+    /// ids come from the operator's rule file (at most ``RuleSetLoader/maxRules``), never from a request.
+    private let ruleMatches = Mutex<[[String]: Counter]>([:])
 
     private struct RequestSeries: Hashable {
         var method: String
@@ -74,6 +78,26 @@ public final class VigilMetrics: Sendable {
             }
         }
         self.reports = reports
+        signals = registry.makeCounter(
+            descriptor: .init(namespace: "vigil", metricName: "signals", unitName: "total", helpText: "Signals about subjects' content recorded by this node."))
+    }
+
+    func recordSignals(_ count: Int) {
+        if count > 0 { signals.increment(by: Int64(count)) }
+    }
+
+    /// One rule match: which rule, in which mode, with which action, and whether it was the one applied.
+    func recordRuleMatch(rule: String, mode: String, action: String, applied: Bool) {
+        let labels = [rule, mode, action, applied ? "true" : "false"]
+        let counter = ruleMatches.withLock { known in
+            if let counter = known[labels] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: .init(namespace: "vigil", metricName: "rule_matches", unitName: "total", helpText: "Detection rule matches on this node."),
+                labels: [("rule", rule), ("mode", mode), ("action", action), ("applied", labels[3])])
+            known[labels] = counter
+            return counter
+        }
+        counter.increment()
     }
 
     private static func reportKey(_ status: IntakeReceipt.Status, _ counted: Bool) -> String { "\(status.rawValue) \(counted)" }

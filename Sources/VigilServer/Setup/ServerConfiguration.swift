@@ -11,6 +11,10 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var dataDirectory: String
     public var policyPath: String?
+    /// Detection rules (YAML or JSON); nil for the built-in rules (with the built-in policy) or none.
+    public var rulesPath: String?
+    /// Whether the built-in text classifier scores subjects' titles and texts (`VIGIL_TEXT_CLASSIFIER=off` to stop it).
+    public var textClassifier = true
     /// A PostgreSQL URL; nil for the embedded SQLite database in the data directory.
     public var databaseURL: String?
     public var databasePoolSize: Int = 10
@@ -32,10 +36,13 @@ public struct ServerConfiguration: Sendable {
         public var port: Int?
         public var dataDirectory: String?
         public var policyPath: String?
+        public var rulesPath: String?
         public var logLevel: String?
         public var databaseURL: String?
 
-        public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil, policyPath: String? = nil, logLevel: String? = nil, databaseURL: String? = nil) {
+        public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil, policyPath: String? = nil, rulesPath: String? = nil,
+                    logLevel: String? = nil, databaseURL: String? = nil) {
+            self.rulesPath = rulesPath
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
@@ -69,6 +76,19 @@ public struct ServerConfiguration: Sendable {
         let policyPath = flags.policyPath ?? environment["VIGIL_POLICY"]
         if let policyPath, !FileManager.default.isReadableFile(atPath: policyPath) {
             problems.append("policy (--policy / VIGIL_POLICY): cannot read '\(policyPath)'")
+        }
+
+        let rulesPath = flags.rulesPath ?? environment["VIGIL_RULES"]
+        if let rulesPath, !FileManager.default.isReadableFile(atPath: rulesPath) {
+            problems.append("rules (--rules / VIGIL_RULES): cannot read '\(rulesPath)'")
+        }
+        var textClassifier = true
+        if let text = environment["VIGIL_TEXT_CLASSIFIER"] {
+            switch text.lowercased() {
+            case "on": textClassifier = true
+            case "off": textClassifier = false
+            default: problems.append("VIGIL_TEXT_CLASSIFIER: '\(text)' must be on or off")
+            }
         }
 
         let levelText = flags.logLevel ?? environment["VIGIL_LOG_LEVEL"] ?? "info"
@@ -126,11 +146,14 @@ public struct ServerConfiguration: Sendable {
         let webhooks = webhookSettings(environment, problems: &problems)
 
         guard problems.isEmpty, let logLevel else { throw Invalid(problems: problems) }
-        return ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: dataDirectory, policyPath: policyPath, databaseURL: databaseURL,
             databasePoolSize: poolSize, databaseConnectTimeoutSeconds: timeout, logLevel: logLevel,
             reportsPerMinutePerReporter: rate, rules: rules, lookupKey: lookupKey, sealKey: sealKey, connectionTimeouts: timeouts,
             webhooks: webhooks)
+        configuration.rulesPath = rulesPath
+        configuration.textClassifier = textClassifier
+        return configuration
     }
 
     /// Webhook settings from `VIGIL_WEBHOOK_RETRY_SCHEDULE` (seconds, comma-separated),

@@ -19,12 +19,14 @@ public struct VigilApp: Sendable {
     public let appeals: AppealsWorkflow
     public let maintenance: MaintenanceService
     public let webhookDispatcher: WebhookDispatcher
+    public let detection: DetectionWorkflow
     public let clock: VigilClock
     public let metrics: VigilMetrics
     let rateLimiter: ReporterRateLimiter
 
     public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30,
-                webhooks: WebhookDispatcher.Settings = .init(), logger: Logger, clock: VigilClock = .system) {
+                webhooks: WebhookDispatcher.Settings = .init(), ruleSet: RuleSet = .empty, textClassifier: LinearTextClassifier? = nil,
+                logger: Logger, clock: VigilClock = .system) {
         self.store = store
         self.clock = clock
         self.metrics = VigilMetrics()
@@ -34,8 +36,9 @@ public struct VigilApp: Sendable {
         self.accessKeys = AccessKeys(store: store, clock: clock)
         self.moderators = ModeratorAccess(store: store, clock: clock)
         self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock, metrics: metrics)
-        self.review = ReviewWorkflow(store: store, policy: policy, rules: rules, clock: clock)
-        self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules, clock: clock)
+        self.review = ReviewWorkflow(store: store, policy: policy, rules: rules, ruleSet: ruleSet, clock: clock)
+        self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules, ruleSet: ruleSet, clock: clock)
+        self.detection = DetectionWorkflow(store: store, policy: policy, ruleSet: ruleSet, textClassifier: textClassifier, clock: clock, metrics: metrics)
         self.maintenance = MaintenanceService(
             store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
         self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
@@ -47,6 +50,10 @@ public struct VigilApp: Sendable {
     /// (``application(host:port:timeouts:logger:)``) or in ``withRunning(_:)``.
     public static func open(configuration: ServerConfiguration, logger: Logger) async throws -> VigilApp {
         let policy = try configuration.policyPath.map(PolicyLoader.load) ?? .builtIn
+        // The built-in rules name built-in categories: with the operator's own policy, rules come from their file.
+        let ruleSet = try configuration.rulesPath.map { try RuleSetLoader.load(path: $0, policy: policy) }
+            ?? (configuration.policyPath == nil ? .builtIn : .empty)
+        let textClassifier = configuration.textClassifier ? try BuiltInClassifiers.text() : nil
         try DataDirectory.secure(configuration.dataDirectory)
         let keyring = try KeyFile.keyring(configuration: configuration)
         let store: Store
@@ -58,7 +65,8 @@ public struct VigilApp: Sendable {
             store = try await Store.openSQLite(path: configuration.databasePath, logger: logger)
         }
         return VigilApp(store: store, policy: policy, keyring: keyring, rules: configuration.rules,
-                        reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, webhooks: configuration.webhooks, logger: logger)
+                        reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, webhooks: configuration.webhooks,
+                        ruleSet: ruleSet, textClassifier: textClassifier, logger: logger)
     }
 
     /// Runs `body` with the store running and migrated, for commands that use the data directory
@@ -83,8 +91,10 @@ public struct VigilApp: Sendable {
         ModerationController(review: review, policy: policy, credibility: rules.credibility).addRoutes(to: mod)
         AppealsReviewController(appeals: appeals).addRoutes(to: mod)
         TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
+        RulesController(rules: RulesReporting(store: store, ruleSet: detection.ruleSet, policy: policy)).addRoutes(to: mod)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
-        SubjectsController(subjects: SubjectWorkflow(store: store, clock: clock), policy: policy).addRoutes(to: v1)
+        SubjectsController(subjects: SubjectWorkflow(store: store, detection: detection, clock: clock), policy: policy).addRoutes(to: v1)
+        SignalsController(detection: detection).addRoutes(to: v1)
         ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: v1)
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
         NoticesController(notices: NoticesWorkflow(store: store, keyring: keyring)).addRoutes(to: v1)

@@ -10,8 +10,11 @@ public struct AppealsWorkflow: Sendable {
     let keyring: ReporterKeyring
     let policy: Policy
     let rules: ModerationRules
+    /// The detection rules in force: a granted appeal counts against the rules behind the decision.
+    let ruleSet: RuleSet
 
-    public init(store: Store, keyring: ReporterKeyring, policy: Policy, rules: ModerationRules, clock: VigilClock = .system) {
+    public init(store: Store, keyring: ReporterKeyring, policy: Policy, rules: ModerationRules, ruleSet: RuleSet = .empty, clock: VigilClock = .system) {
+        self.ruleSet = ruleSet
         self.store = store
         self.clock = clock
         self.keyring = keyring
@@ -180,6 +183,7 @@ public struct AppealsWorkflow: Sendable {
         let now = clock.now()
         let policy = self.policy
         let rules = self.rules
+        let ruleSet = self.ruleSet
         return try await store.write { tx in
             guard var appeal = try await tx.appeal(id: appealID) else { throw VigilError.notFound(resource: "appeal", id: appealID) }
             guard appeal.status == .open else { throw VigilError.conflict(detail: "appeal \(appealID) is decided") }
@@ -190,6 +194,9 @@ public struct AppealsWorkflow: Sendable {
             case .decision(let decisionID):
                 try await Self.applyDecisionAppeal(
                     tx, appeal: appeal, decisionID: decisionID, outcome: outcome, moderator: moderator, note: note, at: now, policy: policy, rules: rules)
+                if let decision = try await tx.decision(id: decisionID) {
+                    try await tx.appendEvents(try await RuleOutcomes.appealDecided(tx, ruleSet: ruleSet, decision: decision, granted: outcome == .granted, at: now))
+                }
             case .misuseMeasure(let measureID):
                 try await Self.applyMeasureAppeal(tx, appeal: appeal, measureID: measureID, outcome: outcome, moderator: moderator, note: note, at: now)
             }

@@ -8,10 +8,15 @@ public struct ReviewWorkflow: Sendable {
     let clock: VigilClock
     let policy: Policy
     let rules: ModerationRules
+    /// The detection rules in force: every decision is a verdict on the rule matches it settles.
+    let ruleSet: RuleSet
 
     public static let maxPageSize = 100
+    /// The newest signals and rule matches a case view lists.
+    static let detectionItemsShown = 50
 
-    public init(store: Store, policy: Policy, rules: ModerationRules, clock: VigilClock = .system) {
+    public init(store: Store, policy: Policy, rules: ModerationRules, ruleSet: RuleSet = .empty, clock: VigilClock = .system) {
+        self.ruleSet = ruleSet
         self.store = store
         self.clock = clock
         self.policy = policy
@@ -119,6 +124,8 @@ public struct ReviewWorkflow: Sendable {
             overview.independence = Independence.assess(voices: voices.map(\.voice), ties: ties, reach: subject.reach, rules: independence)
             overview.positions = Dictionary(voices.map { ($0.voice.reporterHash, $0.position) }, uniquingKeysWith: { first, _ in first })
             overview.shield = try await session.shields(ofCreator: subject.creatorID, limit: 1).first
+            overview.signals = try await session.signals(subjectID: subject.id, limit: Self.detectionItemsShown)
+            overview.ruleMatches = try await session.ruleMatches(subjectID: subject.id, limit: Self.detectionItemsShown)
             return overview
         }
     }
@@ -162,6 +169,7 @@ public struct ReviewWorkflow: Sendable {
         let now = clock.now()
         let policy = self.policy
         let rules = self.rules
+        let ruleSet = self.ruleSet
         return try await store.write { tx in
             guard let record = try await tx.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
             guard record.status == .open else { throw VigilError.conflict(detail: "case \(caseID) is closed") }
@@ -200,7 +208,9 @@ public struct ReviewWorkflow: Sendable {
                 }
             }
             try await tx.insertMisuseMeasures(decision.misuseMeasures)
-            try await tx.appendEvents(decision.events)
+            let ruleEvents = try await RuleOutcomes.decided(
+                tx, ruleSet: ruleSet, subjectID: subject.id, decisionID: decision.record.id, violation: input.outcome == .violation, at: now)
+            try await tx.appendEvents(decision.events + ruleEvents)
             try await tx.insertNotices(decision.notices)
             return decision.record
         }

@@ -36,6 +36,7 @@ struct ModerationController {
         filter.overdue = try Self.flag(try query.get("overdue"), field: "overdue")
         filter.claimed = try Self.flag(try query.get("claimed"), field: "claimed")
         filter.coordinated = try Self.flag(try query.get("coordinated"), field: "coordinated")
+        filter.automated = try Self.flag(try query.get("automated"), field: "automated")
         let limit = try Self.integer(try query.get("limit"), field: "limit", default: 50)
         let page = try await review.queue(filter: filter, cursor: try query.get("cursor"), limit: limit)
         return try JSONBody.response(QueueView(entries: page.entries, now: page.now, nextCursor: page.nextCursor))

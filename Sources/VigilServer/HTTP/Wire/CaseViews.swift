@@ -24,6 +24,40 @@ struct CaseDetail: Encodable, Sendable {
         /// When a takedown corroborated by ordinary reports goes ahead if they still stand as
         /// independent then (absent when none waits).
         var takedownDueAt: String?
+        /// The detection rule that raised the case, if automation did.
+        var detectedBy: String?
+    }
+
+    /// What automated detection knows of the subject: its newest signals and the rules that
+    /// matched, with their mode, action and the verdict moderators gave them.
+    struct DetectionInfo: Encodable {
+        struct SignalInfo: Encodable {
+            var source: String
+            var id: String
+            var type: String
+            var label: String
+            var score: Double?
+            var distance: Int?
+            var value: String?
+            var model: String?
+            var modelVersion: String?
+            var receivedAt: String
+        }
+
+        struct MatchInfo: Encodable {
+            var ruleId: String
+            var ruleSetVersion: String
+            var mode: String
+            var declaredAction: String
+            var action: String
+            var applied: Bool
+            var matchedAt: String
+            var outcome: String?
+            var appealGranted: Bool
+        }
+
+        var signals: [SignalInfo]
+        var matches: [MatchInfo]
     }
 
     /// How the reports combine into independent voices: the groups (by per-case pseudonym, never
@@ -154,6 +188,7 @@ struct CaseDetail: Encodable, Sendable {
     var reportSummary: ReportSummary
     var creator: CreatorInfo
     var coordination: CoordinationInfo?
+    var detection: DetectionInfo?
 
     init(_ overview: CaseOverview, policy: Policy) {
         let (record, subject, tally, hourly, scores) = (overview.record, overview.subject, overview.tally, overview.hourly, overview.scores)
@@ -164,7 +199,19 @@ struct CaseDetail: Encodable, Sendable {
             openedAt: record.openedAt.iso8601, deadlineAt: record.deadlineAt.iso8601, overdue: record.isOverdue(at: now),
             priority: record.priority, heldBy: holderName, claimExpiresAt: holderName == nil ? nil : record.claimExpiresAt?.iso8601,
             decisionId: record.decisionID, urgent: record.urgent, coordinationSuspected: record.coordinationSuspected,
-            takedownDueAt: record.takedownDueAt?.iso8601)
+            takedownDueAt: record.takedownDueAt?.iso8601, detectedBy: record.detectedBy)
+        if !overview.signals.isEmpty || !overview.ruleMatches.isEmpty {
+            self.detection = DetectionInfo(
+                signals: overview.signals.map {
+                    DetectionInfo.SignalInfo(source: $0.source, id: $0.id, type: $0.kind.rawValue, label: $0.label, score: $0.score, distance: $0.distance,
+                                             value: $0.value, model: $0.model, modelVersion: $0.modelVersion, receivedAt: $0.receivedAt.iso8601)
+                },
+                matches: overview.ruleMatches.map {
+                    DetectionInfo.MatchInfo(ruleId: $0.ruleID, ruleSetVersion: $0.ruleSetVersion, mode: $0.mode.rawValue, declaredAction: $0.declaredAction.rawValue,
+                                            action: $0.action.rawValue, applied: $0.applied, matchedAt: $0.matchedAt.iso8601, outcome: $0.outcome?.rawValue,
+                                            appealGranted: $0.appealGranted)
+                })
+        }
         self.subject = SubjectInfo(
             id: subject.id, kind: subject.kind.rawValue, creatorId: subject.creatorID, state: subject.state.rawValue, title: subject.title,
             text: subject.text, views: subject.reach.views, liveViewers: subject.reach.liveViewers)

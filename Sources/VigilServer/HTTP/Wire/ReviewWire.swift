@@ -49,6 +49,8 @@ struct QueueView: Encodable {
         var claimed: Bool
         var urgent: Bool
         var coordinationSuspected: Bool
+        /// The detection rule that raised the case, if automation did.
+        var detectedBy: String?
     }
 
     var cases: [Item]
@@ -61,7 +63,8 @@ struct QueueView: Encodable {
                  severity: e.record.severity.rawValue, subjectState: e.subjectState.rawValue, weightedScore: e.weightedScore,
                  views: e.reach.views, liveViewers: e.reach.liveViewers, openedAt: e.record.openedAt.iso8601,
                  deadlineAt: e.record.deadlineAt.iso8601, overdue: e.record.isOverdue(at: now), priority: e.record.priority,
-                 claimed: e.record.holder(at: now) != nil, urgent: e.record.urgent, coordinationSuspected: e.record.coordinationSuspected)
+                 claimed: e.record.holder(at: now) != nil, urgent: e.record.urgent, coordinationSuspected: e.record.coordinationSuspected,
+                 detectedBy: e.record.detectedBy)
         }
         asOf = now.iso8601
         self.nextCursor = nextCursor

@@ -1,0 +1,129 @@
+import Crypto
+import Foundation
+import VigilCore
+import VigilStore
+
+/// What recording signals did.
+public struct DetectionOutcome: Sendable, Equatable {
+    /// Signals recorded now, and those already recorded under their `(source, id)`.
+    public var recorded: Int
+    public var duplicates: Int
+    /// The subject's state afterwards.
+    public var state: VisibilityState
+    /// Rules that matched now (live and shadow).
+    public var matches: [RuleVerdict]
+    /// The rule whose action applied, if one did.
+    public var applied: String?
+    /// The case the subject has for review after this, if any.
+    public var caseID: String?
+}
+
+/// Automated detection: records signals about a subject and evaluates the rules on them, applying
+/// the strongest live match through the same path as every other measure (state, event, case,
+/// statement of reasons), in the transaction that recorded the signals.
+public struct DetectionWorkflow: Sendable {
+    let store: Store
+    let policy: Policy
+    public let ruleSet: RuleSet
+    /// The built-in text classifier run on subjects' titles and texts; nil when switched off.
+    let textClassifier: LinearTextClassifier?
+    let clock: VigilClock
+    let metrics: VigilMetrics?
+
+    /// The newest signals of a subject the rules see.
+    public static let signalsPerSubject = 1_000
+    /// The source of signals from Vigil's built-in classifiers.
+    public static let builtInSource = "vigil"
+    /// The label of the built-in text classifier's signals.
+    public static let textLabel = "profanity"
+
+    public init(store: Store, policy: Policy, ruleSet: RuleSet, textClassifier: LinearTextClassifier?, clock: VigilClock = .system,
+                metrics: VigilMetrics? = nil) {
+        self.store = store
+        self.policy = policy
+        self.ruleSet = ruleSet
+        self.textClassifier = textClassifier
+        self.clock = clock
+        self.metrics = metrics
+    }
+
+    /// Records signals about a subject (the platform's, or an external classifier's) and evaluates
+    /// the rules, in one transaction. Returns what changed.
+    public func record(subjectID: String, signals: [Signal]) async throws -> DetectionOutcome {
+        let now = clock.now()
+        let stamped = signals.map { signal in
+            var signal = signal
+            signal.subjectID = subjectID
+            signal.receivedAt = now
+            return signal
+        }
+        let outcome = try await store.write { tx in
+            guard let subject = try await tx.subject(id: subjectID) else { throw VigilError.notFound(resource: "subject", id: subjectID) }
+            return try await self.detect(tx, subject: subject, signals: stamped, at: now)
+        }
+        observe(outcome)
+        return outcome
+    }
+
+    /// The built-in text classifier's signal on a subject's title and text, if it has any text.
+    /// Its id is the text's digest, so the same text is classified once.
+    func textSignal(for subject: Subject, at now: Timestamp) -> Signal? {
+        guard let classifier = textClassifier else { return nil }
+        let text = [subject.title, subject.text].compactMap { $0 }.joined(separator: "\n")
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        let digest = Hex.encode(SHA256.hash(data: Data(text.utf8)).prefix(12))
+        return Signal(
+            source: Self.builtInSource, id: "\(Self.textLabel):\(subject.id):\(digest)", subjectID: subject.id, kind: .classifier,
+            label: Self.textLabel, score: classifier.score(text), model: classifier.model, modelVersion: classifier.version, receivedAt: now)
+    }
+
+    /// Records signals and applies the rules inside the caller's transaction (signal intake, or a
+    /// subject's registration with the built-in classifier's signal).
+    func detect(_ tx: StoreSession, subject: Subject, signals: [Signal], at now: Timestamp) async throws -> DetectionOutcome {
+        let fresh = try await tx.insertSignals(signals)
+        var outcome = DetectionOutcome(recorded: fresh.count, duplicates: signals.count - fresh.count, state: subject.state, matches: [])
+        guard !fresh.isEmpty else { return outcome }
+        var events = [AuditEventDraft(type: .signalsRecorded, subjectID: subject.id,
+                                      payload: SignalsRecorded(signals: fresh.map { "\($0.source)/\($0.id)" }), occurredAt: now)]
+        if !ruleSet.rules.isEmpty {
+            let all = try await tx.signals(subjectID: subject.id, limit: Self.signalsPerSubject)
+            let facts = SubjectFacts(kind: subject.kind, reach: subject.reach,
+                                     creatorActiveStrikes: try await tx.activeStrikeCount(creatorID: subject.creatorID, at: now))
+            let verdicts = RuleEvaluation.evaluate(
+                ruleSet, facts: facts, signals: all,
+                modes: try await tx.ruleModes(ruleSetVersion: ruleSet.version).mapValues(\.mode),
+                alreadyMatched: try await tx.matchedRules(subjectID: subject.id, ruleSetVersion: ruleSet.version),
+                actedToday: try await tx.ruleActions(ruleSetVersion: ruleSet.version, since: now.dayFloor))
+            if !verdicts.isEmpty {
+                let openCase = try await tx.openCases(subjectIDs: [subject.id])[subject.id]
+                let effects = AutomatedActionEffects(policy: policy, ruleSet: ruleSet, subject: subject, openCase: openCase, verdicts: verdicts, now: now)
+                if let state = effects.newState {
+                    try await tx.setSubjectState(id: subject.id, state: state, ground: effects.ground, at: now)
+                    outcome.state = state
+                }
+                if let record = effects.newCase { try await tx.insertCases([record]) }
+                if let decision = effects.decision, let record = effects.newCase {
+                    try await tx.insertDecision(decision)
+                    try await tx.closeCase(id: record.id, decisionID: decision.id, at: now)
+                }
+                if let record = effects.updatedCase { try await tx.updateOpenCase(record) }
+                try await tx.insertRuleMatches(effects.matches)
+                try await tx.insertNotices(effects.notices)
+                events += effects.events
+                outcome.matches = verdicts
+                outcome.applied = effects.applied?.ruleID
+                outcome.caseID = effects.matches.first?.caseID
+            }
+        }
+        try await tx.appendEvents(events)
+        return outcome
+    }
+
+    func observe(_ outcome: DetectionOutcome) {
+        guard let metrics else { return }
+        metrics.recordSignals(outcome.recorded)
+        for verdict in outcome.matches {
+            metrics.recordRuleMatch(rule: verdict.ruleID, mode: verdict.mode.rawValue, action: verdict.action.rawValue, applied: verdict.ruleID == outcome.applied)
+        }
+    }
+}
