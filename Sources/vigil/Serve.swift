@@ -12,11 +12,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (env VIGIL_PORT; default 8080).") var port: Int?
     @Option(help: "Community-guidelines policy file, YAML or JSON (env VIGIL_POLICY; default: built in).") var policy: String?
     @Option(help: "Detection rules file, YAML or JSON (env VIGIL_RULES; default: the built-in rules, in shadow, with the built-in policy).") var rules: String?
+    @Option(help: "Media fetching and external classifiers, YAML or JSON (env VIGIL_CLASSIFIERS; default: none).") var classifiers: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env VIGIL_LOG_LEVEL).") var logLevel: String?
     @OptionGroup var data: DataDirectoryOptions
 
     func run() async throws {
-        let configuration = try data.configuration(policy: policy, rules: rules, host: host, port: port, logLevel: logLevel)
+        let configuration = try data.configuration(policy: policy, rules: rules, classifiers: classifiers, host: host, port: port, logLevel: logLevel)
         var logger = Logger(label: "vigil")
         logger.logLevel = configuration.logLevel
         let app: VigilApp
@@ -25,6 +26,8 @@ struct Serve: AsyncParsableCommand {
         } catch let invalid as PolicyLoader.Invalid {
             throw ValidationError(invalid.description)
         } catch let invalid as RuleSetLoader.Invalid {
+            throw ValidationError(invalid.description)
+        } catch let invalid as DetectionSettings.Invalid {
             throw ValidationError(invalid.description)
         }
         logger.info("starting", metadata: [

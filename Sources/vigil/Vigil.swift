@@ -22,10 +22,12 @@ struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("database"), help: "A postgres:// URL to use PostgreSQL instead of the embedded SQLite (env VIGIL_DATABASE_URL).")
     var databaseURL: String?
 
-    func configuration(policy: String? = nil, rules: String? = nil, host: String? = nil, port: Int? = nil, logLevel: String? = nil) throws -> ServerConfiguration {
+    func configuration(policy: String? = nil, rules: String? = nil, classifiers: String? = nil, host: String? = nil, port: Int? = nil,
+                       logLevel: String? = nil) throws -> ServerConfiguration {
         do {
             return try ServerConfiguration.resolve(flags: .init(
-                host: host, port: port, dataDirectory: dataDirectory, policyPath: policy, rulesPath: rules, logLevel: logLevel, databaseURL: databaseURL))
+                host: host, port: port, dataDirectory: dataDirectory, policyPath: policy, rulesPath: rules, classifiersPath: classifiers,
+                logLevel: logLevel, databaseURL: databaseURL))
         } catch let invalid as ServerConfiguration.Invalid {
             throw ValidationError(invalid.description)
         }
@@ -43,6 +45,8 @@ func withApp<T: Sendable>(_ configuration: ServerConfiguration, _ body: (VigilAp
     } catch let invalid as PolicyLoader.Invalid {
         throw ValidationError(invalid.description)
     } catch let invalid as RuleSetLoader.Invalid {
+        throw ValidationError(invalid.description)
+    } catch let invalid as DetectionSettings.Invalid {
         throw ValidationError(invalid.description)
     }
     return try await app.withRunning(body)

@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var policyPath: String?
     /// Detection rules (YAML or JSON); nil for the built-in rules (with the built-in policy) or none.
     public var rulesPath: String?
+    /// Media fetching and external classifiers (YAML or JSON); nil for none.
+    public var classifiersPath: String?
     /// Whether the built-in text classifier scores subjects' titles and texts (`VIGIL_TEXT_CLASSIFIER=off` to stop it).
     public var textClassifier = true
     /// A PostgreSQL URL; nil for the embedded SQLite database in the data directory.
@@ -37,12 +39,14 @@ public struct ServerConfiguration: Sendable {
         public var dataDirectory: String?
         public var policyPath: String?
         public var rulesPath: String?
+        public var classifiersPath: String?
         public var logLevel: String?
         public var databaseURL: String?
 
         public init(host: String? = nil, port: Int? = nil, dataDirectory: String? = nil, policyPath: String? = nil, rulesPath: String? = nil,
-                    logLevel: String? = nil, databaseURL: String? = nil) {
+                    classifiersPath: String? = nil, logLevel: String? = nil, databaseURL: String? = nil) {
             self.rulesPath = rulesPath
+            self.classifiersPath = classifiersPath
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
@@ -81,6 +85,10 @@ public struct ServerConfiguration: Sendable {
         let rulesPath = flags.rulesPath ?? environment["VIGIL_RULES"]
         if let rulesPath, !FileManager.default.isReadableFile(atPath: rulesPath) {
             problems.append("rules (--rules / VIGIL_RULES): cannot read '\(rulesPath)'")
+        }
+        let classifiersPath = flags.classifiersPath ?? environment["VIGIL_CLASSIFIERS"]
+        if let classifiersPath, !FileManager.default.isReadableFile(atPath: classifiersPath) {
+            problems.append("classifiers (--classifiers / VIGIL_CLASSIFIERS): cannot read '\(classifiersPath)'")
         }
         var textClassifier = true
         if let text = environment["VIGIL_TEXT_CLASSIFIER"] {
@@ -153,6 +161,7 @@ public struct ServerConfiguration: Sendable {
             webhooks: webhooks)
         configuration.rulesPath = rulesPath
         configuration.textClassifier = textClassifier
+        configuration.classifiersPath = classifiersPath
         return configuration
     }
 

@@ -20,13 +20,14 @@ public struct VigilApp: Sendable {
     public let maintenance: MaintenanceService
     public let webhookDispatcher: WebhookDispatcher
     public let detection: DetectionWorkflow
+    public let classifiers: ExternalClassifiers
     public let clock: VigilClock
     public let metrics: VigilMetrics
     let rateLimiter: ReporterRateLimiter
 
     public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30,
                 webhooks: WebhookDispatcher.Settings = .init(), ruleSet: RuleSet = .empty, textClassifier: LinearTextClassifier? = nil,
-                logger: Logger, clock: VigilClock = .system) {
+                detectionSettings: DetectionSettings = .init(), logger: Logger, clock: VigilClock = .system) {
         self.store = store
         self.clock = clock
         self.metrics = VigilMetrics()
@@ -38,6 +39,7 @@ public struct VigilApp: Sendable {
         self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock, metrics: metrics)
         self.review = ReviewWorkflow(store: store, policy: policy, rules: rules, ruleSet: ruleSet, clock: clock)
         self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules, ruleSet: ruleSet, clock: clock)
+        self.classifiers = ExternalClassifiers(settings: detectionSettings, clock: clock)
         self.detection = DetectionWorkflow(store: store, policy: policy, ruleSet: ruleSet, textClassifier: textClassifier, clock: clock, metrics: metrics)
         self.maintenance = MaintenanceService(
             store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
@@ -54,6 +56,7 @@ public struct VigilApp: Sendable {
         let ruleSet = try configuration.rulesPath.map { try RuleSetLoader.load(path: $0, policy: policy) }
             ?? (configuration.policyPath == nil ? .builtIn : .empty)
         let textClassifier = configuration.textClassifier ? try BuiltInClassifiers.text() : nil
+        let detectionSettings = try configuration.classifiersPath.map(DetectionSettings.load) ?? DetectionSettings()
         try DataDirectory.secure(configuration.dataDirectory)
         let keyring = try KeyFile.keyring(configuration: configuration)
         let store: Store
@@ -66,7 +69,7 @@ public struct VigilApp: Sendable {
         }
         return VigilApp(store: store, policy: policy, keyring: keyring, rules: configuration.rules,
                         reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, webhooks: configuration.webhooks,
-                        ruleSet: ruleSet, textClassifier: textClassifier, logger: logger)
+                        ruleSet: ruleSet, textClassifier: textClassifier, detectionSettings: detectionSettings, logger: logger)
     }
 
     /// Runs `body` with the store running and migrated, for commands that use the data directory
@@ -95,6 +98,7 @@ public struct VigilApp: Sendable {
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store, detection: detection, clock: clock), policy: policy).addRoutes(to: v1)
         SignalsController(detection: detection).addRoutes(to: v1)
+        MediaController(media: MediaWorkflow(store: store, detection: detection, classifiers: classifiers)).addRoutes(to: v1)
         ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: v1)
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
         NoticesController(notices: NoticesWorkflow(store: store, keyring: keyring)).addRoutes(to: v1)
@@ -116,7 +120,7 @@ public struct VigilApp: Sendable {
             router: try router(),
             server: .http1(configuration: .init(additionalChannelHandlers: timeouts.handlers(logger: logger))),
             configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
-            services: [store, intake, maintenance, webhookDispatcher],
+            services: [store, intake, maintenance, webhookDispatcher, classifiers],
             logger: logger)
         let store = self.store
         application.beforeServerStarts { try await store.migrate() }

@@ -46,7 +46,7 @@ public final class WebhookDispatcher: Service, Sendable {
     private struct State {
         /// Claimed and not yet recorded, per endpoint.
         var inFlight: [String: Int] = [:]
-        var permits: [String: DeliveryPermits] = [:]
+        var permits: [String: Permits] = [:]
         var finished: [Finished] = []
     }
 
@@ -235,7 +235,7 @@ public final class WebhookDispatcher: Service, Sendable {
         let concurrency = settings.concurrencyPerEndpoint
         let permits = state.withLock { state in
             if let permits = state.permits[endpoint.id] { return permits }
-            let permits = DeliveryPermits(concurrency)
+            let permits = Permits(concurrency)
             state.permits[endpoint.id] = permits
             return permits
         }

@@ -80,3 +80,49 @@ struct SignalsView: Encodable {
         subjectState = outcome.state.rawValue
     }
 }
+
+/// The JSON body of `POST /v1/subjects/{id}/media` when Vigil is to fetch the media.
+struct MediaBody: RequestBody {
+    static let fields: Set<String> = ["media_url"]
+    var mediaURL: String
+
+    enum CodingKeys: String, CodingKey { case mediaURL = "media_url" }
+}
+
+/// What became of media: its size and digest, each classifier's answer, and the signals recorded.
+struct MediaView: Encodable {
+    struct Call: Encodable {
+        struct Label: Encodable {
+            var label: String
+            var score: Double
+        }
+
+        var classifier: String
+        var status: String
+        var detail: String?
+        var model: String?
+        var modelVersion: String?
+        var labels: [Label]
+    }
+
+    var contentType: String
+    var bytes: Int
+    var sha256: String
+    var classifiers: [Call]
+    var recorded: Int
+    var duplicates: Int
+    var subjectState: String
+
+    init(_ outcome: MediaOutcome) {
+        contentType = outcome.contentType
+        bytes = outcome.bytes
+        sha256 = outcome.sha256
+        classifiers = outcome.calls.map {
+            Call(classifier: $0.classifier, status: $0.status.rawValue, detail: $0.detail, model: $0.model, modelVersion: $0.modelVersion,
+                 labels: $0.labels.map { Call.Label(label: $0.label, score: $0.score) })
+        }
+        recorded = outcome.detection.recorded
+        duplicates = outcome.detection.duplicates
+        subjectState = outcome.detection.state.rawValue
+    }
+}
