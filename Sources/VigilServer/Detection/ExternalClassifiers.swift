@@ -96,6 +96,9 @@ public final class ExternalClassifiers: Service, Sendable {
             var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)))
             configuration.decompression = .disabled
             configuration.httpVersion = .http1Only
+            // A classifier that is down fails its call at once (the breaker counts it), rather
+            // than after the client's reconnection attempts have used up the connect timeout.
+            configuration.connectionPool.retryConnectionEstablishment = false
             let resolver = NIOThreadPool(numberOfThreads: 2)
             resolver.start()
             let made = (HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration), resolver)
@@ -183,7 +186,7 @@ public final class ExternalClassifiers: Service, Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw CallFailure(detail: "request failed: \(type(of: error))")
+            throw CallFailure(detail: "request failed: \(String(describing: error).prefix(200))")
         }
         let body = try await Self.collect(response.body, limit: Self.maxAnswerBytes)
         guard response.status == .ok else { throw CallFailure(detail: "answered \(response.status.code)") }

@@ -39,6 +39,9 @@ final class WebhookSender: Sendable {
                 timeout: .init(connect: .seconds(5), read: .milliseconds(Int64(timeout.components.seconds * 1_000))))
             configuration.decompression = .disabled
             configuration.httpVersion = .http1Only
+            // A receiver that refuses connections is a failed attempt at once; the retry schedule
+            // decides when to try again, not the client's reconnection backoff.
+            configuration.connectionPool.retryConnectionEstablishment = false
             let resolver = NIOThreadPool(numberOfThreads: 4)
             resolver.start()
             let made = (HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration), resolver)
