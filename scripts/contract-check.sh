@@ -21,7 +21,7 @@ BIN=$(swift build --show-bin-path)/vigil
 DATA=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
 SCOPES=""
-for scope in subjects:write subjects:read reports:write reports:read reports:trusted notices:read events:read appeals:write metrics:read webhooks:manage; do
+for scope in subjects:write subjects:read reports:write reports:read reports:trusted notices:read events:read appeals:write metrics:read webhooks:manage signals:write; do
   SCOPES="$SCOPES --scope $scope"
 done
 KEY=$("$BIN" keys create $SCOPES --data-dir "$DATA" 2>/dev/null)
@@ -36,6 +36,8 @@ for i in 0 1 2; do
   api PUT "/v1/subjects/0$i" "$KEY" "{\"kind\":\"video\",\"creator_id\":\"0\",\"reach\":{\"views\":$i}}"
   for r in a b c; do api POST /v1/reports "$KEY" "{\"reporter_id\":\"$r$i\",\"subject_id\":\"0$i\",\"reason\":\"hate_speech\"}"; done
 done
+# A signal, so that the rules' figures and a case's detection section have something in them.
+api POST /v1/subjects/00/signals "$KEY" '{"signals":[{"id":"s0","source":"platform","type":"classifier","label":"nudity","score":0.5,"model":"m"}]}'
 CASE=$(curl -sf -X POST "http://127.0.0.1:$PORT/v1/mod/queue/next" -H "Authorization: Bearer $MOD" | sed 's/.*"case_id":"\([^"]*\)".*/\1/')
 api POST "/v1/mod/cases/$CASE/decision" "$MOD" '{"outcome":"violation","policy_ids":["hate_speech"],"action":"remove","strike":true,"note":"seen"}'
 

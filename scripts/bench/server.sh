@@ -1,6 +1,6 @@
 # Sourced by the benchmark scripts: builds release, starts `vigil serve` on a fresh data directory
 # with a platform key (KEY) and a moderator token (MOD), and stops it and removes the data on exit.
-# Needs PORT set; leaves BIN, DATA, SERVER, KEY and MOD set. With VIGIL_DATABASE_URL exported
+# Needs PORT set (BENCH_SCOPES: the key's --scope flags, VIGIL_RULES: a rule file); leaves BIN, DATA, SERVER, KEY and MOD set. With VIGIL_DATABASE_URL exported
 # (and shared VIGIL_LOOKUP_KEY/VIGIL_SEAL_KEY), NODES=2 starts a second node on PORT+1 (SERVER_B).
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 echo "building release…"
@@ -8,7 +8,7 @@ swift build -c release --product vigil >/dev/null
 BIN=$(swift build -c release --show-bin-path)/vigil
 DATA=$(mktemp -d)
 trap 'kill $SERVER ${SERVER_B:-} 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${VIGIL_BENCH_KEEP:-}" ] && echo "data kept in $DATA" || rm -rf "$DATA"; ${BENCH_CLEANUP:-true}' EXIT
-KEY=$("$BIN" keys create --scope subjects:write --scope reports:write --data-dir "$DATA" 2>/dev/null)
+KEY=$("$BIN" keys create ${BENCH_SCOPES:---scope subjects:write --scope reports:write} --data-dir "$DATA" 2>/dev/null)
 MOD=$("$BIN" moderators add bench --role moderator --data-dir "$DATA" 2>/dev/null)
 # Each benchmark reporter files a handful of reports at most; the default per-reporter limit stays in force.
 VIGIL_REPORTER_RATE_LIMIT=600 "$BIN" serve --data-dir "$DATA" --port "$PORT" --log-level warning &

@@ -69,6 +69,7 @@ public struct Signal: Sendable, Equatable {
         if let distance, !(0...Self.maxDistance).contains(distance) { found.append(("\(prefix)distance", "must be from 0 to \(Self.maxDistance)")) }
         if score != nil, kind != .classifier { found.append(("\(prefix)score", "belongs to classifier signals only")) }
         if distance != nil, kind != .hashMatch { found.append(("\(prefix)distance", "belongs to hash_match signals only")) }
+        if value != nil, kind == .classifier { found.append(("\(prefix)value", "does not belong to classifier signals (their label and score say it)")) }
         return found
     }
 }

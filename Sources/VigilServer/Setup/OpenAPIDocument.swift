@@ -74,7 +74,7 @@ paths:
     get:
       summary: Prometheus metrics (scope metrics:read)
       description: Request counts and latencies by route pattern, reports by status, intake batch sizes, and the open, overdue and unclaimed cases,
-        open appeals, audit-log length and webhook backlog read at each scrape, and webhook attempts by outcome. Labels never carry a path, an id or anything about a reporter.
+        open appeals, audit-log length and webhook backlog read at each scrape, webhook attempts by outcome, signals recorded, and detection rule matches by rule (the operator's rule ids), mode and action. Labels never carry a path, a record's id or anything about a reporter.
       responses:
         '200':
           description: Exposition text
@@ -148,6 +148,111 @@ paths:
         '403':
           $ref: '#/components/responses/Problem'
         '404':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/subjects/{id}/signals:
+    parameters:
+    - name: id
+      in: path
+      required: true
+      description: The platform's id of the subject
+      schema:
+        $ref: '#/components/schemas/Id'
+    post:
+      summary: Signals about a subject's content (scope signals:write)
+      description: The platform's own classifier scores, hash matches, text matches and metadata, 1 to 100 at a time. Each is recorded
+        once per (source, id); a repeat is counted as a duplicate and changes nothing. The detection rules are evaluated on the subject's
+        signals before the answer, and the strongest live match acts (suppress, take down pending review, remove, or open a case). 201
+        when something new was recorded, 200 when all were duplicates. The source 'vigil' is reserved for Vigil's own classifiers.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SignalsInput'
+      responses:
+        '200':
+          description: Nothing new (every signal was recorded before)
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SignalsResult'
+        '201':
+          description: Recorded, and the rules evaluated
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SignalsResult'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/subjects/{id}/media:
+    parameters:
+    - name: id
+      in: path
+      required: true
+      description: The platform's id of the subject
+      schema:
+        $ref: '#/components/schemas/Id'
+    post:
+      summary: Media for the external classifiers (scope signals:write)
+      description: Either the media itself (an image/* or video/* body, at most the configured media.max_bytes) or {"media_url"} for
+        Vigil to fetch from an allow-listed host (no redirects followed, public addresses only unless configured, bounded in size and
+        time). Every configured classifier that takes the media type is called; their labels become signals and the rules are evaluated.
+        Answered once every classifier answered, failed or timed out; each one's outcome is listed. The media is held in memory for the
+        request only and never stored.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/MediaInput'
+          image/jpeg:
+            schema:
+              type: string
+              format: binary
+          image/png:
+            schema:
+              type: string
+              format: binary
+          video/mp4:
+            schema:
+              type: string
+              format: binary
+      responses:
+        '200':
+          description: Classified (or each classifier's failure listed)
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/MediaResult'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
           $ref: '#/components/responses/Problem'
         '422':
           $ref: '#/components/responses/Problem'
@@ -788,6 +893,12 @@ paths:
         description: Only cases flagged (true) or not flagged (false) "coordinated reporting suspected"
         schema:
           type: boolean
+      - name: automated
+        in: query
+        required: false
+        description: Only cases automated detection raised (true) or did not (false)
+        schema:
+          type: boolean
       - name: cursor
         in: query
         required: false
@@ -844,7 +955,9 @@ paths:
     get:
       summary: A case — subject, a summary of its reports by reason and channel, the score's growth by hour, category scores, creator history
         and shield, and how the reports combine into independent voices (coordinated groups by per-case pseudonym, with their signals
-        and evidence), and when a takedown waiting out its settle period is due (case.takedown_due_at) (roles triage, moderator, appeals).
+        and evidence), when a takedown waiting out its settle period is due (case.takedown_due_at), and automated detection's part
+        (case.detected_by, and detection - the subject's newest signals and the rules that matched, with their mode, action and verdict)
+        (roles triage, moderator, appeals).
         Bounded in size; the reports themselves are paged at /v1/mod/cases/{id}/reports
       security:
       - moderatorToken: []
@@ -1286,6 +1399,27 @@ paths:
         '415':
           $ref: '#/components/responses/Problem'
         '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/mod/rules:
+    get:
+      summary: The detection rules in force, each with its mode and its precision against moderators' decisions (role admin)
+      description: Per rule of the rule-set version in force - matches, actions, upheld and overturned by moderators' decisions, appeals
+        granted against them, precision with its 95% Wilson interval, and the mode in force (a live rule whose precision fell below the
+        floor over enough decisions is switched to shadow automatically, with the reason).
+      security:
+      - moderatorToken: []
+      responses:
+        '200':
+          description: The rules
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RuleSet'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
           $ref: '#/components/responses/Problem'
         '503':
           $ref: '#/components/responses/Problem'
@@ -1782,6 +1916,9 @@ components:
                 description: Opened by a lone report in a critical category; leads the queue with a short deadline
               coordination_suspected:
                 type: boolean
+              detected_by:
+                type: string
+                description: The detection rule that raised the case, if automation did
     Claim:
       type: object
       required:
@@ -2068,6 +2205,247 @@ components:
         secret:
           type: string
           description: whsec_ and base64; shown once
+    SignalsInput:
+      type: object
+      required:
+      - signals
+      additionalProperties: false
+      properties:
+        signals:
+          type: array
+          minItems: 1
+          maxItems: 100
+          items:
+            oneOf:
+            - $ref: '#/components/schemas/ClassifierSignal'
+            - $ref: '#/components/schemas/HashMatchSignal'
+            - $ref: '#/components/schemas/ValueSignal'
+    SignalSource:
+      allOf:
+      - $ref: '#/components/schemas/Id'
+      - maxLength: 128
+        not:
+          const: vigil
+      description: Who produced the signal; 'vigil' is reserved for Vigil's own classifiers
+    SignalLabel:
+      allOf:
+      - $ref: '#/components/schemas/Id'
+      - maxLength: 128
+    SignalText:
+      type: string
+      minLength: 1
+      maxLength: 128
+      pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+    OptionalSignalText:
+      type:
+      - string
+      - 'null'
+      minLength: 1
+      maxLength: 128
+      pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+    ClassifierSignal:
+      type: object
+      required: [id, source, type, label, score, model]
+      additionalProperties: false
+      properties:
+        id:
+          $ref: '#/components/schemas/Id'
+        source:
+          $ref: '#/components/schemas/SignalSource'
+        type:
+          const: classifier
+        label:
+          $ref: '#/components/schemas/SignalLabel'
+        score:
+          type: number
+          minimum: 0
+          maximum: 1
+        model:
+          $ref: '#/components/schemas/SignalText'
+        model_version:
+          $ref: '#/components/schemas/OptionalSignalText'
+    HashMatchSignal:
+      type: object
+      required: [id, source, type, label, distance]
+      additionalProperties: false
+      properties:
+        id:
+          $ref: '#/components/schemas/Id'
+        source:
+          $ref: '#/components/schemas/SignalSource'
+        type:
+          const: hash_match
+        label:
+          $ref: '#/components/schemas/SignalLabel'
+          description: The bank matched
+        distance:
+          type: integer
+          minimum: 0
+          maximum: 256
+        value:
+          type:
+          - string
+          - 'null'
+          minLength: 1
+          maxLength: 1000
+          pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+        model:
+          $ref: '#/components/schemas/OptionalSignalText'
+        model_version:
+          $ref: '#/components/schemas/OptionalSignalText'
+    ValueSignal:
+      type: object
+      required: [id, source, type, label, value]
+      additionalProperties: false
+      description: A text match (label the term list, value the term) or metadata (label the key)
+      properties:
+        id:
+          $ref: '#/components/schemas/Id'
+        source:
+          $ref: '#/components/schemas/SignalSource'
+        type:
+          enum: [text_match, metadata]
+        label:
+          $ref: '#/components/schemas/SignalLabel'
+        value:
+          type: string
+          minLength: 1
+          maxLength: 1000
+          pattern: ^[\t\n\r ]*[^\x00-\x20\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+        model:
+          $ref: '#/components/schemas/OptionalSignalText'
+        model_version:
+          $ref: '#/components/schemas/OptionalSignalText'
+    SignalsResult:
+      type: object
+      required: [recorded, duplicates, subject_state]
+      additionalProperties: false
+      properties:
+        recorded:
+          type: integer
+        duplicates:
+          type: integer
+        subject_state:
+          type: string
+          enum: [visible, suppressed, pending_review, removed]
+    MediaInput:
+      type: object
+      required: [media_url]
+      additionalProperties: false
+      properties:
+        media_url:
+          type: string
+          minLength: 1
+          maxLength: 2048
+          description: An https URL on an allow-listed media host
+    MediaResult:
+      type: object
+      required: [content_type, bytes, sha256, classifiers, recorded, duplicates, subject_state]
+      additionalProperties: false
+      properties:
+        content_type:
+          type: string
+        bytes:
+          type: integer
+        sha256:
+          type: string
+        classifiers:
+          type: array
+          items:
+            type: object
+            required: [classifier, status, labels]
+            additionalProperties: false
+            properties:
+              classifier:
+                type: string
+              status:
+                type: string
+                enum: [ok, skipped, circuit_open, timeout, error]
+              detail:
+                type: string
+              model:
+                type: string
+              model_version:
+                type: string
+              labels:
+                type: array
+                items:
+                  type: object
+                  required: [label, score]
+                  additionalProperties: false
+                  properties:
+                    label:
+                      type: string
+                    score:
+                      type: number
+        recorded:
+          type: integer
+        duplicates:
+          type: integer
+        subject_state:
+          type: string
+          enum: [visible, suppressed, pending_review, removed]
+    RuleSet:
+      type: object
+      required: [rule_set_version, precision_floor, rules]
+      additionalProperties: false
+      properties:
+        rule_set_version:
+          type: string
+        precision_floor:
+          type: object
+          required: [floor, min_decisions]
+          additionalProperties: false
+          properties:
+            floor:
+              type: number
+            min_decisions:
+              type: integer
+        rules:
+          type: array
+          items:
+            type: object
+            required: [id, title, policy, action, mode, file_mode, hits, actions, upheld, overturned, appeals_granted]
+            additionalProperties: false
+            properties:
+              id:
+                type: string
+              title:
+                type: string
+              policy:
+                type: string
+              action:
+                type: string
+                enum: [allow, escalate, suppress, pending_review, remove]
+              mode:
+                type: string
+                enum: [live, shadow, disabled]
+              file_mode:
+                type: string
+                enum: [live, shadow, disabled]
+              mode_reason:
+                type: string
+              mode_changed_at:
+                type: string
+                format: date-time
+              daily_cap:
+                type: integer
+              hits:
+                type: integer
+              actions:
+                type: integer
+              upheld:
+                type: integer
+              overturned:
+                type: integer
+              appeals_granted:
+                type: integer
+              precision:
+                type: number
+              precision_low:
+                type: number
+              precision_high:
+                type: number
     Id:
       type: string
       minLength: 1
