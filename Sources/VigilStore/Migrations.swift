@@ -256,7 +256,9 @@ enum Migrations {
                     case_id TEXT, mode TEXT NOT NULL, declared_action TEXT NOT NULL, action TEXT NOT NULL, applied BIGINT NOT NULL,
                     matched_at BIGINT NOT NULL, decision_id TEXT, outcome TEXT, appeal_granted BIGINT NOT NULL DEFAULT 0, decided_at BIGINT)
                 """,
-                "CREATE INDEX rule_matches_subject ON rule_matches (subject_id, rule_set_version)",
+                // Covering for "which rules matched this subject": read on every signal, it must not
+                // fall back to the version index and walk every match of the version.
+                "CREATE INDEX rule_matches_subject ON rule_matches (subject_id, rule_set_version, rule_id)",
                 "CREATE INDEX rule_matches_rule ON rule_matches (rule_set_version, rule_id, matched_at)",
                 "CREATE INDEX rule_matches_decision ON rule_matches (decision_id)",
                 """

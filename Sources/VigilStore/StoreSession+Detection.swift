@@ -9,35 +9,24 @@ extension StoreSession {
     /// in the order given. A repeat within `signals` counts once.
     public func insertSignals(_ signals: [Signal]) async throws -> [Signal] {
         guard !signals.isEmpty else { return [] }
-        var known = Set<String>()
-        for chunk in signals.chunked(into: 200) {
-            var query: SQLQueryString = "SELECT source, id FROM signals WHERE "
-            for (index, signal) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(" OR ") }
-                query.appendLiteral("(source = ")
-                query.appendInterpolation(bind: signal.source)
-                query.appendLiteral(" AND id = ")
-                query.appendInterpolation(bind: signal.id)
-                query.appendLiteral(")")
-            }
-            for row in try await sql.raw(query).all() {
-                known.insert(Self.signalKey(try row.decode(column: "source", as: String.self), try row.decode(column: "id", as: String.self)))
-            }
-        }
-        var fresh: [Signal] = []
-        for signal in signals where known.insert(Self.signalKey(signal.source, signal.id)).inserted {
-            fresh.append(signal)
-        }
-        for chunk in fresh.chunked(into: 200) {
+        // One statement: the rows already there are skipped, and the ones written come back.
+        var unique: [Signal] = []
+        var seen = Set<String>()
+        for signal in signals where seen.insert(Self.signalKey(signal.source, signal.id)).inserted { unique.append(signal) }
+        var written = Set<String>()
+        for chunk in unique.chunked(into: 200) {
             var insert = sql.insert(into: "signals").columns(
                 "source", "id", "subject_id", "kind", "label", "score", "distance", "value", "model", "model_version", "received_at")
             for s in chunk {
                 insert = insert.values(s.source, s.id, s.subjectID, s.kind.rawValue, s.label, s.score, s.distance, s.value, s.model, s.modelVersion,
                                        s.receivedAt.milliseconds)
             }
-            try await insert.run()
+            let rows = try await insert.ignoringConflicts(with: ["source", "id"]).returning("source", "id").all()
+            for row in rows {
+                written.insert(Self.signalKey(try row.decode(column: "source", as: String.self), try row.decode(column: "id", as: String.self)))
+            }
         }
-        return fresh
+        return unique.filter { written.contains(Self.signalKey($0.source, $0.id)) }
     }
 
     private static func signalKey(_ source: String, _ id: String) -> String { "\(source)\u{0}\(id)" }
@@ -76,8 +65,10 @@ extension StoreSession {
 
     /// The rules of a rule-set version that already matched a subject.
     public func matchedRules(subjectID: String, ruleSetVersion: String) async throws -> Set<String> {
+        // No DISTINCT: it would lead the planner to the version index, ordered by rule, and so to
+        // every match of the version; a subject has few matches, deduplicated here.
         Set(try await sql.raw("""
-            SELECT DISTINCT rule_id FROM rule_matches WHERE subject_id = \(bind: subjectID) AND rule_set_version = \(bind: ruleSetVersion)
+            SELECT rule_id FROM rule_matches WHERE subject_id = \(bind: subjectID) AND rule_set_version = \(bind: ruleSetVersion)
             """).all().map { try $0.decode(column: "rule_id", as: String.self) })
     }
 
@@ -88,16 +79,18 @@ extension StoreSession {
             """).all().map(Self.decodeRuleMatch)
     }
 
-    /// Each rule's restricting live matches since `time` (its daily cap's count).
-    public func ruleActions(ruleSetVersion: String, since time: Timestamp) async throws -> [String: Int] {
+    /// Each named rule's restricting live matches since `time`, counted up to its cap (the daily
+    /// cap's count: past the cap the exact number does not matter, so no more rows are read).
+    public func ruleActions(ruleSetVersion: String, caps: [String: Int], since time: Timestamp) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try await sql.raw("""
-            SELECT rule_id, COUNT(*) AS n FROM rule_matches
-            WHERE rule_set_version = \(bind: ruleSetVersion) AND matched_at >= \(bind: time.milliseconds) AND mode = 'live'
-              AND action IN ('suppress', 'pending_review', 'remove')
-            GROUP BY rule_id
-            """).all() {
-            counts[try row.decode(column: "rule_id", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        for (ruleID, cap) in caps.sorted(by: { $0.key < $1.key }) {
+            counts[ruleID] = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM (
+                  SELECT 1 FROM rule_matches
+                  WHERE rule_set_version = \(bind: ruleSetVersion) AND rule_id = \(bind: ruleID) AND matched_at >= \(bind: time.milliseconds)
+                    AND mode = 'live' AND action IN ('suppress', 'pending_review', 'remove')
+                  LIMIT \(literal: max(1, cap))) capped
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
         }
         return counts
     }

@@ -39,6 +39,16 @@ struct AnonymityTests {
             let notice = #","channel":"illegal_content_notice","notice":{"explanation":"Unlawful content","location_url":"https://example.com/live-B","notifier_name":"\#(Self.notifierName)","notifier_email":"\#(Self.notifierEmail)"}"#
             outputs["notice"] = try await client.report(h, reporter: "notice-sender-77", subject: "live-B", reason: "hate_speech", extra: notice).text
             outputs["bad report"] = try await client.report(h, reporter: Self.reporters[0], subject: "missing-subject").text
+            // Automated detection on the reported video and on another of the creator's: signals,
+            // the automated statements, the case's detection section, the rules' figures.
+            outputs["signals on reported"] = try await client.json(.post, "/v1/subjects/video-A/signals", h,
+                #"{"signals":[\#(DetectionTests.signal("anon-1", score: 0.95))]}"#).text
+            outputs["register video C"] = try await client.json(.put, "/v1/subjects/video-C", h, #"{"kind":"video","creator_id":"creator-Z"}"#).text
+            outputs["signals on C"] = try await client.json(.post, "/v1/subjects/video-C/signals", h,
+                #"{"signals":[\#(DetectionTests.signal("anon-2", score: 0.8))]}"#).text
+            #expect(try await client.state(h, of: "video-C") == "suppressed")
+            let admin = try await h.moderator("anon-admin", role: .admin)
+            outputs["rules"] = try await client.mod(.get, "/v1/mod/rules", token: admin).text
             outputs["subject video"] = try await client.json(.get, "/v1/subjects/video-A", h).text
             outputs["subject live"] = try await client.json(.get, "/v1/subjects/live-B", h).text
             outputs["update video"] = try await client.json(.put, "/v1/subjects/video-A", h, #"{"kind":"video","creator_id":"creator-Z","reach":{"views":99}}"#).text
@@ -119,7 +129,7 @@ struct AnonymityTests {
         let box = ResultBox()
         try await receiver.run { port in
             // The raw-file search is about SQLite's files; PostgreSQL keeps no files here to search.
-            try await withHarness(database: .sqlite, webhooks: WebhookTests.fastDelivery) { client, h async throws in
+            try await withHarness(database: .sqlite, webhooks: WebhookTests.fastDelivery, ruleSet: try DetectionTests.ruleSet()) { client, h async throws in
                 box.set(try await body(client, h, port))
                 try FileManager.default.copyItem(at: h.directory, to: copy)
             }

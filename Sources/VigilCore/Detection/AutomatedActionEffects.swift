@@ -56,9 +56,10 @@ public struct AutomatedActionEffects: Sendable {
         events.append(AuditEventDraft(type: .subjectStateChanged, subjectID: subject.id, payload: SubjectStateChanged(
             from: subject.state, to: state, ground: category.id, cause: .automatedDetection, creatorId: subject.creatorID,
             policyVersion: policy.version), occurredAt: now))
+        // Dated to the hour, as every creator-facing time is (a subject can have reports too).
         notices.append(NoticeComposer.statement(
-            .automatedRestriction(subject: subject, state: state, category: category, decisionID: nil, policyVersion: policy.version, at: now),
-            to: subject.creatorID, subjectID: subject.id, decisionID: nil, at: now))
+            .automatedRestriction(subject: subject, state: state, category: category, decisionID: nil, policyVersion: policy.version, at: now.hourFloor),
+            to: subject.creatorID, subjectID: subject.id, decisionID: nil, at: now.hourFloor))
     }
 
     /// Opens a case for the rule, or marks the open one as raised by detection; returns its id.
@@ -106,8 +107,8 @@ public struct AutomatedActionEffects: Sendable {
             creatorId: subject.creatorID, policyVersion: policy.version), occurredAt: now))
         events.append(AuditEventDraft(type: .caseClosed, subjectID: subject.id, payload: CaseClosed(caseId: record.id, decisionId: decision.id), occurredAt: now))
         notices.append(NoticeComposer.statement(
-            .automatedRestriction(subject: subject, state: state, category: category, decisionID: decision.id, policyVersion: policy.version, at: now),
-            to: subject.creatorID, subjectID: subject.id, decisionID: decision.id, at: now))
+            .automatedRestriction(subject: subject, state: state, category: category, decisionID: decision.id, policyVersion: policy.version, at: now.hourFloor),
+            to: subject.creatorID, subjectID: subject.id, decisionID: decision.id, at: now.hourFloor))
         return record.id
     }
 

@@ -123,6 +123,16 @@ public indirect enum RuleCondition: Sendable, Equatable {
         }
     }
 
+    /// Whether the condition tests the creator's strikes (else they need not be read).
+    public var testsCreatorStrikes: Bool {
+        switch self {
+        case .all(let parts), .any(let parts): parts.contains(where: \.testsCreatorStrikes)
+        case .not(let part): part.testsCreatorStrikes
+        case .signal: false
+        case .subject(let test): test.creatorStrikesAtLeast != nil || test.creatorStrikesAtMost != nil
+        }
+    }
+
     /// The signals that satisfy the condition's signal tests: what a match rested on.
     public func evidence(in signals: [Signal]) -> [Signal] {
         switch self {
@@ -213,6 +223,9 @@ public struct RuleSet: Sendable, Equatable {
     }
 
     public func rule(_ id: String) -> DetectionRule? { rules.first { $0.id == id } }
+
+    /// Whether any rule tests the creator's strikes.
+    public var testsCreatorStrikes: Bool { rules.contains { $0.mode != .disabled && $0.condition.testsCreatorStrikes } }
 
     /// No rules: nothing is detected automatically.
     public static let empty = RuleSet(version: "none", rules: [])

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import VigilCore
+import ServiceLifecycle
 import VigilStore
 
 /// What recording signals did.
@@ -20,15 +21,20 @@ public struct DetectionOutcome: Sendable, Equatable {
 
 /// Automated detection: records signals about a subject and evaluates the rules on them, applying
 /// the strongest live match through the same path as every other measure (state, event, case,
-/// statement of reasons), in the transaction that recorded the signals.
+/// statement of reasons), in the transaction that recorded the signals. Signals pushed at once are
+/// committed together (``GroupCommit``), as reports are.
 public struct DetectionWorkflow: Sendable {
     let store: Store
-    let policy: Policy
-    public let ruleSet: RuleSet
+    let evaluation: SignalEvaluation
     /// The built-in text classifier run on subjects' titles and texts; nil when switched off.
     let textClassifier: LinearTextClassifier?
     let clock: VigilClock
     let metrics: VigilMetrics?
+    private let commits: GroupCommit<(subjectID: String, signals: [Signal]), DetectionOutcome>
+
+    public var ruleSet: RuleSet { evaluation.ruleSet }
+    /// The service that commits pushed signals; it runs in the application's service group.
+    public var committer: any Service { commits }
 
     /// The newest signals of a subject the rules see.
     public static let signalsPerSubject = 1_000
@@ -40,16 +46,31 @@ public struct DetectionWorkflow: Sendable {
     public init(store: Store, policy: Policy, ruleSet: RuleSet, textClassifier: LinearTextClassifier?, clock: VigilClock = .system,
                 metrics: VigilMetrics? = nil) {
         self.store = store
-        self.policy = policy
-        self.ruleSet = ruleSet
+        let evaluation = SignalEvaluation(policy: policy, ruleSet: ruleSet)
+        self.evaluation = evaluation
         self.textClassifier = textClassifier
         self.clock = clock
         self.metrics = metrics
+        commits = GroupCommit(maxBatch: 256) { items in
+            try await store.write { tx in
+                var results: [Result<DetectionOutcome, any Error>] = []
+                for item in items {
+                    guard let subject = try await tx.subject(id: item.subjectID) else {
+                        results.append(.failure(VigilError.notFound(resource: "subject", id: item.subjectID)))
+                        continue
+                    }
+                    results.append(.success(try await evaluation.detect(tx, subject: subject, signals: item.signals, at: item.signals.first?.receivedAt ?? clock.now())))
+                }
+                return results
+            }
+        }
     }
 
     /// Records signals about a subject (the platform's, or an external classifier's) and evaluates
-    /// the rules, in one transaction. Returns what changed.
+    /// the rules, in one transaction with whatever else was pushed meanwhile. Returns what changed,
+    /// once committed.
     public func record(subjectID: String, signals: [Signal]) async throws -> DetectionOutcome {
+        let started = ContinuousClock.now
         let now = clock.now()
         let stamped = signals.map { signal in
             var signal = signal
@@ -57,10 +78,8 @@ public struct DetectionWorkflow: Sendable {
             signal.receivedAt = now
             return signal
         }
-        let outcome = try await store.write { tx in
-            guard let subject = try await tx.subject(id: subjectID) else { throw VigilError.notFound(resource: "subject", id: subjectID) }
-            return try await self.detect(tx, subject: subject, signals: stamped, at: now)
-        }
+        let outcome = try await commits.submit((subjectID, stamped))
+        metrics?.recordDetection(duration: ContinuousClock.now - started)
         observe(outcome)
         return outcome
     }
@@ -77,8 +96,27 @@ public struct DetectionWorkflow: Sendable {
             label: Self.textLabel, score: classifier.score(text), model: classifier.model, modelVersion: classifier.version, receivedAt: now)
     }
 
-    /// Records signals and applies the rules inside the caller's transaction (signal intake, or a
-    /// subject's registration with the built-in classifier's signal).
+    /// Records signals and applies the rules inside the caller's transaction (a subject's
+    /// registration with the built-in classifier's signal).
+    func detect(_ tx: StoreSession, subject: Subject, signals: [Signal], at now: Timestamp) async throws -> DetectionOutcome {
+        try await evaluation.detect(tx, subject: subject, signals: signals, at: now)
+    }
+
+    func observe(_ outcome: DetectionOutcome) {
+        guard let metrics else { return }
+        metrics.recordSignals(outcome.recorded)
+        for verdict in outcome.matches {
+            metrics.recordRuleMatch(rule: verdict.ruleID, mode: verdict.mode.rawValue, action: verdict.action.rawValue, applied: verdict.ruleID == outcome.applied)
+        }
+    }
+}
+
+/// Recording signals and evaluating the rules on a subject, inside a transaction.
+struct SignalEvaluation: Sendable {
+    let policy: Policy
+    let ruleSet: RuleSet
+
+    /// Records signals and applies the rules inside the caller's transaction.
     func detect(_ tx: StoreSession, subject: Subject, signals: [Signal], at now: Timestamp) async throws -> DetectionOutcome {
         let fresh = try await tx.insertSignals(signals)
         var outcome = DetectionOutcome(recorded: fresh.count, duplicates: signals.count - fresh.count, state: subject.state, matches: [])
@@ -86,14 +124,22 @@ public struct DetectionWorkflow: Sendable {
         var events = [AuditEventDraft(type: .signalsRecorded, subjectID: subject.id,
                                       payload: SignalsRecorded(signals: fresh.map { "\($0.source)/\($0.id)" }), occurredAt: now)]
         if !ruleSet.rules.isEmpty {
-            let all = try await tx.signals(subjectID: subject.id, limit: Self.signalsPerSubject)
-            let facts = SubjectFacts(kind: subject.kind, reach: subject.reach,
-                                     creatorActiveStrikes: try await tx.activeStrikeCount(creatorID: subject.creatorID, at: now))
-            let verdicts = RuleEvaluation.evaluate(
-                ruleSet, facts: facts, signals: all,
-                modes: try await tx.ruleModes(ruleSetVersion: ruleSet.version).mapValues(\.mode),
-                alreadyMatched: try await tx.matchedRules(subjectID: subject.id, ruleSetVersion: ruleSet.version),
-                actedToday: try await tx.ruleActions(ruleSetVersion: ruleSet.version, since: now.dayFloor))
+            let all = try await tx.signals(subjectID: subject.id, limit: DetectionWorkflow.signalsPerSubject)
+            // Strikes are read only when a rule tests them.
+            let strikes = ruleSet.testsCreatorStrikes ? try await tx.activeStrikeCount(creatorID: subject.creatorID, at: now) : 0
+            let facts = SubjectFacts(kind: subject.kind, reach: subject.reach, creatorActiveStrikes: strikes)
+            let modes = try await tx.ruleModes(ruleSetVersion: ruleSet.version).mapValues(\.mode)
+            let matched = try await tx.matchedRules(subjectID: subject.id, ruleSetVersion: ruleSet.version)
+            var verdicts = RuleEvaluation.evaluate(ruleSet, facts: facts, signals: all, modes: modes, alreadyMatched: matched)
+            // Daily caps are counted only for the capped rules that would act now.
+            var caps: [String: Int] = [:]
+            for verdict in verdicts where verdict.mode == .live {
+                if let cap = ruleSet.rule(verdict.ruleID)?.dailyCap { caps[verdict.ruleID] = cap }
+            }
+            if !caps.isEmpty {
+                let acted = try await tx.ruleActions(ruleSetVersion: ruleSet.version, caps: caps, since: now.dayFloor)
+                verdicts = RuleEvaluation.evaluate(ruleSet, facts: facts, signals: all, modes: modes, alreadyMatched: matched, actedToday: acted)
+            }
             if !verdicts.isEmpty {
                 let openCase = try await tx.openCases(subjectIDs: [subject.id])[subject.id]
                 let effects = AutomatedActionEffects(policy: policy, ruleSet: ruleSet, subject: subject, openCase: openCase, verdicts: verdicts, now: now)
@@ -119,11 +165,4 @@ public struct DetectionWorkflow: Sendable {
         return outcome
     }
 
-    func observe(_ outcome: DetectionOutcome) {
-        guard let metrics else { return }
-        metrics.recordSignals(outcome.recorded)
-        for verdict in outcome.matches {
-            metrics.recordRuleMatch(rule: verdict.ruleID, mode: verdict.mode.rawValue, action: verdict.action.rawValue, applied: verdict.ruleID == outcome.applied)
-        }
-    }
 }

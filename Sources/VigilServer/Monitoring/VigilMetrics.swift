@@ -29,6 +29,8 @@ public final class VigilMetrics: Sendable {
     /// which cost a third of `/healthz` throughput when done per request.
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, duration: DurationHistogram)]>([:])
     private let signals: Counter
+    /// From a signal's arrival to its rules' outcome committed: the detection path's own latency.
+    private let detectionLatency: DurationHistogram
     /// Rule matches by rule, mode, action and whether the action applied, made on first use. Rule
     /// ids come from the operator's rule file (at most ``RuleSetLoader/maxRules``), never from a request.
     private let ruleMatches = Mutex<[[String]: Counter]>([:])
@@ -78,9 +80,15 @@ public final class VigilMetrics: Sendable {
             }
         }
         self.reports = reports
+        detectionLatency = registry.makeDurationHistogram(
+            descriptor: .init(namespace: "vigil", metricName: "detection_duration", unitName: "seconds",
+                              helpText: "From signals' arrival to the rules' outcome committed (recorded, evaluated, acted on)."),
+            buckets: [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 25, 50, 100, 250].map { .microseconds(Int64($0 * 1_000)) })
         signals = registry.makeCounter(
             descriptor: .init(namespace: "vigil", metricName: "signals", unitName: "total", helpText: "Signals about subjects' content recorded by this node."))
     }
+
+    func recordDetection(duration: Duration) { detectionLatency.record(duration) }
 
     func recordSignals(_ count: Int) {
         if count > 0 { signals.increment(by: Int64(count)) }

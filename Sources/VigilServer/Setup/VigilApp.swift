@@ -120,7 +120,7 @@ public struct VigilApp: Sendable {
             router: try router(),
             server: .http1(configuration: .init(additionalChannelHandlers: timeouts.handlers(logger: logger))),
             configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
-            services: [store, intake, maintenance, webhookDispatcher, classifiers],
+            services: [store, intake, detection.committer, maintenance, webhookDispatcher, classifiers],
             logger: logger)
         let store = self.store
         application.beforeServerStarts { try await store.migrate() }

@@ -63,43 +63,17 @@ public struct IntakeReceipt: Codable, Sendable, Equatable {
 /// written and fsynced, new submissions queue up, and the next transaction takes all of them. Each
 /// caller is answered only after the transaction holding its report committed.
 public final class IntakeWorkflow: Service, Sendable {
-    private struct Pending: Sendable {
-        var request: IntakeRequest
-        var continuation: CheckedContinuation<IntakeReceipt, any Error>
-    }
-
-    private let store: Store
-
-    private let clock: VigilClock
-    private let policy: Policy
-    private let rules: ModerationRules
-    private let maxBatch: Int
+    private let transactions: IntakeTransactions
+    /// Concurrent submissions, committed together.
+    private let batches: GroupCommit<IntakeRequest, IntakeReceipt>
     private let logger: Logger
-    private let metrics: VigilMetrics
-    private let queue = Mutex<(items: [Pending], accepting: Bool)>(([], true))
-    /// Creators' subject counts and reach, kept a minute: the pile-on allowance is a soft bound,
-    /// and summing a creator's subjects on every batch would cost intake more than the check is worth.
-    private let reach = RecentValues<CreatorPressure>(maxAgeSeconds: 60)
-    /// Creators' shields (or that they have none) and the reports against their content in the
-    /// last day, kept a few seconds: a shield another node raised, or the reports it took, reach
-    /// this node's intake that much later. Takedowns by ordinary reports are settled later from
-    /// the store (``TakedownSettling``), so only vetted voices' takedowns and queue priorities
-    /// act on these figures directly.
-    private let shields = RecentValues<CreatorShield?>(maxAgeSeconds: 5)
-    private let pileOnCounts = RecentValues<Int>(maxAgeSeconds: 5)
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
 
     public init(store: Store, policy: Policy, rules: ModerationRules = .standard, maxBatch: Int = 512, logger: Logger,
                 clock: VigilClock = .system, metrics: VigilMetrics) {
-        self.metrics = metrics
-        self.store = store
-        self.clock = clock
-        self.policy = policy
-        self.rules = rules
-        self.maxBatch = maxBatch
+        let transactions = IntakeTransactions(store: store, policy: policy, rules: rules, clock: clock)
+        self.transactions = transactions
         self.logger = logger
-        (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        batches = GroupCommit(maxBatch: maxBatch, process: { try await transactions.process($0) }, committed: { metrics.recordIntakeBatch(size: $0) })
     }
 
     /// Undecided reports per subject that the independence assessment reads.
@@ -130,49 +104,42 @@ public final class IntakeWorkflow: Service, Sendable {
 
     /// Files one report; returns once it is committed (or known to be a duplicate or a replay).
     public func submit(_ request: IntakeRequest) async throws -> IntakeReceipt {
-        try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.withLock { state in
-                guard state.accepting else { return false }
-                state.items.append(Pending(request: request, continuation: continuation))
-                return true
-            }
-            if accepted {
-                wake.yield()
-            } else {
-                continuation.resume(throwing: VigilError.unavailable(detail: "Vigil is shutting down"))
-            }
-        }
+        try await batches.submit(request)
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            for await _ in self.wakeups {
-                await self.drain()
-            }
-        }
-        // Shutting down: take no more, and commit what was already queued.
-        queue.withLock { $0.accepting = false }
-        await drain()
+        try await batches.run()
         logger.info("intake drained")
     }
 
-    private func drain() async {
-        while true {
-            let batch = queue.withLock { state -> [Pending] in
-                let taken = Array(state.items.prefix(maxBatch))
-                state.items.removeFirst(taken.count)
-                return taken
-            }
-            if batch.isEmpty { return }
-            do {
-                let results = try await process(batch.map(\.request))
-                metrics.recordIntakeBatch(size: batch.count)
-                for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
-            } catch {
-                // Nothing of this batch was committed: every caller learns so, and may retry.
-                for pending in batch { pending.continuation.resume(throwing: error) }
-            }
-        }
+    /// Applies a batch of reports in one transaction, outside the group commit (the simulator's clock drives it).
+    func process(_ requests: [IntakeRequest]) async throws -> [Result<IntakeReceipt, any Error>] {
+        try await transactions.process(requests)
+    }
+}
+
+/// One intake transaction for a batch of reports, and the figures kept between batches.
+final class IntakeTransactions: Sendable {
+    private let store: Store
+    private let clock: VigilClock
+    private let policy: Policy
+    private let rules: ModerationRules
+    /// Creators' subject counts and reach, kept a minute: the pile-on allowance is a soft bound,
+    /// and summing a creator's subjects on every batch would cost intake more than the check is worth.
+    private let reach = RecentValues<CreatorPressure>(maxAgeSeconds: 60)
+    /// Creators' shields (or that they have none) and the reports against their content in the
+    /// last day, kept a few seconds: a shield another node raised, or the reports it took, reach
+    /// this node's intake that much later. Takedowns by ordinary reports are settled later from
+    /// the store (``TakedownSettling``), so only vetted voices' takedowns and queue priorities
+    /// act on these figures directly.
+    private let shields = RecentValues<CreatorShield?>(maxAgeSeconds: 5)
+    private let pileOnCounts = RecentValues<Int>(maxAgeSeconds: 5)
+
+    init(store: Store, policy: Policy, rules: ModerationRules, clock: VigilClock) {
+        self.store = store
+        self.policy = policy
+        self.rules = rules
+        self.clock = clock
     }
 
     /// Applies a batch of reports in one transaction. Per-report refusals (unknown subject, a reused
@@ -194,9 +161,9 @@ public final class IntakeWorkflow: Service, Sendable {
             batch.openCases = try await tx.openCases(subjectIDs: subjectIDs)
             let independence = rules.independence
             batch.voices = try await tx.openVoices(
-                subjectIDs: subjectIDs, spentSince: now.adding(seconds: -independence.burstWindowMinutes * 60), limitPerSubject: Self.voicesPerSubject)
+                subjectIDs: subjectIDs, spentSince: now.adding(seconds: -independence.burstWindowMinutes * 60), limitPerSubject: IntakeWorkflow.voicesPerSubject)
             batch.ties = try await tx.coReportTies(
-                among: Self.linkableReporters(known, voices: batch.voices, reporters: batch.reporters, rules: independence),
+                among: IntakeWorkflow.linkableReporters(known, voices: batch.voices, reporters: batch.reporters, rules: independence),
                 rules: independence, at: now)
             let creators = Set(known.compactMap { batch.subjects[$0.subjectID]?.creatorID })
             batch.shields = try await self.shields.values(creators, now: now) { missing in
@@ -205,7 +172,7 @@ public final class IntakeWorkflow: Service, Sendable {
             }.compactMapValues { $0 }
             var pressure = try await self.reach.values(creators, now: now) { try await tx.creatorReach(creatorIDs: $0) }
             let counts = try await self.pileOnCounts.values(creators, now: now) { missing in
-                let found = try await tx.creatorReportCounts(creatorIDs: missing, since: now.adding(seconds: -Self.pressureWindowHours * 3_600))
+                let found = try await tx.creatorReportCounts(creatorIDs: missing, since: now.adding(seconds: -IntakeWorkflow.pressureWindowHours * 3_600))
                 return Dictionary(uniqueKeysWithValues: missing.map { ($0, found[$0] ?? 0) })
             }
             for (creator, count) in counts { pressure[creator]?.reports = count }
