@@ -12,7 +12,7 @@ DURATION=${1:-10}
 CONNECTIONS=${2:-8}
 THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
 PORT=${VIGIL_BENCH_PORT:-18095}
-SUBJECTS=60000
+SUBJECTS=80000
 RULES=$(mktemp)
 cat > "$RULES" <<'YAML'
 version: bench
@@ -38,6 +38,28 @@ BENCH_SCOPES="--scope subjects:write --scope signals:write --scope metrics:read"
 source scripts/bench/server.sh
 python3 scripts/bench/register_subjects.py 127.0.0.1 "$PORT" "$KEY" "$SUBJECTS"
 
+# The server's own histograms: the detection path in-process (signals received to outcome
+# committed), read before and after each run, so each run's p50 and p99 bounds are its own.
+snapshot() { curl -sf "http://127.0.0.1:$PORT/metrics" -H "Authorization: Bearer $KEY" > "$DATA/metrics-$1"; }
+in_process() {  # name, before, after
+  python3 - "$DATA/metrics-$2" "$DATA/metrics-$3" "$1" <<'PY'
+import re, sys
+def buckets(path):
+    found = {}
+    for line in open(path):
+        m = re.match(r'vigil_detection_duration_seconds_bucket\{.*le="([^"]+)".*\} (\S+)', line)
+        if m:
+            found[float("inf") if m.group(1) == "+Inf" else float(m.group(1))] = float(m.group(2))
+    return found
+before, after = buckets(sys.argv[1]), buckets(sys.argv[2])
+delta = {le: after[le] - before.get(le, 0) for le in after}
+total = delta.get(float("inf"), 0)
+bound = lambda q: next(le for le in sorted(delta) if delta[le] >= q * total)
+if total:
+    print(f"  in-process ({sys.argv[3]}): p50 <= {bound(0.5) * 1000:g} ms, p99 <= {bound(0.99) * 1000:g} ms over {int(total)} signals")
+PY
+}
+
 run() {  # name, first subject, score
   local out
   out=$(VIGIL_BENCH_KEY="$KEY" VIGIL_BENCH_FIRST=$2 VIGIL_BENCH_SCORE=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s scripts/bench/signals.lua "http://127.0.0.1:$PORT")
@@ -47,34 +69,18 @@ run() {  # name, first subject, score
   echo "$out" | awk '/Requests\/sec/ {print $2}' > "$DATA/$4"
 }
 echo "== signals, $CONNECTIONS connections, ${DURATION} s each =="
+snapshot 0
 run "signal -> takedown pending review" 0 0.95 acting
-run "signal matching no rule" 30000 0.1 idle
+snapshot 1
+in_process "takedowns" 0 1
+run "signal matching no rule" 25000 0.1 idle
+snapshot 2
+in_process "no match" 1 2
 HEALTH=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/healthz")
 printf "%-34s %9s req/s   p50 %-9s p99 %s\n" "GET /healthz (baseline)" "$(echo "$HEALTH" | awk '/Requests\/sec/ {print $2}')" \
   "$(echo "$HEALTH" | awk '$1 == "50%" {print $2}')" "$(echo "$HEALTH" | awk '$1 == "99%" {print $2}')"
 echo "$HEALTH" | awk '/Requests\/sec/ {print $2}' > "$DATA/health"
 
-# The server's own view, from its histograms (both signal runs together), p50 and p99 as bucket bounds:
-# the detection path in-process (signal received to outcome committed) and the whole HTTP request.
-curl -sf "http://127.0.0.1:$PORT/metrics" -H "Authorization: Bearer $KEY" | python3 -c '
-import re, sys
-series = {"detection": {}, "request": {}}
-for line in sys.stdin:
-    m = re.match(r"(vigil_detection_duration_seconds|vigil_http_request_duration_seconds)_bucket\{(.*)\} (\S+)", line)
-    if not m:
-        continue
-    if m.group(1).startswith("vigil_http") and not ("route=\"/v1/subjects/{id}/signals\"" in m.group(2) and "method=\"POST\"" in m.group(2)):
-        continue
-    le = re.search(r"le=\"([^\"]+)\"", m.group(2)).group(1)
-    name = "detection" if m.group(1).startswith("vigil_detection") else "request"
-    series[name][float("inf") if le == "+Inf" else float(le)] = float(m.group(3))
-for name, label in (("detection", "in-process, signal to committed outcome"), ("request", "whole request")):
-    buckets = series[name]
-    total = buckets.get(float("inf"), 0)
-    bound = lambda q: next((le for le in sorted(buckets) if buckets[le] >= q * total), float("inf"))
-    if total:
-        print(f"server-side {label}: p50 <= {bound(0.5) * 1000:g} ms, p99 <= {bound(0.99) * 1000:g} ms ({int(total)} requests)")
-'
 RSS_KB=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
 echo "server peak RSS                    $((RSS_KB / 1024)) MiB"
 python3 - "$DATA" <<'PY'

@@ -54,13 +54,17 @@ public struct DetectionWorkflow: Sendable {
         commits = GroupCommit(maxBatch: 256) { items in
             try await store.write { tx in
                 var results: [Result<DetectionOutcome, any Error>] = []
+                // The batch's events and notices are appended once, after every item.
+                var appends = DetectionAppends()
                 for item in items {
                     guard let subject = try await tx.subject(id: item.subjectID) else {
                         results.append(.failure(VigilError.notFound(resource: "subject", id: item.subjectID)))
                         continue
                     }
-                    results.append(.success(try await evaluation.detect(tx, subject: subject, signals: item.signals, at: item.signals.first?.receivedAt ?? clock.now())))
+                    let at = item.signals.first?.receivedAt ?? clock.now()
+                    results.append(.success(try await evaluation.detect(tx, subject: subject, signals: item.signals, at: at, appends: &appends)))
                 }
+                try await appends.write(tx)
                 return results
             }
         }
@@ -99,7 +103,10 @@ public struct DetectionWorkflow: Sendable {
     /// Records signals and applies the rules inside the caller's transaction (a subject's
     /// registration with the built-in classifier's signal).
     func detect(_ tx: StoreSession, subject: Subject, signals: [Signal], at now: Timestamp) async throws -> DetectionOutcome {
-        try await evaluation.detect(tx, subject: subject, signals: signals, at: now)
+        var appends = DetectionAppends()
+        let outcome = try await evaluation.detect(tx, subject: subject, signals: signals, at: now, appends: &appends)
+        try await appends.write(tx)
+        return outcome
     }
 
     func observe(_ outcome: DetectionOutcome) {
@@ -117,7 +124,8 @@ struct SignalEvaluation: Sendable {
     let ruleSet: RuleSet
 
     /// Records signals and applies the rules inside the caller's transaction.
-    func detect(_ tx: StoreSession, subject: Subject, signals: [Signal], at now: Timestamp) async throws -> DetectionOutcome {
+    /// The events and notices go to `appends`, for the caller to write once for all its subjects.
+    func detect(_ tx: StoreSession, subject: Subject, signals: [Signal], at now: Timestamp, appends: inout DetectionAppends) async throws -> DetectionOutcome {
         let fresh = try await tx.insertSignals(signals)
         var outcome = DetectionOutcome(recorded: fresh.count, duplicates: signals.count - fresh.count, state: subject.state, matches: [])
         guard !fresh.isEmpty else { return outcome }
@@ -154,15 +162,27 @@ struct SignalEvaluation: Sendable {
                 }
                 if let record = effects.updatedCase { try await tx.updateOpenCase(record) }
                 try await tx.insertRuleMatches(effects.matches)
-                try await tx.insertNotices(effects.notices)
+                appends.notices += effects.notices
                 events += effects.events
                 outcome.matches = verdicts
                 outcome.applied = effects.applied?.ruleID
                 outcome.caseID = effects.matches.first?.caseID
             }
         }
-        try await tx.appendEvents(events)
+        appends.events += events
         return outcome
     }
 
+}
+
+/// Events and notices detection makes for several subjects in one transaction, appended together:
+/// one audit-chain step and one outbox insert for the batch, not one per subject.
+struct DetectionAppends {
+    var events: [AuditEventDraft] = []
+    var notices: [NoticeRecord] = []
+
+    func write(_ tx: StoreSession) async throws {
+        try await tx.insertNotices(notices)
+        try await tx.appendEvents(events)
+    }
 }
