@@ -36,7 +36,7 @@ final class FakeClassifier: Sendable {
             return json(#"{"model":"fake-nsfw","model_version":"2","labels":[{"label":"nudity","score":0.97},{"label":"kind-\#(kind)","score":0.5}]}"#)
         }
         route("hang") { _ in
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(6))
             return json(#"{"model":"late","labels":[]}"#)
         }
         route("error") { _ in json(#"{"error":"boom"}"#, status: .internalServerError) }
@@ -84,7 +84,7 @@ struct ExternalClassifierTests {
             when: {signal: {type: classifier, label: nudity, score_at_least: 0.9}}
         """
 
-    static func settings(port: Int, classifiers: [String], threshold: Int = 5, timeout: Double = 0.5) throws -> DetectionSettings {
+    static func settings(port: Int, classifiers: [String], threshold: Int = 5, timeout: Double = 5) throws -> DetectionSettings {
         let list = classifiers.map { name in
             """
               - name: fake-\(name)
@@ -164,7 +164,7 @@ struct ExternalClassifierTests {
         let bad = ["hang", "error", "garbage", "out-of-range", "big", "redirect"]
         try await fake.run { port in
             try await withHarness(ruleSet: try RuleSetLoader.parse(Self.rules, policy: .builtIn),
-                                  detectionSettings: try Self.settings(port: port, classifiers: bad, threshold: 2, timeout: 0.5)) { client, h async throws in
+                                  detectionSettings: try Self.settings(port: port, classifiers: bad, threshold: 2, timeout: 1.5)) { client, h async throws in
                 try await client.register(h, id: "v", creator: "c")
                 try await client.register(h, id: "other", creator: "c2")
                 // A report filed while the hanging classifier holds a media request is answered at once.
@@ -177,9 +177,9 @@ struct ExternalClassifierTests {
                 let first = try await media
                 let mediaTook = ContinuousClock.now - started
                 #expect(report.status == .created)
-                #expect(reportTook < .milliseconds(400), "intake waited for a classifier: \(reportTook)")
+                #expect(reportTook < .seconds(1), "intake waited for a classifier: \(reportTook)")
                 #expect(first.status == .ok, "\(first.text)")
-                #expect(mediaTook < .seconds(2), "the media request outlived the classifiers' timeout: \(mediaTook)")
+                #expect(mediaTook >= .seconds(1.4) && mediaTook < .seconds(4), "the media request took the hanging classifier's timeout, no more: \(mediaTook)")
                 let expected = ["fake-hang": "timeout", "fake-error": "error", "fake-garbage": "error", "fake-out-of-range": "error", "fake-big": "error", "fake-redirect": "error"]
                 #expect(try statuses(first) == expected)
                 #expect(try first.object()["recorded"] as? Int == 0)
