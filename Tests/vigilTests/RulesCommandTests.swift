@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import VigilStore
+import VigilCore
 
 /// `vigil rules` and the detection files `vigil serve` reads, run as an operator would.
 extension CommandLineTests {
@@ -53,5 +55,42 @@ extension CommandLineTests {
         let test = try vigil(["rules", "test", example.path, "--subject", "nobody", "--data-dir", data])
         #expect(test.status != 0)
         #expect(test.error.contains("nobody"), "\(test.error)")
+    }
+}
+
+extension CommandLineTests {
+    @Test("rules test shows what a rule file would do to a stored subject and its signals, and changes nothing")
+    func rulesTestDryRun() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try vigil(["migrate", "--data-dir", dir.path]).status == 0)
+        let store = try await Store.openSQLite(path: dir.appendingPathComponent("vigil.sqlite").path)
+        let now = Timestamp.now()
+        try await store.withRunning {
+            try await store.write { tx in
+                try await tx.insertSubject(Subject(id: "clip-9", kind: .video, creatorID: "c-9", reach: Reach(views: 40), stateChangedAt: now), at: now)
+                _ = try await tx.insertSignals([
+                    Signal(source: "platform-nsfw", id: "s-1", subjectID: "clip-9", kind: .classifier, label: "nudity", score: 0.93, model: "nsfw", receivedAt: now),
+                ])
+            }
+        }
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/rules.yaml")
+        let run = try vigil(["rules", "test", example.path, "--subject", "clip-9", "--data-dir", dir.path])
+        #expect(run.status == 0, "\(run.error)")
+        for line in ["subject clip-9: video, visible, 40 views", "signal platform-nsfw/s-1: classifier nudity score 0.93",
+                     "match nudity-suppress [live]: suppress on platform-nsfw/s-1", "match nudity-takedown [live]: pending_review <- acts",
+                     "would put the subject in pending_review"] {
+            #expect(run.output.contains(line), "missing: \(line)\n\(run.output)")
+        }
+        // A dry run: nothing matched, nothing changed.
+        let after = try await Store.openSQLite(path: dir.appendingPathComponent("vigil.sqlite").path)
+        try await after.withRunning {
+            let (subject, matches) = try await after.read { session in
+                (try await session.subject(id: "clip-9"), try await session.ruleMatches(subjectID: "clip-9", limit: 10))
+            }
+            #expect(subject?.state == .visible)
+            #expect(matches.isEmpty)
+        }
     }
 }
