@@ -48,6 +48,9 @@ public struct Subject: Sendable, Equatable {
     public var stateChangedAt: Timestamp
     /// Reasons a moderator ruled on in the subject's last decision; see ``Triage``.
     public var reviewedReasons: Set<String> = []
+    /// Policy categories a live detection rule found in the subject since its last decision: each
+    /// corroborates reports of that category as an independent voice would (``Corroboration``).
+    public var detectedCategories: Set<String> = []
 
     public init(
         id: String, kind: SubjectKind, creatorID: String, reach: Reach, title: String? = nil,

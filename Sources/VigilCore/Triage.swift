@@ -48,23 +48,29 @@ public struct Corroboration: Sendable, Equatable {
     public var vetted: Bool
     /// Whether the subject's reports look coordinated: worth a moderator's look, whatever they add up to.
     public var coordinated: Bool
+    /// Whether a live detection rule found the category in the subject: automated detection is a
+    /// voice independent of every reporter.
+    public var detected: Bool
 
-    public init(independentScore: Double, voices: Int, vetted: Bool, coordinated: Bool = false) {
+    public init(independentScore: Double, voices: Int, vetted: Bool, coordinated: Bool = false, detected: Bool = false) {
         self.independentScore = independentScore
         self.voices = voices
         self.vetted = vetted
         self.coordinated = coordinated
+        self.detected = detected
     }
 
-    public init(_ assessment: IndependenceAssessment, category: String) {
+    public init(_ assessment: IndependenceAssessment, category: String, detected: Bool = false) {
         self.init(independentScore: assessment.effectiveScore(category: category),
                   voices: assessment.independentVoices(category: category),
                   vetted: assessment.hasVettedVoice(category: category),
-                  coordinated: assessment.coordinationSuspected)
+                  coordinated: assessment.coordinationSuspected,
+                  detected: detected)
     }
 
-    /// Whether the reports may take the subject down: two independent voices or a vetted one.
-    public var suffices: Bool { voices >= 2 || vetted }
+    /// Whether the reports may take the subject down: two independent voices, a vetted one, or one
+    /// that automated detection corroborates. The weight must still reach the threshold.
+    public var suffices: Bool { voices >= 2 || vetted || (detected && voices >= 1) }
 
     /// Whether the reports carry a takedown at `threshold`: independent weight enough, and corroborated.
     public func carries(_ threshold: Double) -> Bool { independentScore >= threshold && suffices }

@@ -267,6 +267,7 @@ enum Migrations {
                     changed_at BIGINT NOT NULL, PRIMARY KEY (rule_set_version, rule_id))
                 """,
                 "ALTER TABLE cases ADD COLUMN detected_by TEXT",
+                "ALTER TABLE subjects ADD COLUMN detected_categories TEXT NOT NULL DEFAULT ''",
             ]
             + engine.forbidStatements(table: "signals", operation: "UPDATE", name: "signals_no_update", message: "signals are append-only")
             + engine.forbidStatements(table: "signals", operation: "DELETE", name: "signals_no_delete", message: "signals are append-only")

@@ -5,7 +5,7 @@ extension StoreSession {
     private static let subjectColumns = [
         "id", "kind", "creator_id", "views", "live_viewers", "title", "body_text", "state", "state_ground", "state_changed_at",
     ]
-    private static let readColumns = subjectColumns + ["reviewed_reasons"]
+    private static let readColumns = subjectColumns + ["reviewed_reasons", "detected_categories"]
 
     /// The subjects with the given ids that exist, keyed by id.
     public func subjects(ids: some Collection<String>) async throws -> [String: Subject] {
@@ -65,9 +65,17 @@ extension StoreSession {
             .set("state_changed_at", to: time.milliseconds)
             .set("updated_at", to: time.milliseconds)
             .set("reviewed_reasons", to: reviewedReasons.sorted().joined(separator: " "))
+            // Detection's findings are spent with the reports: a new case needs new evidence.
+            .set("detected_categories", to: "")
             .where("id", .equal, id)
             .run()
         try await sql.delete(from: "subject_scores").where("subject_id", .equal, id).run()
+    }
+
+    /// Records the policy categories live detection rules found in the subject.
+    public func setDetectedCategories(subjectID: String, _ categories: Set<String>) async throws {
+        try await sql.update("subjects").set("detected_categories", to: categories.sorted().joined(separator: " "))
+            .where("id", .equal, subjectID).run()
     }
 
     private static func decodeSubject(_ row: any SQLRow) throws -> Subject {
@@ -87,6 +95,7 @@ extension StoreSession {
             stateGround: try row.decode(column: "state_ground", as: String?.self),
             stateChangedAt: Timestamp(milliseconds: try row.decode(column: "state_changed_at", as: Int64.self)))
         subject.reviewedReasons = Set(try row.decode(column: "reviewed_reasons", as: String.self).split(separator: " ").map(String.init))
+        subject.detectedCategories = Set(try row.decode(column: "detected_categories", as: String.self).split(separator: " ").map(String.init))
         return subject
     }
 }

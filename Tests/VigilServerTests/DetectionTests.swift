@@ -264,6 +264,47 @@ struct DetectionTests {
         }
     }
 
+    // MARK: Automation as corroboration
+
+    @Test("a lone report takes nothing down; with a detection rule's finding of the same category it does, after the settle period",
+          arguments: TestDatabase.all)
+    func detectionCorroboratesReports(database: TestDatabase) async throws {
+        let escalating = """
+            version: corroboration
+            rules:
+              - id: partner-hash
+                policy: child_safety
+                action: escalate
+                mode: live
+                when: {signal: {type: hash_match, label: partner-bank, distance_at_most: 31}}
+              - id: nudity-watch
+                policy: nudity
+                action: escalate
+                mode: live
+                when: {signal: {type: classifier, label: nudity, score_at_least: 0.5}}
+            """
+        try await withHarness(database: database, ruleSet: try Self.ruleSet(escalating)) { client, h async throws in
+            for id in ["matched", "unmatched", "other-category"] { try await client.register(h, id: id, creator: "creator-\(id)") }
+            _ = try await push(client, h, subject: "matched", Self.signal("m", type: "hash_match", label: "partner-bank", distance: 20, source: "partner"))
+            _ = try await push(client, h, subject: "other-category", Self.signal("n", score: 0.8))
+            #expect(try await client.state(h, of: "matched") == "visible", "the rule escalates: a case, no restriction")
+            for id in ["matched", "unmatched", "other-category"] {
+                #expect(try await client.report(h, reporter: "one-person-\(id)", subject: id, reason: "child_safety").status == .created)
+            }
+            #expect(try await client.state(h, of: "matched") == "visible", "an unvetted voice waits out the settle period")
+            try await h.settleTakedowns()
+            #expect(try await client.state(h, of: "matched") == "pending_review", "one credible report and the hash match corroborate each other")
+            #expect(try await client.state(h, of: "unmatched") == "visible", "a lone ordinary report takes nothing down")
+            #expect(try await client.state(h, of: "other-category") == "visible", "a finding of another category corroborates nothing")
+            // A decision spends the finding with the reports.
+            let moderator = try await h.moderator("mod")
+            let caseID = try #require(try await h.app.store.read { try await $0.openCases(subjectIDs: ["matched"]) }["matched"]?.id)
+            _ = try await client.mod(.post, "/v1/mod/cases/\(caseID)/claim", token: moderator)
+            _ = try await client.mod(.post, "/v1/mod/cases/\(caseID)/decision", token: moderator, #"{"outcome":"no_violation","note":"not a match"}"#)
+            #expect(try await h.app.store.read { try await $0.subject(id: "matched") }?.detectedCategories == [])
+        }
+    }
+
     // MARK: The built-in text classifier
 
     @Test("the built-in classifier scores a comment's text when it is registered; a live rule on it acts")

@@ -23,9 +23,13 @@ public struct AutomatedActionEffects: Sendable {
     public private(set) var matches: [RuleMatchRecord] = []
     /// The match whose action applied, if one did.
     public private(set) var applied: RuleVerdict?
+    /// The subject's detected categories after these matches: every live match adds its rule's
+    /// policy category, which then corroborates reports of that category (``Corroboration``).
+    public private(set) var detectedCategories: Set<String>
 
     public init(policy: Policy, ruleSet: RuleSet, subject: Subject, openCase: CaseRecord?, verdicts: [RuleVerdict], now: Timestamp) {
         var caseID = openCase?.id
+        detectedCategories = subject.detectedCategories.union(verdicts.filter { $0.mode == .live && $0.action != .allow }.compactMap { ruleSet.rule($0.ruleID)?.policy })
         if let strongest = RuleEvaluation.strongest(verdicts), let rule = ruleSet.rule(strongest.ruleID), let category = policy.category(rule.policy) {
             applied = strongest
             let restriction = strongest.action.state.flatMap { $0.restrictionRank > subject.state.restrictionRank ? $0 : nil }

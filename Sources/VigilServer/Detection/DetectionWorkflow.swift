@@ -161,6 +161,9 @@ struct SignalEvaluation: Sendable {
                     try await tx.closeCase(id: record.id, decisionID: decision.id, at: now)
                 }
                 if let record = effects.updatedCase { try await tx.updateOpenCase(record) }
+                if effects.detectedCategories != subject.detectedCategories {
+                    try await tx.setDetectedCategories(subjectID: subject.id, effects.detectedCategories)
+                }
                 try await tx.insertRuleMatches(effects.matches)
                 appends.notices += effects.notices
                 events += effects.events

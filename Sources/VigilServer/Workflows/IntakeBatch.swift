@@ -85,7 +85,7 @@ struct IntakeBatch {
         let outcome = Triage.assess(
             subject: TriageSubject(state: subject.state, kind: subject.kind, hasOpenCase: openCases[subject.id] != nil, reviewedReasons: subject.reviewedReasons),
             category: category, currentScore: (scores[CategoryScoreKey(subjectID: subject.id, category: category.id)]?.score ?? 0), weight: weight,
-            channel: request.channel, corroboration: Corroboration(assessment, category: category.id),
+            channel: request.channel, corroboration: Corroboration(assessment, category: category.id, detected: subject.detectedCategories.contains(category.id)),
             thresholdFactor: shield == nil ? 1 : rules.independence.shieldThresholdFactor,
             reporterSuspended: suspended, newReasonMinWeight: rules.newReasonMinWeight, reviewShare: rules.independence.reviewShare,
             settleSeconds: rules.independence.settleSeconds(subject.kind))

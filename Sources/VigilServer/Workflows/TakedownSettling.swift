@@ -58,7 +58,8 @@ struct TakedownSettling: Sendable {
                 let triageSubject = TriageSubject(state: subject.state, kind: subject.kind, hasOpenCase: true, reviewedReasons: subject.reviewedReasons)
                 // The most severe category that still stands, the case's own first among equals.
                 let standing = Set(subjectVoices.map(\.category)).compactMap(policy.category).filter { category in
-                    Triage.settles(subject: triageSubject, category: category, corroboration: Corroboration(assessment, category: category.id), thresholdFactor: factor)
+                    Triage.settles(subject: triageSubject, category: category, corroboration: Corroboration(assessment, category: category.id, detected: subject.detectedCategories.contains(category.id)),
+                                   thresholdFactor: factor)
                 }.sorted { ($0.severity.rank, $0.id == record.category ? 1 : 0, $0.id) > ($1.severity.rank, $1.id == record.category ? 1 : 0, $1.id) }
                 if let category = standing.first {
                     let takedown = ProvisionalTakedown(subject: subject, category: category, policy: policy, at: time)
