@@ -81,7 +81,7 @@ let package = Package(
             dependencies: ["VigilStore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/VigilTestSupport"
         ),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "VigilStoreTests",
             dependencies: ["VigilStore", "VigilCore", "VigilTestSupport"]

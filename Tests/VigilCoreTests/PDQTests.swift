@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import VigilCore
+
+@Suite("PDQ")
+struct PDQTests {
+    /// The synthetic images of scripts/detection/pdq-vectors.py, pixel for pixel (integers only).
+    static func image(width: Int, height: Int, seed: Int) -> [UInt8] {
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        var state = UInt32(truncatingIfNeeded: seed &* 2_654_435_761 &+ 1)
+        if state == 0 { state = 1 }
+        let bw = 8 + seed % 5 * 7, bh = 6 + seed % 7 * 5
+        for y in 0..<height {
+            for x in 0..<width {
+                for c in 0..<3 {
+                    state ^= state << 13
+                    state ^= state >> 17
+                    state ^= state << 5
+                    let block = ((x / bw) * 37 + (y / bh) * 91 + c * 53 + seed * 17) & 255
+                    let grad = (x * 255 / width + y * 128 / height + c * 40) & 255
+                    pixels[(y * width + x) * 3 + c] = UInt8((block / 2 + grad / 3 + Int(state & 31)) & 255)
+                }
+            }
+        }
+        return pixels
+    }
+
+    @Test("bit-exact with Meta's reference (pdqhash) on synthetic images of 15 sizes, every dihedral variant included")
+    func synthetic() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pdq-synthetic.tsv")
+        let rows = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.count == 30)
+        for row in rows {
+            let f = row.split(separator: "\t").map(String.init)
+            guard f.count == 13, let width = Int(f[1]), let height = Int(f[2]), let seed = Int(f[3]), let quality = Int(f[4]) else {
+                Issue.record("bad fixture row \(row)")
+                continue
+            }
+            let results = PDQ.dihedralHashes(rgb: Self.image(width: width, height: height, seed: seed), width: width, height: height)
+            if width < 5 || height < 5 {
+                #expect(results.map(\.hash.hex) == [String(repeating: "0", count: 64)], "\(f[0])")
+                continue
+            }
+            #expect(results.map(\.hash.hex) == Array(f[5...12]), "\(f[0]) \(width)×\(height)")
+            #expect(results.first?.quality == quality, "\(f[0])")
+            #expect(PDQ.hash(rgb: Self.image(width: width, height: height, seed: seed), width: width, height: height).hash.hex == f[5])
+        }
+    }
+
+    @Test("hex round trip, distances, and refusals of malformed hex")
+    func hashes() throws {
+        let a = try #require(PDQHash(hex: "1049d96239e24d4dca2c55512b8bdb77425f4dbcf575a0a95555aaab5554aaaa"))
+        #expect(a.hex == "1049d96239e24d4dca2c55512b8bdb77425f4dbcf575a0a95555aaab5554aaaa")
+        #expect(a.distance(to: a) == 0)
+        let flipped = try #require(PDQHash(hex: "9049d96239e24d4dca2c55512b8bdb77425f4dbcf575a0a95555aaab5554aaab"))
+        #expect(a.distance(to: flipped) == 2)
+        #expect(flipped.bit(255) && flipped.bit(0) && !a.bit(0))
+        for bad in ["", "1049", String(repeating: "g", count: 64), String(repeating: "A", count: 64), String(repeating: "0", count: 65)] {
+            #expect(PDQHash(hex: bad) == nil, "\(bad)")
+        }
+    }
+}
