@@ -1,0 +1,150 @@
+import Foundation
+import VigilCore
+
+/// An image decoded to 8-bit RGB, rows top to bottom.
+public struct DecodedImage: Sendable {
+    public var width: Int
+    public var height: Int
+    public var rgb: [UInt8]
+}
+
+/// Decodes images to the pixels PDQ's reference hashes were made from: JPEG with libjpeg-turbo
+/// (`djpeg`, Debian's libjpeg-turbo-progs, the decoder the goldens assume, progressive JPEG
+/// included), other formats with ffmpeg (PNG is lossless, so any correct decoder gives the same
+/// pixels). The bytes go to the decoder through a pipe and its output comes back through one:
+/// nothing is written to disk. Sizes are read from the file's header first, and an image over
+/// ``maxPixels`` is refused before it is decoded.
+///
+/// Decoding is delegated to those programs rather than linked: linking libjpeg would make every
+/// build of Vigil need its development headers, and only media hashing needs a decoder.
+public enum ImageDecoder {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// 50 megapixels: far beyond any frame worth hashing, and a bound on memory (150 MB of RGB).
+    public static let maxPixels = 50_000_000
+    static let timeoutSeconds = 20.0
+
+    public static func decode(_ bytes: [UInt8]) throws -> DecodedImage {
+        guard let (width, height, format) = ImageHeader.read(bytes) else {
+            throw Failure(description: "not a JPEG, PNG, GIF or WebP image")
+        }
+        guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16, width * height <= maxPixels else {
+            throw Failure(description: "\(width)×\(height) is over the \(maxPixels / 1_000_000) megapixel limit")
+        }
+        let output: [UInt8]
+        switch format {
+        case .jpeg:
+            output = try run(tool: "djpeg", arguments: ["-ppm"], input: bytes, package: "libjpeg-turbo-progs")
+        case .png, .gif, .webp:
+            output = try run(tool: "ffmpeg", arguments: ["-nostdin", "-loglevel", "error", "-i", "pipe:0", "-frames:v", "1", "-f", "image2pipe",
+                                                         "-vcodec", "ppm", "-pix_fmt", "rgb24", "pipe:1"], input: bytes, package: "ffmpeg")
+        }
+        return try parsePPM(output)
+    }
+
+    /// A binary PPM (P6, maxval 255), as djpeg and ffmpeg write it.
+    static func parsePPM(_ data: [UInt8]) throws -> DecodedImage {
+        var index = 0
+        func token() -> String? {
+            while index < data.count {
+                if data[index] == UInt8(ascii: "#") {
+                    while index < data.count, data[index] != UInt8(ascii: "\n") { index += 1 }
+                } else if [9, 10, 13, 32].contains(data[index]) {
+                    index += 1
+                } else {
+                    break
+                }
+            }
+            let start = index
+            while index < data.count, ![9, 10, 13, 32].contains(data[index]) { index += 1 }
+            return start < index ? String(decoding: data[start..<index], as: UTF8.self) : nil
+        }
+        guard token() == "P6", let width = token().flatMap(Int.init), let height = token().flatMap(Int.init), token() == "255",
+              width > 0, height > 0, width * height <= maxPixels
+        else { throw Failure(description: "the decoder's output is not an 8-bit RGB image") }
+        index += 1  // the single whitespace after maxval
+        let size = width * height * 3
+        guard data.count - index >= size else { throw Failure(description: "the decoder's output is truncated") }
+        return DecodedImage(width: width, height: height, rgb: Array(data[index..<index + size]))
+    }
+
+    /// Runs `tool` with `input` on its standard input; returns its standard output.
+    static func run(tool: String, arguments: [String], input: [UInt8], package: String) throws -> [UInt8] {
+        guard let path = ["/usr/bin", "/usr/local/bin", "/bin"].map({ "\($0)/\(tool)" }).first(where: FileManager.default.isExecutableFile) else {
+            throw Failure(description: "\(tool) is not installed (Debian package \(package)); it decodes images for hashing")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Writing and reading at once: a large image fills the pipes both ways.
+        let writer = Thread {
+            try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let deadline = DispatchTime.now() + timeoutSeconds
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: deadline, execute: watchdog)
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            let detail = String(decoding: errors.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw Failure(description: "\(tool) could not decode the image\(detail.isEmpty ? "" : ": \(detail)")")
+        }
+        return Array(output)
+    }
+}
+
+/// The format and size an image's header states, read without decoding it.
+enum ImageHeader {
+    enum Format { case jpeg, png, gif, webp }
+
+    static func read(_ b: [UInt8]) -> (width: Int, height: Int, format: Format)? {
+        if b.count >= 24, b[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A][...] {
+            return (be32(b, 16), be32(b, 20), .png)
+        }
+        if b.count >= 10, b[0..<3] == [0x47, 0x49, 0x46][...] {
+            return (Int(b[6]) | Int(b[7]) << 8, Int(b[8]) | Int(b[9]) << 8, .gif)
+        }
+        if b.count >= 30, b[0..<4] == [0x52, 0x49, 0x46, 0x46][...], b[8..<12] == [0x57, 0x45, 0x42, 0x50][...] {
+            switch String(decoding: b[12..<16], as: UTF8.self) {
+            case "VP8X": return (1 + (Int(b[24]) | Int(b[25]) << 8 | Int(b[26]) << 16), 1 + (Int(b[27]) | Int(b[28]) << 8 | Int(b[29]) << 16), .webp)
+            case "VP8 ": return (Int(b[26]) | Int(b[27] & 0x3F) << 8, Int(b[28]) | Int(b[29] & 0x3F) << 8, .webp)
+            case "VP8L":
+                let bits = UInt32(b[21]) | UInt32(b[22]) << 8 | UInt32(b[23]) << 16 | UInt32(b[24]) << 24
+                return (Int(bits & 0x3FFF) + 1, Int((bits >> 14) & 0x3FFF) + 1, .webp)
+            default: return nil
+            }
+        }
+        if b.count >= 4, b[0] == 0xFF, b[1] == 0xD8 {
+            // Walk the markers to the first start-of-frame, which holds the size.
+            var i = 2
+            while i + 9 < b.count {
+                guard b[i] == 0xFF else { return nil }
+                let marker = b[i + 1]
+                if marker == 0xFF { i += 1; continue }
+                if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { i += 2; continue }
+                let length = Int(b[i + 2]) << 8 | Int(b[i + 3])
+                if (0xC0...0xCF).contains(marker), marker != 0xC4, marker != 0xC8, marker != 0xCC {
+                    return (Int(b[i + 7]) << 8 | Int(b[i + 8]), Int(b[i + 5]) << 8 | Int(b[i + 6]), .jpeg)
+                }
+                guard length >= 2 else { return nil }
+                i += 2 + length
+            }
+        }
+        return nil
+    }
+
+    private static func be32(_ b: [UInt8], _ at: Int) -> Int {
+        Int(b[at]) << 24 | Int(b[at + 1]) << 16 | Int(b[at + 2]) << 8 | Int(b[at + 3])
+    }
+}
