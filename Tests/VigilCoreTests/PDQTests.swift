@@ -60,3 +60,60 @@ struct PDQTests {
         }
     }
 }
+
+@Suite("PDQ index")
+struct PDQIndexTests {
+    static let lists = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/detection-fixtures/pdq-hashlists")
+
+    static func read(_ name: String) throws -> [PDQHash] {
+        try String(contentsOf: lists.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").map { line in
+            try #require(PDQHash(hex: line.trimmingCharacters(in: .whitespaces)), "\(line)")
+        }
+    }
+
+    @Test("the staged haystack and needles: exactly the brute-force truth at d = 0, 16 and 31, and exactly what a scan returns")
+    func stagedLists() throws {
+        let haystack = try Self.read("haystack.txt"), needles = try Self.read("needles.txt")
+        #expect(haystack.count == 1_350 && needles.count == 100)
+        let index = PDQIndex(haystack)
+        for (distance, pairs, matched) in [(0, 50, 50), (16, 152, 100), (31, 250, 100)] {
+            var pairCount = 0, needleCount = 0
+            for needle in needles {
+                let found = index.matches(needle, within: distance)
+                #expect(found.map(\.position) == index.scan(needle, within: distance).map(\.position))
+                pairCount += found.count
+                if !found.isEmpty { needleCount += 1 }
+            }
+            #expect(pairCount == pairs, "d=\(distance)")
+            #expect(needleCount == matched, "d=\(distance)")
+        }
+    }
+
+    @Test("on random hashes and near copies, the index returns what a scan returns at every distance")
+    func randomAgreement() {
+        var generator = SystemRandomNumberGenerator()
+        let base = (0..<5_000).map { _ in PDQHash(words: (generator.next(), generator.next(), generator.next(), generator.next())) }
+        // Near copies: a few to 40 bits flipped.
+        let near = base.prefix(1_000).map { hash -> PDQHash in
+            var words = [hash.words.0, hash.words.1, hash.words.2, hash.words.3]
+            for _ in 0..<Int.random(in: 1...40, using: &generator) {
+                let bit = Int.random(in: 0..<256, using: &generator)
+                words[bit >> 6] ^= 1 << UInt64(bit & 63)
+            }
+            return PDQHash(words: (words[0], words[1], words[2], words[3]))
+        }
+        let index = PDQIndex(base + near)
+        for query in base.shuffled().prefix(200) {
+            for distance in [0, 8, 15, 16, 31, 32, 47, 48, 70] {
+                #expect(index.matches(query, within: distance).map(\.position) == index.scan(query, within: distance).map(\.position), "d=\(distance)")
+            }
+        }
+        var matcher = PDQMatcher(base)
+        let late = near[3]
+        #expect(!matcher.matches(late, within: 0).contains { $0.distance == 0 && $0.position >= base.count })
+        matcher.add(late)
+        #expect(matcher.matches(late, within: 0).contains { $0.position == base.count }, "a hash added after the build matches at once")
+        #expect(matcher.rebuilt().matches(late, within: 0).map(\.position) == matcher.matches(late, within: 0).map(\.position))
+    }
+}
