@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "vigilTests",
             dependencies: [
-                "vigil", "VigilStore", "VigilCore",
+                "vigil", "VigilStore", "VigilCore", "VigilServer",
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import Testing
+import VigilServer
 @testable import VigilStore
 import VigilCore
 
@@ -23,21 +24,14 @@ struct CommandLineTests {
             .appendingPathComponent(".build/debug/vigil")
     }
 
+    /// Runs the binary with `posix_spawn` (``Subprocess``): Foundation's `Process.run()` crashes
+    /// now and then on Linux, and did in CI.
     func vigil(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+        let result = try Subprocess.run(Self.binary.path, arguments, environment: env, timeout: 300)
+        return Run(status: result.signalled ? 128 + result.status : result.status,
+                   output: String(decoding: result.stdout, as: UTF8.self), error: String(decoding: result.stderr, as: UTF8.self))
     }
 
     func temporaryDirectory() throws -> URL {

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import VigilServer
 @testable import VigilStore
 import VigilCore
 
@@ -47,13 +48,10 @@ struct ShutdownTests {
         let log = dir.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
-        let server = Process()
-        server.executableURL = CommandLineTests.binary
-        server.arguments = ["serve", "--data-dir", dir.path, "--port", String(port)]
-        server.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }
-        server.standardOutput = output
-        server.standardError = output
-        try server.run()
+        let server = try Subprocess.spawn(
+            CommandLineTests.binary.path, ["serve", "--data-dir", dir.path, "--port", String(port)],
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") },
+            stdout: output.fileDescriptor, stderr: output.fileDescriptor)
         let base = "http://127.0.0.1:\(port)"
         var ready = false
         for _ in 0..<100 where !ready {
@@ -75,16 +73,16 @@ struct ShutdownTests {
             }
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(30))
-                kill(server.processIdentifier, SIGTERM)
+                kill(server, SIGTERM)
                 return nil
             }
             var ids: [String] = []
             for await id in group { if let id { ids.append(id) } }
             return ids
         }
-        server.waitUntilExit()
+        let ended = Subprocess.wait(server)
         try output.close()
-        #expect(server.terminationReason == .exit && server.terminationStatus == 0, "exit status \(server.terminationStatus)")
+        #expect(!ended.signalled && ended.status == 0, "exit status \(ended.status)\(ended.signalled ? " (signal)" : "")")
 
         let text = try String(contentsOf: log, encoding: .utf8)
         let order = ["maintenance stopped", "intake drained", "store closed", "[vigil] stopped"].map { text.range(of: $0)?.lowerBound }

@@ -75,32 +75,12 @@ public enum ImageDecoder {
         guard let path = ["/usr/bin", "/usr/local/bin", "/bin"].map({ "\($0)/\(tool)" }).first(where: FileManager.default.isExecutableFile) else {
             throw Failure(description: "\(tool) is not installed (Debian package \(package)); it decodes images for hashing")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Writing and reading at once: a large image fills the pipes both ways.
-        let writer = Thread {
-            try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let deadline = DispatchTime.now() + timeoutSeconds
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: deadline, execute: watchdog)
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let detail = String(decoding: errors.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = try Subprocess.run(path, arguments, input: input, timeout: timeoutSeconds)
+        guard output.succeeded else {
+            let detail = String(decoding: output.stderr.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw Failure(description: "\(tool) could not decode the image\(detail.isEmpty ? "" : ": \(detail)")")
         }
-        return Array(output)
+        return output.stdout
     }
 }
 
