@@ -28,7 +28,10 @@ public struct TestDatabase: Sendable, CustomTestStringConvertible {
         case .postgres:
             guard let admin = Self.postgresAdminURL else { throw TestDatabaseUnavailable() }
             let name = "vigil_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            let store = try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: admin, name: name), logger: logger)
+            // A generous wait for a connection: the whole suite runs at once against one server on
+            // two cores, and a test must not fail because another one was busy.
+            let store = try Store.openPostgres(url: try await Store.createPostgresDatabase(adminURL: admin, name: name),
+                                               settings: .init(connectTimeout: .seconds(30)), logger: logger)
             return (store, { try? await Store.dropPostgresDatabase(adminURL: admin, name: name) })
         }
     }
