@@ -5,7 +5,7 @@ import VigilServer
 
 /// `vigil hash`: perceptual hashes of local files, for operators (checking a bank entry, a match).
 struct Hash: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Perceptual hashes of image files.", subcommands: [PDQCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Perceptual hashes of image files.", subcommands: [PDQCommand.self, Bench.self])
 
     struct PDQCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,6 +27,42 @@ struct Hash: ParsableCommand {
                 }
             }
             if failed { throw ExitCode(1) }
+        }
+    }
+}
+
+extension Hash {
+    /// `vigil hash bench`: how fast this machine hashes an already decoded image, for comparing
+    /// with other implementations on the same pixels (scripts/bench-pdq.sh).
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decode an image once, then hash it repeatedly in process: images per second for PDQ and for PDQ with its 8 dihedral variants.")
+        @Argument(help: "An image file.") var file: String
+        @Option(help: "Seconds to hash for, per measure (0.1–600).") var seconds: Double = 3
+
+        func validate() throws {
+            guard seconds >= 0.1, seconds <= 600 else { throw ValidationError("--seconds must be from 0.1 to 600") }
+        }
+
+        func run() throws {
+            let image = try ImageDecoder.decode([UInt8](Data(contentsOf: URL(fileURLWithPath: file))))
+            print("image \(image.width)x\(image.height) \(file)")
+            for (name, work) in [
+                ("pdq", { _ = PDQ.hash(rgb: image.rgb, width: image.width, height: image.height) }),
+                ("pdq+dihedral", { _ = PDQ.dihedralHashes(rgb: image.rgb, width: image.width, height: image.height) }),
+            ] as [(String, () -> Void)] {
+                work()  // warm up
+                let clock = ContinuousClock()
+                let start = clock.now
+                var count = 0
+                while clock.now - start < .milliseconds(Int64(seconds * 1_000)) {
+                    work()
+                    count += 1
+                }
+                let elapsed = clock.now - start
+                let perSecond = Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                print("\(name)\t\(String(format: "%.1f", perSecond)) images/s\t\(String(format: "%.1f", 1e6 / perSecond)) µs each\t(\(count) in \(elapsed))")
+            }
         }
     }
 }

@@ -117,13 +117,16 @@ public enum PDQ {
 
     // MARK: Steps
 
+    /// Luma in Double, rounded to Float, as pdqhash computes it. The C++ works in Float: the two
+    /// agree on every staged image, but not on every low-quality one, and pdqhash is the
+    /// reference Vigil is checked against (scripts/detection/pdq-compare.py).
     static func luma(rgb: [UInt8], width: Int, height: Int) -> [Float] {
-        let r: Float = 0.299, g: Float = 0.587, b: Float = 0.114
+        let r = 0.299, g = 0.587, b = 0.114
         var out = [Float](repeating: 0, count: width * height)
         rgb.withUnsafeBufferPointer { pixels in
             for index in 0..<(width * height) {
                 let p = index * 3
-                out[index] = r * Float(pixels[p]) + g * Float(pixels[p + 1]) + b * Float(pixels[p + 2])
+                out[index] = Float(r * Double(pixels[p]) + g * Double(pixels[p + 1]) + b * Double(pixels[p + 2]))
             }
         }
         return out

@@ -38,13 +38,17 @@ public enum ImageDecoder {
         case .jpeg:
             output = try run(tool: "djpeg", arguments: ["-ppm"], input: bytes, package: "libjpeg-turbo-progs")
         case .png, .gif, .webp:
+            // A 16-bit PNG comes out at 16 bits and is reduced here to the high byte (libpng's
+            // strip-16), one fixed rule where ffmpeg's own reduction would round; 8-bit images come
+            // out as they are.
+            let sixteen = format == .png && bytes.count > 24 && bytes[24] == 16
             output = try run(tool: "ffmpeg", arguments: ["-nostdin", "-loglevel", "error", "-i", "pipe:0", "-frames:v", "1", "-f", "image2pipe",
-                                                         "-vcodec", "ppm", "-pix_fmt", "rgb24", "pipe:1"], input: bytes, package: "ffmpeg")
+                                                         "-vcodec", "ppm", "-pix_fmt", sixteen ? "rgb48be" : "rgb24", "pipe:1"], input: bytes, package: "ffmpeg")
         }
         return try parsePPM(output)
     }
 
-    /// A binary PPM (P6, maxval 255), as djpeg and ffmpeg write it.
+    /// A binary PPM (P6, maxval 255 or 65535), as djpeg and ffmpeg write it; 16-bit samples keep their high byte.
     static func parsePPM(_ data: [UInt8]) throws -> DecodedImage {
         var index = 0
         func token() -> String? {
@@ -61,13 +65,17 @@ public enum ImageDecoder {
             while index < data.count, ![9, 10, 13, 32].contains(data[index]) { index += 1 }
             return start < index ? String(decoding: data[start..<index], as: UTF8.self) : nil
         }
-        guard token() == "P6", let width = token().flatMap(Int.init), let height = token().flatMap(Int.init), token() == "255",
-              width > 0, height > 0, width * height <= maxPixels
-        else { throw Failure(description: "the decoder's output is not an 8-bit RGB image") }
+        guard token() == "P6", let width = token().flatMap(Int.init), let height = token().flatMap(Int.init), let maxval = token(),
+              maxval == "255" || maxval == "65535", width > 0, height > 0, width * height <= maxPixels
+        else { throw Failure(description: "the decoder's output is not an RGB image") }
         index += 1  // the single whitespace after maxval
-        let size = width * height * 3
+        let bytesPerSample = maxval == "255" ? 1 : 2
+        let size = width * height * 3 * bytesPerSample
         guard data.count - index >= size else { throw Failure(description: "the decoder's output is truncated") }
-        return DecodedImage(width: width, height: height, rgb: Array(data[index..<index + size]))
+        if bytesPerSample == 1 { return DecodedImage(width: width, height: height, rgb: Array(data[index..<index + size])) }
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        for sample in 0..<rgb.count { rgb[sample] = data[index + sample * 2] }
+        return DecodedImage(width: width, height: height, rgb: rgb)
     }
 
     /// Runs `tool` with `input` on its standard input; returns its standard output.
