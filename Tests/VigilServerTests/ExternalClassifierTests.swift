@@ -52,23 +52,7 @@ final class FakeClassifier: Sendable {
         router.get("media/huge.png") { _, _ in
             Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: [UInt8](repeating: 1, count: 300_000))))
         }
-        let (ports, port) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: Logger(label: "fake-classifier"))
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "fake-classifier")))
-        let running = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let bound = await iterator.next() ?? 0
-        do {
-            try await body(bound)
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await running.value
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        try await withLocalServer(router, label: "fake-classifier", body)
     }
 }
 

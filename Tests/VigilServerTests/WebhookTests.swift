@@ -47,23 +47,7 @@ final class WebhookReceiver: Sendable {
             requests.withLock { $0.append(Received(headers: ["moved": "1"], body: [], status: 204)) }
             return Response(status: .noContent)
         }
-        let (ports, port) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: Logger(label: "receiver"))
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "receiver")))
-        let running = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let bound = await iterator.next() ?? 0
-        do {
-            try await body(bound)
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await running.value
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        try await withLocalServer(router, label: "receiver", body)
     }
 
     /// Waits until `condition` holds of what arrived, up to `seconds`.

@@ -15,11 +15,11 @@ extension CommandLineTests {
     }
 
     @Test("hash pdq gives every staged image's expected hash and quality, bit for bit", .enabled(if: decodersAvailable))
-    func hashPDQ() throws {
+    func hashPDQ() async throws {
         let expected = try String(contentsOf: Self.fixtures.appendingPathComponent("expected.tsv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
         #expect(expected.count == 13)
-        let run = try vigil(["hash", "pdq"] + expected.map { Self.fixtures.appendingPathComponent($0[0]).path })
+        let run = try await vigil(["hash", "pdq"] + expected.map { Self.fixtures.appendingPathComponent($0[0]).path })
         #expect(run.status == 0, "\(run.error)")
         let lines = run.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(lines.count == expected.count)
@@ -31,14 +31,14 @@ extension CommandLineTests {
     }
 
     @Test("hash pdq names a file it cannot read or decode, and exits 1", .enabled(if: decodersAvailable))
-    func hashPDQRefusals() throws {
+    func hashPDQRefusals() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = dir.appendingPathComponent("notes.txt")
         try "not an image".write(to: text, atomically: true, encoding: .utf8)
         let broken = dir.appendingPathComponent("broken.jpg")
         try Data([0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x40, 0x00, 0x40, 0x03, 0x01, 0x22, 0x00]).write(to: broken)
-        let run = try vigil(["hash", "pdq", text.path, broken.path, Self.fixtures.appendingPathComponent("wee.jpg").path])
+        let run = try await vigil(["hash", "pdq", text.path, broken.path, Self.fixtures.appendingPathComponent("wee.jpg").path])
         #expect(run.status == 1)
         #expect(run.error.contains("notes.txt: not a JPEG, PNG, GIF or WebP image"), "\(run.error)")
         #expect(run.error.contains("broken.jpg: djpeg could not decode the image"), "\(run.error)")

@@ -42,7 +42,7 @@ struct ShutdownTests {
         let cli = CommandLineTests()
         let dir = try cli.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let key = try cli.vigil(["keys", "create", "--scope", "subjects:write", "--scope", "reports:write", "--data-dir", dir.path])
+        let key = try await cli.vigil(["keys", "create", "--scope", "subjects:write", "--scope", "reports:write", "--data-dir", dir.path])
             .output.trimmingCharacters(in: .whitespacesAndNewlines)
         let port = try freePort()
         let log = dir.appendingPathComponent("serve.log")
@@ -80,7 +80,7 @@ struct ShutdownTests {
             for await id in group { if let id { ids.append(id) } }
             return ids
         }
-        let ended = Subprocess.wait(server)
+        let ended = await Subprocess.exit(of: server)
         try output.close()
         #expect(!ended.signalled && ended.status == 0, "exit status \(ended.status)\(ended.signalled ? " (signal)" : "")")
 
@@ -100,7 +100,7 @@ struct ShutdownTests {
         }
         #expect(Set(acknowledged).isSubset(of: Set(stored)), "every acknowledged report is stored")
         #expect(!acknowledged.isEmpty, "some reports were acknowledged before the shutdown")
-        let verified = try cli.vigil(["audit", "verify", "--data-dir", dir.path])
+        let verified = try await cli.vigil(["audit", "verify", "--data-dir", dir.path])
         #expect(verified.status == 0, "\(verified.output)")
         print("graceful shutdown: \(acknowledged.count) of 200 reports acknowledged before SIGTERM, \(stored.count) stored")
     }

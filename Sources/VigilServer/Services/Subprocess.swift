@@ -73,6 +73,25 @@ public enum Subprocess {
         return Output(status: status, signalled: signalled, stdout: out, stderr: err)
     }
 
+    /// ``run(_:_:environment:input:timeout:)`` on a thread of its own, for async callers: a program
+    /// can run for seconds, and a blocked thread of Swift's cooperative pool (as many as the
+    /// cores) stalls every task waiting for it.
+    public static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil, input: [UInt8] = [],
+                           timeout: Double? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try run(path, arguments, environment: environment, input: input, timeout: timeout) as Output })
+            }.start()
+        }
+    }
+
+    /// ``wait(_:)`` on a thread of its own, for async callers.
+    public static func exit(of pid: pid_t) async -> (status: Int32, signalled: Bool) {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: wait(pid)) }.start()
+        }
+    }
+
     /// Starts `path`; the given descriptors become its standard input, output and error
     /// (`/dev/null` for those not given). Returns its process id, for ``wait(_:)`` and `kill`.
     public static func spawn(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
