@@ -10,7 +10,9 @@ extension Store {
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw VigilError.invalidField(field: "name", detail: "must be letters, digits and underscores")
         }
-        let admin = try Store.openPostgres(url: adminURL, settings: .init(maximumConnections: 1))
+        // A long wait for the connection: scratch databases are made by many tests at once, and
+        // each CREATE DATABASE forces a checkpoint, so they queue.
+        let admin = try Store.openPostgres(url: adminURL, settings: .init(maximumConnections: 1, connectTimeout: .seconds(60)))
         // CREATE DATABASE cannot run in a transaction: use a plain (read) connection.
         try await admin.withRunning { try await admin.read { try await $0.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() } }
         guard var components = URLComponents(string: adminURL) else { throw VigilError.invalidField(field: "database", detail: "is not a URL") }
@@ -21,7 +23,7 @@ extension Store {
 
     /// Drops a database made by ``createPostgresDatabase(adminURL:name:)``, closing its connections.
     public static func dropPostgresDatabase(adminURL: String, name: String) async throws {
-        let admin = try Store.openPostgres(url: adminURL, settings: .init(maximumConnections: 1))
+        let admin = try Store.openPostgres(url: adminURL, settings: .init(maximumConnections: 1, connectTimeout: .seconds(60)))
         try await admin.withRunning { try await admin.read { try await $0.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() } }
     }
 }

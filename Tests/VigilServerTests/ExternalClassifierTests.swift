@@ -103,11 +103,8 @@ struct ExternalClassifierTests {
         })
     }
 
-    // SQLite only for now: under the whole suite, its PostgreSQL case waited 30 s for a connection
-    // in about one run in three (alone it always passes); the cause is not found yet. What it
-    // writes goes through DetectionWorkflow.record, which the detection tests run on both engines.
     @Test("an uploaded image goes to the classifier, its label becomes a signal, and a rule takes the video down pending review",
-          arguments: [TestDatabase.sqlite])
+          arguments: TestDatabase.all)
     func uploadClassifiedAndActedOn(database: TestDatabase) async throws {
         let fake = FakeClassifier()
         try await fake.run { port in
