@@ -261,6 +261,7 @@ enum Migrations {
                 "CREATE INDEX rule_matches_subject ON rule_matches (subject_id, rule_set_version, rule_id)",
                 "CREATE INDEX rule_matches_rule ON rule_matches (rule_set_version, rule_id, matched_at)",
                 "CREATE INDEX rule_matches_decision ON rule_matches (decision_id)",
+                "CREATE INDEX rule_matches_verdict ON rule_matches (rule_set_version, rule_id, outcome) WHERE outcome IS NOT NULL",
                 """
                 CREATE TABLE rule_modes (
                     rule_set_version TEXT NOT NULL, rule_id TEXT NOT NULL, mode TEXT NOT NULL, reason TEXT NOT NULL,

@@ -142,6 +142,31 @@ extension StoreSession {
         return stats
     }
 
+    /// Upheld and overturned matches of the given rules: what a demotion weighs, read through the
+    /// verdict index, so a decision never counts a busy rule's undecided matches.
+    public func ruleVerdicts(ruleSetVersion: String, ruleIDs: some Collection<String>) async throws -> [String: RuleStats] {
+        guard !ruleIDs.isEmpty else { return [:] }
+        var query: SQLQueryString = """
+            SELECT rule_id, outcome, COUNT(*) AS n FROM rule_matches
+            WHERE rule_set_version = \(bind: ruleSetVersion) AND outcome IS NOT NULL AND rule_id IN (
+            """
+        query.appendInterpolation(binds: Array(ruleIDs))
+        query.appendLiteral(") GROUP BY rule_id, outcome")
+        var stats: [String: RuleStats] = [:]
+        for row in try await sql.raw(query).all() {
+            let id = try row.decode(column: "rule_id", as: String.self)
+            let n = try row.decode(column: "n", as: Int.self)
+            var figures = stats[id] ?? RuleStats(ruleID: id)
+            switch try row.decode(column: "outcome", as: String.self) {
+            case RuleMatchRecord.Outcome.upheld.rawValue: figures.upheld += n
+            case RuleMatchRecord.Outcome.overturned.rawValue: figures.overturned += n
+            case let other: throw StoreCorruption(detail: "rule match outcome '\(other)'")
+            }
+            stats[id] = figures
+        }
+        return stats
+    }
+
     static func decodeRuleMatch(_ row: any SQLRow) throws -> RuleMatchRecord {
         let mode = try row.decode(column: "mode", as: String.self)
         let declared = try row.decode(column: "declared_action", as: String.self)

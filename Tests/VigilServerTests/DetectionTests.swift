@@ -407,6 +407,8 @@ struct DetectionTests {
         (#"{"signals":[{"id":"a","source":"p","type":"metadata","label":"x","value":"y","colour":"red"}]}"#, "signals[].colour"),
         (#"{"signals":[{"id":"a","source":"p","type":"metadata","label":"x","value":"y"},{"id":"b","source":"p","type":"metadata","label":"x"}]}"#, "signals[1].value"),
         (#"{"signals":[{"id":"a","source":"p","type":"hash_match","label":"bank","distance":1e30}]}"#, "signals[0].distance"),
+        // A fraction where fractions belong is not mistaken for the number at fault.
+        (#"{"signals":[{"id":"a","source":"p","type":"classifier","label":"x","score":0.5,"model":"m"},{"id":"b","source":"p","type":"hash_match","label":"b","distance":2.5}]}"#, "signals[1].distance"),
     ]
 
     @Test("malformed signals are refused with a problem naming the field, and nothing is written", arguments: TestDatabase.all)

@@ -33,7 +33,7 @@ enum RuleOutcomes {
         let concerned = keys.filter { $0.ruleSetVersion == ruleSet.version }.compactMap { ruleSet.rule($0.ruleID) }.filter { $0.mode == .live }
         guard !concerned.isEmpty else { return [] }
         let overrides = try await tx.ruleModes(ruleSetVersion: ruleSet.version)
-        let stats = try await tx.ruleStats(ruleSetVersion: ruleSet.version)
+        let stats = try await tx.ruleVerdicts(ruleSetVersion: ruleSet.version, ruleIDs: concerned.map(\.id))
         var events: [AuditEventDraft] = []
         for rule in concerned.sorted(by: { $0.id < $1.id }) where overrides[rule.id] == nil {
             guard let figures = stats[rule.id], ruleSet.precisionFloor.demotes(figures), let precision = figures.precision else { continue }

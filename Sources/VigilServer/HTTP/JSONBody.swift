@@ -25,7 +25,7 @@ enum JSONBody {
             // Foundation reports a number that fits no Int (0.5, 1e308, 2^63) as invalid JSON with
             // no field; find the field, so the caller is told which one.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-               let tree = try? JSONSerialization.jsonObject(with: Data(bytes)), let field = Self.firstNonInteger(in: tree, path: "") {
+               let tree = try? JSONSerialization.jsonObject(with: Data(bytes)), let field = Self.firstNonInteger(in: tree, path: "", schemaPath: "", fractional: T.fractionalFields) {
                 throw VigilError.invalidField(field: field, detail: "must be a whole number within the field's range")
             }
             throw Self.describe(error)
@@ -42,18 +42,23 @@ enum JSONBody {
 
     /// The path of the first number that is not a whole number in Int64's range. Every number
     /// Vigil accepts in a body is an integer, so that is the one the decoder choked on.
-    private static func firstNonInteger(in value: Any, path: String, depth: Int = 0) -> String? {
+    /// A field that takes fractions (`fractional`, by schema path) is at fault only if its number is not finite.
+    private static func firstNonInteger(in value: Any, path: String, schemaPath: String, fractional: Set<String>, depth: Int = 0) -> String? {
         guard depth < 64 else { return nil }
         if let object = value as? [String: Any] {
             for key in object.keys.sorted() {
-                if let found = firstNonInteger(in: object[key] as Any, path: path.isEmpty ? key : "\(path).\(key)", depth: depth + 1) { return found }
+                if let found = firstNonInteger(in: object[key] as Any, path: path.isEmpty ? key : "\(path).\(key)",
+                                               schemaPath: schemaPath.isEmpty ? key : "\(schemaPath).\(key)", fractional: fractional, depth: depth + 1) { return found }
             }
         } else if let array = value as? [Any] {
             for (index, item) in array.enumerated() {
-                if let found = firstNonInteger(in: item, path: "\(path)[\(index)]", depth: depth + 1) { return found }
+                if let found = firstNonInteger(in: item, path: "\(path)[\(index)]", schemaPath: "\(schemaPath)[]", fractional: fractional, depth: depth + 1) {
+                    return found
+                }
             }
         } else if let number = value as? NSNumber, !(value is Bool) {
             let double = number.doubleValue
+            if fractional.contains(schemaPath) { return double.isFinite ? nil : (path.isEmpty ? "body" : path) }
             if !double.isFinite || double.rounded() != double || double >= 9.223372036854775807e18 || double < -9.223372036854775808e18 {
                 return path.isEmpty ? "body" : path
             }

@@ -90,4 +90,10 @@ struct JSONKeyScan {
 /// any other key is refused with a problem naming it.
 protocol RequestBody: Decodable {
     static var fields: Set<String> { get }
+    /// The fields that take fractions (paths as in ``fields``); every other number is a whole number.
+    static var fractionalFields: Set<String> { get }
+}
+
+extension RequestBody {
+    static var fractionalFields: Set<String> { [] }
 }

@@ -9,6 +9,7 @@ struct SignalsBody: RequestBody {
         "signals", "signals[].id", "signals[].source", "signals[].type", "signals[].label", "signals[].score", "signals[].distance",
         "signals[].value", "signals[].model", "signals[].model_version",
     ]
+    static let fractionalFields: Set<String> = ["signals[].score"]
     static let maxSignals = 100
 
     struct SignalBody: Decodable {
