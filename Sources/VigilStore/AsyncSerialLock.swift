@@ -3,11 +3,13 @@
 /// Actors are re-entrant at every `await`, so an actor alone cannot keep a database transaction's
 /// statements from interleaving with another's on the single writer connection; none of the
 /// packages Vigil depends on offers an async mutex, hence this small one.
-actor AsyncSerialLock {
+public actor AsyncSerialLock {
+    public init() {}
+
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
         return try await body()

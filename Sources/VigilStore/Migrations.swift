@@ -273,6 +273,50 @@ enum Migrations {
             + engine.forbidStatements(table: "signals", operation: "UPDATE", name: "signals_no_update", message: "signals are append-only")
             + engine.forbidStatements(table: "signals", operation: "DELETE", name: "signals_no_delete", message: "signals are append-only")
         },
+        // Hash banks: named lists of known content's perceptual hashes with their provenance; the
+        // hashes held for subjects' media (never the media); and a gapless change log every node
+        // follows to keep its in-memory index current (writers take turns on the chain head, so
+        // `MAX(seq) + 1` is taken in commit order).
+        Migration(version: 9, name: "hash banks") { engine in
+            [
+                """
+                CREATE TABLE hash_banks (
+                    name TEXT PRIMARY KEY, description TEXT, enabled BIGINT NOT NULL, enabled_ratio DOUBLE PRECISION NOT NULL,
+                    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE bank_contents (
+                    id TEXT PRIMARY KEY, bank TEXT NOT NULL REFERENCES hash_banks (name), hash_type TEXT NOT NULL, source TEXT NOT NULL,
+                    reference TEXT NOT NULL, subject_id TEXT, category TEXT, added_at BIGINT NOT NULL, removed_at BIGINT, removal_reason TEXT)
+                """,
+                "CREATE INDEX bank_contents_reference ON bank_contents (source, reference)",
+                "CREATE INDEX bank_contents_bank ON bank_contents (bank, id)",
+                """
+                CREATE TABLE bank_hashes (
+                    content_id TEXT NOT NULL REFERENCES bank_contents (id), position BIGINT NOT NULL, hash TEXT NOT NULL, quality BIGINT,
+                    at_ms BIGINT, PRIMARY KEY (content_id, position))
+                """,
+                """
+                CREATE TABLE bank_changes (
+                    seq BIGINT PRIMARY KEY, bank TEXT NOT NULL, content_id TEXT, change TEXT NOT NULL, changed_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE subject_media (
+                    subject_id TEXT NOT NULL REFERENCES subjects (id), media_id TEXT NOT NULL, hash_type TEXT NOT NULL,
+                    recorded_at BIGINT NOT NULL, PRIMARY KEY (subject_id, media_id))
+                """,
+                """
+                CREATE TABLE subject_media_hashes (
+                    subject_id TEXT NOT NULL, media_id TEXT NOT NULL, position BIGINT NOT NULL, hash TEXT NOT NULL, quality BIGINT,
+                    at_ms BIGINT, PRIMARY KEY (subject_id, media_id, position))
+                """,
+            ]
+            + [("bank_hashes", "bank_hashes"), ("bank_changes", "bank_changes"), ("subject_media", "subject_media"),
+               ("subject_media_hashes", "subject_media_hashes")].flatMap { table, name in
+                engine.forbidStatements(table: table, operation: "UPDATE", name: "\(name)_no_update", message: "\(table) is append-only")
+                    + engine.forbidStatements(table: table, operation: "DELETE", name: "\(name)_no_delete", message: "\(table) is append-only")
+            }
+        },
     ]
 
     /// The newest schema version this build knows.

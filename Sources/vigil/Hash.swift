@@ -4,8 +4,9 @@ import VigilCore
 import VigilServer
 
 /// `vigil hash`: perceptual hashes of local files, for operators (checking a bank entry, a match).
-struct Hash: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Perceptual hashes of image files.", subcommands: [PDQCommand.self, Bench.self])
+struct Hash: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Perceptual hashes of image and video files.",
+                                                    subcommands: [PDQCommand.self, VPDQCommand.self, Bench.self, BenchMatch.self])
 
     struct PDQCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -32,6 +33,37 @@ struct Hash: ParsableCommand {
 }
 
 extension Hash {
+    /// `vigil hash vpdq`: a video's frame hashes, as the vPDQ reference writes them.
+    struct VPDQCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "vpdq",
+            abstract: "The vPDQ hashes of each video: one line per hashed frame, 'frame,quality,hash,timestamp' (the reference's format, "
+                + "which signals of type vpdq take); several files are each headed by a '# path' line.")
+        @Argument(help: "Video files (anything ffmpeg reads).") var files: [String]
+        @Option(help: "Seconds between hashed frames (0: every frame).") var secondsPerHash: Double = 1
+        func validate() throws {
+            guard secondsPerHash >= 0, secondsPerHash <= 3_600 else { throw ValidationError("--seconds-per-hash must be from 0 to 3600") }
+        }
+
+        func run() async throws {
+            var failed = false
+            for path in files {
+                do {
+                    let video = try await VideoHasher.hash(path: path, secondsPerHash: secondsPerHash)
+                    if files.count > 1 { print("# \(path)") }
+                    for frame in video.frames { print(frame.line) }
+                    if video.truncated {
+                        FileHandle.standardError.write(Data("\(path): only the first \(Int(VideoHasher.maxSeconds)) s were hashed\n".utf8))
+                    }
+                } catch {
+                    failed = true
+                    FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
     /// `vigil hash bench`: how fast this machine hashes an already decoded image, for comparing
     /// with other implementations on the same pixels (scripts/bench-pdq.sh).
     struct Bench: ParsableCommand {

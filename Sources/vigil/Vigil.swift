@@ -11,7 +11,7 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Vigil: reporting and moderation backend for short-video platforms.",
         version: VigilVersion.current,
-        subcommands: [Serve.self, Migrate.self, Keys.self, Moderators.self, Rules.self, Hash.self, Export.self, Report.self, Audit.self, Simulate.self])
+        subcommands: [Serve.self, Migrate.self, Keys.self, Moderators.self, Rules.self, Hash.self, Banks.self, Export.self, Report.self, Audit.self, Simulate.self])
 }
 
 /// Options shared by every command that opens a data directory.

@@ -113,6 +113,11 @@ public struct PDQMatcher: Sendable {
 
     public mutating func add(_ hash: PDQHash) { added.append(hash) }
 
+    /// The hash at a position (build order, then the order added).
+    public func hash(at position: Int) -> PDQHash {
+        position < index.hashes.count ? index.hashes[position] : added[position - index.hashes.count]
+    }
+
     /// Positions (in build order, then the order added) within `distance`.
     public func matches(_ query: PDQHash, within distance: Int) -> [(position: Int, distance: Int)] {
         var found = index.matches(query, within: distance)

@@ -8,6 +8,12 @@ public enum SignalKind: String, Codable, Sendable, CaseIterable {
     case textMatch = "text_match"
     /// A fact the platform knows about the content (an upload client, a region), as a key and value.
     case metadata
+    /// A PDQ hash the platform computed of an image of the content (the hash in `value`): Vigil
+    /// matches it against its banks, and the matches are `hash_match` signals.
+    case pdq
+    /// A video's vPDQ frame hashes the platform computed (kept with the subject's media; `value`
+    /// says how many frames): matched like ``pdq``.
+    case vpdq
 }
 
 /// A typed fact about a subject's content, from the platform's models, Vigil's built-in
@@ -26,7 +32,7 @@ public struct Signal: Sendable, Equatable {
     public var score: Double?
     /// A hash match's Hamming distance.
     public var distance: Int?
-    /// A metadata value, or the term a text matched.
+    /// A metadata value, the term a text matched, the category of a matched bank content, or a PDQ hash.
     public var value: String?
     public var model: String?
     public var modelVersion: String?
@@ -64,6 +70,10 @@ public struct Signal: Sendable, Equatable {
             if distance == nil { found.append(("\(prefix)distance", "is required for a hash_match signal")) }
         case .textMatch, .metadata:
             if value == nil { found.append(("\(prefix)value", "is required for a \(kind.rawValue) signal")) }
+        case .pdq:
+            if value.flatMap(PDQHash.init(hex:)) == nil { found.append(("\(prefix)value", "must be a PDQ hash: 64 lowercase hex digits")) }
+        case .vpdq:
+            break
         }
         if let score, !(score.isFinite && (0...1).contains(score)) { found.append(("\(prefix)score", "must be a number from 0 to 1")) }
         if let distance, !(0...Self.maxDistance).contains(distance) { found.append(("\(prefix)distance", "must be from 0 to \(Self.maxDistance)")) }

@@ -42,6 +42,11 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case signalsRecorded = "signals.recorded"
     case ruleMatched = "rule.matched"
     case ruleModeChanged = "rule.mode_changed"
+    case bankCreated = "bank.created"
+    case bankUpdated = "bank.updated"
+    case bankContentAdded = "bank.content_added"
+    case bankContentRemoved = "bank.content_removed"
+    case bankImported = "bank.imported"
 
     /// The acts the platform must apply: the enforcement-events feed carries these and no others.
     public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]

@@ -44,6 +44,9 @@ extension AuditEventType {
         case .signalsRecorded: SignalsRecorded.self
         case .ruleMatched: RuleMatched.self
         case .ruleModeChanged: RuleModeChanged.self
+        case .bankCreated, .bankUpdated: BankSettingsChanged.self
+        case .bankContentAdded, .bankContentRemoved: BankContentChanged.self
+        case .bankImported: BankImported.self
         }
     }
 }

@@ -30,7 +30,7 @@ public struct DetectionWorkflow: Sendable {
     let textClassifier: LinearTextClassifier?
     let clock: VigilClock
     let metrics: VigilMetrics?
-    private let commits: GroupCommit<(subjectID: String, signals: [Signal]), DetectionOutcome>
+    private let commits: GroupCommit<(subjectID: String, signals: [Signal], media: [SubjectMedia]), DetectionOutcome>
 
     public var ruleSet: RuleSet { evaluation.ruleSet }
     /// The service that commits pushed signals; it runs in the application's service group.
@@ -62,6 +62,7 @@ public struct DetectionWorkflow: Sendable {
                         continue
                     }
                     let at = item.signals.first?.receivedAt ?? clock.now()
+                    try await tx.insertSubjectMedia(item.media)
                     results.append(.success(try await evaluation.detect(tx, subject: subject, signals: item.signals, at: at, appends: &appends)))
                 }
                 try await appends.write(tx)
@@ -70,10 +71,10 @@ public struct DetectionWorkflow: Sendable {
         }
     }
 
-    /// Records signals about a subject (the platform's, or an external classifier's) and evaluates
-    /// the rules, in one transaction with whatever else was pushed meanwhile. Returns what changed,
-    /// once committed.
-    public func record(subjectID: String, signals: [Signal]) async throws -> DetectionOutcome {
+    /// Records signals about a subject (the platform's, an external classifier's, hash matches) and
+    /// evaluates the rules, in one transaction with whatever else was pushed meanwhile; the hashes
+    /// of the subject's media are recorded with them. Returns what changed, once committed.
+    public func record(subjectID: String, signals: [Signal], media: [SubjectMedia] = []) async throws -> DetectionOutcome {
         let started = ContinuousClock.now
         let now = clock.now()
         let stamped = signals.map { signal in
@@ -82,7 +83,13 @@ public struct DetectionWorkflow: Sendable {
             signal.receivedAt = now
             return signal
         }
-        let outcome = try await commits.submit((subjectID, stamped))
+        let hashed = media.map { item in
+            var item = item
+            item.subjectID = subjectID
+            item.recordedAt = now
+            return item
+        }
+        let outcome = try await commits.submit((subjectID, stamped, hashed))
         metrics?.recordDetection(duration: ContinuousClock.now - started)
         observe(outcome)
         return outcome

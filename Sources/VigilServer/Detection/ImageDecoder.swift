@@ -27,25 +27,37 @@ public enum ImageDecoder {
     static let timeoutSeconds = 20.0
 
     public static func decode(_ bytes: [UInt8]) throws -> DecodedImage {
+        let (tool, arguments, package) = try command(for: bytes)
+        return try parsePPM(try run(tool: tool, arguments: arguments, input: bytes, package: package))
+    }
+
+    /// ``decode(_:)`` for async callers: the decoder runs on a thread of its own, not on one of
+    /// Swift's cooperative pool.
+    public static func decode(_ bytes: [UInt8]) async throws -> DecodedImage {
+        let (tool, arguments, package) = try command(for: bytes)
+        let path = try locate(tool, package: package)
+        return try parsePPM(try check(try await Subprocess.run(path, arguments, input: bytes, timeout: timeoutSeconds), tool: tool))
+    }
+
+    /// The decoder for an image, after its header's size was checked.
+    static func command(for bytes: [UInt8]) throws -> (tool: String, arguments: [String], package: String) {
         guard let (width, height, format) = ImageHeader.read(bytes) else {
             throw Failure(description: "not a JPEG, PNG, GIF or WebP image")
         }
         guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16, width * height <= maxPixels else {
             throw Failure(description: "\(width)×\(height) is over the \(maxPixels / 1_000_000) megapixel limit")
         }
-        let output: [UInt8]
         switch format {
         case .jpeg:
-            output = try run(tool: "djpeg", arguments: ["-ppm"], input: bytes, package: "libjpeg-turbo-progs")
+            return ("djpeg", ["-ppm"], "libjpeg-turbo-progs")
         case .png, .gif, .webp:
             // A 16-bit PNG comes out at 16 bits and is reduced here to the high byte (libpng's
             // strip-16), one fixed rule where ffmpeg's own reduction would round; 8-bit images come
             // out as they are.
             let sixteen = format == .png && bytes.count > 24 && bytes[24] == 16
-            output = try run(tool: "ffmpeg", arguments: ["-nostdin", "-loglevel", "error", "-i", "pipe:0", "-frames:v", "1", "-f", "image2pipe",
-                                                         "-vcodec", "ppm", "-pix_fmt", sixteen ? "rgb48be" : "rgb24", "pipe:1"], input: bytes, package: "ffmpeg")
+            return ("ffmpeg", ["-nostdin", "-loglevel", "error", "-i", "pipe:0", "-frames:v", "1", "-f", "image2pipe",
+                               "-vcodec", "ppm", "-pix_fmt", sixteen ? "rgb48be" : "rgb24", "pipe:1"], "ffmpeg")
         }
-        return try parsePPM(output)
     }
 
     /// A binary PPM (P6, maxval 255 or 65535), as djpeg and ffmpeg write it; 16-bit samples keep their high byte.
@@ -80,13 +92,22 @@ public enum ImageDecoder {
 
     /// Runs `tool` with `input` on its standard input; returns its standard output.
     static func run(tool: String, arguments: [String], input: [UInt8], package: String) throws -> [UInt8] {
+        try check(try Subprocess.run(try locate(tool, package: package), arguments, input: input, timeout: timeoutSeconds), tool: tool)
+    }
+
+    /// Where a decoding program is installed.
+    static func locate(_ tool: String, package: String) throws -> String {
         guard let path = ["/usr/bin", "/usr/local/bin", "/bin"].map({ "\($0)/\(tool)" }).first(where: FileManager.default.isExecutableFile) else {
-            throw Failure(description: "\(tool) is not installed (Debian package \(package)); it decodes images for hashing")
+            throw Failure(description: "\(tool) is not installed (Debian package \(package)); it decodes media for hashing")
         }
-        let output = try Subprocess.run(path, arguments, input: input, timeout: timeoutSeconds)
+        return path
+    }
+
+    /// The program's output, or why it failed.
+    static func check(_ output: Subprocess.Output, tool: String) throws -> [UInt8] {
         guard output.succeeded else {
             let detail = String(decoding: output.stderr.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(description: "\(tool) could not decode the image\(detail.isEmpty ? "" : ": \(detail)")")
+            throw Failure(description: "\(tool) could not decode the media\(detail.isEmpty ? "" : ": \(detail)")")
         }
         return output.stdout
     }

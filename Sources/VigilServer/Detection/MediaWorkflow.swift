@@ -11,21 +11,25 @@ public struct MediaOutcome: Sendable {
     /// The media's SHA-256: what identifies it in signal ids (the bytes themselves are not kept).
     public var sha256: String
     public var calls: [ClassifierCall]
+    public var hashing: HashingOutcome
     public var detection: DetectionOutcome
 }
 
 /// Media the platform hands to Vigil (uploaded, or fetched from a URL the platform gives): sent to
-/// the external classifiers, whose labels become signals the rules weigh. The bytes live in memory
-/// for the request and are never written anywhere.
+/// the external classifiers, whose labels become signals the rules weigh, and hashed (PDQ, vPDQ)
+/// and matched against the banks at the same time. The bytes live in memory for the request (a
+/// video also, for ffmpeg, in a private temporary file removed at once) and are never kept.
 public struct MediaWorkflow: Sendable {
     let store: Store
     let detection: DetectionWorkflow
     let classifiers: ExternalClassifiers
+    let hashing: MediaHashing
 
-    public init(store: Store, detection: DetectionWorkflow, classifiers: ExternalClassifiers) {
+    public init(store: Store, detection: DetectionWorkflow, classifiers: ExternalClassifiers, hashing: MediaHashing) {
         self.store = store
         self.detection = detection
         self.classifiers = classifiers
+        self.hashing = hashing
     }
 
     public func handle(subjectID: String, media: Media) async throws -> MediaOutcome {
@@ -33,7 +37,9 @@ public struct MediaWorkflow: Sendable {
             throw VigilError.notFound(resource: "subject", id: subjectID)
         }
         let digest = Hex.encode(SHA256.hash(data: media.bytes))
-        let calls = await classifiers.classify(media, subjectKind: subject.kind)
+        async let classified = classifiers.classify(media, subjectKind: subject.kind)
+        let (hashed, hashes) = await hashing.hash(media, subjectID: subject.id, mediaID: digest)
+        let calls = await classified
         // One signal per label; the id names the subject and the media, so the same media is recorded once per subject.
         let signals = calls.filter { $0.status == .ok }.flatMap { call in
             call.labels.map { label in
@@ -41,10 +47,11 @@ public struct MediaWorkflow: Sendable {
                        label: label.label, score: label.score, model: call.model, modelVersion: call.modelVersion, receivedAt: Timestamp(milliseconds: 0))
             }
         }
-        let outcome = signals.isEmpty
+        + MediaHashing.signals(for: hashed.matches, subjectID: subject.id, queryType: hashed.type ?? .pdq)
+        let outcome = signals.isEmpty && hashes == nil
             ? DetectionOutcome(recorded: 0, duplicates: 0, state: subject.state, matches: [])
-            : try await detection.record(subjectID: subject.id, signals: signals)
-        return MediaOutcome(contentType: media.contentType, bytes: media.bytes.count, sha256: digest, calls: calls, detection: outcome)
+            : try await detection.record(subjectID: subject.id, signals: signals, media: hashes.map { [$0] } ?? [])
+        return MediaOutcome(contentType: media.contentType, bytes: media.bytes.count, sha256: digest, calls: calls, hashing: hashed, detection: outcome)
     }
 
     /// Fetches media from a URL the platform gives, with the guards of ``ExternalClassifiers/fetch(_:)``.

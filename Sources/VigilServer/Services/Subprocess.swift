@@ -129,7 +129,7 @@ public enum Subprocess {
         return signal == 0 ? ((status >> 8) & 0xff, false) : (signal, true)
     }
 
-    private static func pipe() throws -> (read: Int32, write: Int32) {
+    static func pipe() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [-1, -1]
         guard Glibc.pipe(&fds) == 0 else { throw Failure(description: "cannot make a pipe: \(String(cString: strerror(errno)))") }
         // Close-on-exec (pipe2 is not visible from Swift): a child spawned meanwhile by another

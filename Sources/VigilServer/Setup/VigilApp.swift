@@ -21,13 +21,15 @@ public struct VigilApp: Sendable {
     public let webhookDispatcher: WebhookDispatcher
     public let detection: DetectionWorkflow
     public let classifiers: ExternalClassifiers
+    public let banks: HashBanks
+    let bankSync: BankSyncService
     public let clock: VigilClock
     public let metrics: VigilMetrics
     let rateLimiter: ReporterRateLimiter
 
     public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30,
                 webhooks: WebhookDispatcher.Settings = .init(), ruleSet: RuleSet = .empty, textClassifier: LinearTextClassifier? = nil,
-                detectionSettings: DetectionSettings = .init(), logger: Logger, clock: VigilClock = .system) {
+                detectionSettings: DetectionSettings = .init(), bankRefreshInterval: Duration = .seconds(1), logger: Logger, clock: VigilClock = .system) {
         self.store = store
         self.clock = clock
         self.metrics = VigilMetrics()
@@ -37,8 +39,11 @@ public struct VigilApp: Sendable {
         self.accessKeys = AccessKeys(store: store, clock: clock)
         self.moderators = ModeratorAccess(store: store, clock: clock)
         self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock, metrics: metrics)
-        self.review = ReviewWorkflow(store: store, policy: policy, rules: rules, ruleSet: ruleSet, clock: clock)
-        self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules, ruleSet: ruleSet, clock: clock)
+        let bankIndex = BankIndex(store: store)
+        self.banks = HashBanks(store: store, index: bankIndex, clock: clock)
+        self.bankSync = BankSyncService(index: bankIndex, interval: bankRefreshInterval, logger: logger)
+        self.review = ReviewWorkflow(store: store, policy: policy, rules: rules, ruleSet: ruleSet, banks: bankIndex, clock: clock)
+        self.appeals = AppealsWorkflow(store: store, keyring: keyring, policy: policy, rules: rules, ruleSet: ruleSet, banks: bankIndex, clock: clock)
         self.classifiers = ExternalClassifiers(settings: detectionSettings, clock: clock)
         self.detection = DetectionWorkflow(store: store, policy: policy, ruleSet: ruleSet, textClassifier: textClassifier, clock: clock, metrics: metrics)
         self.maintenance = MaintenanceService(
@@ -52,9 +57,10 @@ public struct VigilApp: Sendable {
     /// (``application(host:port:timeouts:logger:)``) or in ``withRunning(_:)``.
     public static func open(configuration: ServerConfiguration, logger: Logger) async throws -> VigilApp {
         let policy = try configuration.policyPath.map(PolicyLoader.load) ?? .builtIn
-        // The built-in rules name built-in categories: with the operator's own policy, rules come from their file.
+        // The built-in text rules name built-in categories: with the operator's own policy, only the
+        // re-upload rules (one per category of theirs) apply until they write a rule file.
         let ruleSet = try configuration.rulesPath.map { try RuleSetLoader.load(path: $0, policy: policy) }
-            ?? (configuration.policyPath == nil ? .builtIn : .empty)
+            ?? .defaults(for: policy, textRules: configuration.policyPath == nil)
         let textClassifier = configuration.textClassifier ? try BuiltInClassifiers.text() : nil
         let detectionSettings = try configuration.classifiersPath.map(DetectionSettings.load) ?? DetectionSettings()
         try DataDirectory.secure(configuration.dataDirectory)
@@ -95,10 +101,12 @@ public struct VigilApp: Sendable {
         AppealsReviewController(appeals: appeals).addRoutes(to: mod)
         TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
         RulesController(rules: RulesReporting(store: store, ruleSet: detection.ruleSet, policy: policy)).addRoutes(to: mod)
+        BanksController(banks: banks).addRoutes(to: mod)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store, detection: detection, clock: clock), policy: policy).addRoutes(to: v1)
-        SignalsController(detection: detection).addRoutes(to: v1)
-        MediaController(media: MediaWorkflow(store: store, detection: detection, classifiers: classifiers)).addRoutes(to: v1)
+        let hashing = MediaHashing(index: banks.index)
+        SignalsController(detection: detection, hashing: hashing).addRoutes(to: v1)
+        MediaController(media: MediaWorkflow(store: store, detection: detection, classifiers: classifiers, hashing: hashing)).addRoutes(to: v1)
         ReportsController(intake: intake, keyring: keyring, policy: policy, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: v1)
         ReportersController(inbox: ReporterInbox(store: store, keyring: keyring)).addRoutes(to: v1)
         NoticesController(notices: NoticesWorkflow(store: store, keyring: keyring)).addRoutes(to: v1)
@@ -120,7 +128,7 @@ public struct VigilApp: Sendable {
             router: try router(),
             server: .http1(configuration: .init(additionalChannelHandlers: timeouts.handlers(logger: logger))),
             configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
-            services: [store, intake, detection.committer, maintenance, webhookDispatcher, classifiers],
+            services: [store, intake, detection.committer, maintenance, webhookDispatcher, classifiers, bankSync],
             logger: logger)
         let store = self.store
         application.beforeServerStarts { try await store.migrate() }

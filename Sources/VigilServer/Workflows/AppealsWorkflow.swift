@@ -12,9 +12,13 @@ public struct AppealsWorkflow: Sendable {
     let rules: ModerationRules
     /// The detection rules in force: a granted appeal counts against the rules behind the decision.
     let ruleSet: RuleSet
+    /// This node's bank index, refreshed after a granted appeal withdrew banked hashes.
+    let banks: BankIndex?
 
-    public init(store: Store, keyring: ReporterKeyring, policy: Policy, rules: ModerationRules, ruleSet: RuleSet = .empty, clock: VigilClock = .system) {
+    public init(store: Store, keyring: ReporterKeyring, policy: Policy, rules: ModerationRules, ruleSet: RuleSet = .empty, banks: BankIndex? = nil,
+                clock: VigilClock = .system) {
         self.ruleSet = ruleSet
+        self.banks = banks
         self.store = store
         self.clock = clock
         self.keyring = keyring
@@ -184,7 +188,8 @@ public struct AppealsWorkflow: Sendable {
         let policy = self.policy
         let rules = self.rules
         let ruleSet = self.ruleSet
-        return try await store.write { tx in
+        let (decided, withdrew) = try await store.write { tx in
+            var withdrew = false
             guard var appeal = try await tx.appeal(id: appealID) else { throw VigilError.notFound(resource: "appeal", id: appealID) }
             guard appeal.status == .open else { throw VigilError.conflict(detail: "appeal \(appealID) is decided") }
             try await Self.refuseOriginalDecider(tx, appeal: appeal, moderator: moderator)
@@ -196,6 +201,11 @@ public struct AppealsWorkflow: Sendable {
                     tx, appeal: appeal, decisionID: decisionID, outcome: outcome, moderator: moderator, note: note, at: now, policy: policy, rules: rules)
                 if let decision = try await tx.decision(id: decisionID) {
                     try await tx.appendEvents(try await RuleOutcomes.appealDecided(tx, ruleSet: ruleSet, decision: decision, granted: outcome == .granted, at: now))
+                    if outcome == .granted {
+                        let bankEvents = try await ConfirmedRemovals.appealGranted(tx, decision: decision, appealID: appealID, at: now)
+                        try await tx.appendEvents(bankEvents)
+                        withdrew = !bankEvents.isEmpty
+                    }
                 }
             case .misuseMeasure(let measureID):
                 try await Self.applyMeasureAppeal(tx, appeal: appeal, measureID: measureID, outcome: outcome, moderator: moderator, note: note, at: now)
@@ -204,8 +214,10 @@ public struct AppealsWorkflow: Sendable {
             appeal.decidedBy = moderator.id
             appeal.decidedAt = now
             appeal.outcomeNote = note
-            return appeal
+            return (appeal, withdrew)
         }
+        if withdrew { try? await banks?.refresh() }
+        return decided
     }
 
     /// A decision under appeal: load what ``DecisionAppealEffects`` needs, apply it, write what it says.

@@ -10,13 +10,17 @@ public struct ReviewWorkflow: Sendable {
     let rules: ModerationRules
     /// The detection rules in force: every decision is a verdict on the rule matches it settles.
     let ruleSet: RuleSet
+    /// This node's bank index, refreshed after a removal banked the subject's hashes, so a
+    /// re-upload is caught here at once (other nodes follow within their refresh interval).
+    let banks: BankIndex?
 
     public static let maxPageSize = 100
     /// The newest signals and rule matches a case view lists.
     static let detectionItemsShown = 50
 
-    public init(store: Store, policy: Policy, rules: ModerationRules, ruleSet: RuleSet = .empty, clock: VigilClock = .system) {
+    public init(store: Store, policy: Policy, rules: ModerationRules, ruleSet: RuleSet = .empty, banks: BankIndex? = nil, clock: VigilClock = .system) {
         self.ruleSet = ruleSet
+        self.banks = banks
         self.store = store
         self.clock = clock
         self.policy = policy
@@ -170,7 +174,7 @@ public struct ReviewWorkflow: Sendable {
         let policy = self.policy
         let rules = self.rules
         let ruleSet = self.ruleSet
-        return try await store.write { tx in
+        let (record, banked) = try await store.write { tx in
             guard let record = try await tx.caseRecord(id: caseID) else { throw VigilError.notFound(resource: "case", id: caseID) }
             guard record.status == .open else { throw VigilError.conflict(detail: "case \(caseID) is closed") }
             guard record.holder(at: now) == moderator.id else {
@@ -210,10 +214,13 @@ public struct ReviewWorkflow: Sendable {
             try await tx.insertMisuseMeasures(decision.misuseMeasures)
             let ruleEvents = try await RuleOutcomes.decided(
                 tx, ruleSet: ruleSet, subjectID: subject.id, decisionID: decision.record.id, violation: input.outcome == .violation, at: now)
-            try await tx.appendEvents(decision.events + ruleEvents)
+            let bankEvents = try await ConfirmedRemovals.decided(tx, decision: decision.record, at: now)
+            try await tx.appendEvents(decision.events + ruleEvents + bankEvents)
             try await tx.insertNotices(decision.notices)
-            return decision.record
+            return (decision.record, !bankEvents.isEmpty)
         }
+        if banked { try? await banks?.refresh() }
+        return record
     }
 }
 
