@@ -107,7 +107,7 @@ public enum ImageDecoder {
     static func check(_ output: Subprocess.Output, tool: String) throws -> [UInt8] {
         guard output.succeeded else {
             let detail = String(decoding: output.stderr.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(description: "\(tool) could not decode the media\(detail.isEmpty ? "" : ": \(detail)")")
+            throw Failure(description: "\(tool) could not decode the image\(detail.isEmpty ? "" : ": \(detail)")")
         }
         return output.stdout
     }

@@ -163,7 +163,10 @@ paths:
         $ref: '#/components/schemas/Id'
     post:
       summary: Signals about a subject's content (scope signals:write)
-      description: The platform's own classifier scores, hash matches, text matches and metadata, 1 to 100 at a time. Each is recorded
+      description: The platform's own classifier scores, hash matches, text matches and metadata, 1 to 100 at a time; and perceptual
+        hashes it computed itself (type pdq, an image's PDQ hash; type vpdq, a video's frame hashes as 'frame,quality,hash,timestamp'
+        lines), which Vigil keeps with the subject and matches against its hash banks, each match becoming a hash_match signal from
+        'vigil' (a moderator's removal banks them in confirmed-removals). Each is recorded
         once per (source, id); a repeat is counted as a duplicate and changes nothing. The detection rules are evaluated on the subject's
         signals before the answer, and the strongest live match acts (suppress, take down pending review, remove, or open a case). 201
         when something new was recorded, 200 when all were duplicates. The source 'vigil' is reserved for Vigil's own classifiers.
@@ -211,12 +214,14 @@ paths:
       schema:
         $ref: '#/components/schemas/Id'
     post:
-      summary: Media for the external classifiers (scope signals:write)
+      summary: Media for hashing and the external classifiers (scope signals:write)
       description: Either the media itself (an image/* or video/* body, at most the configured media.max_bytes) or {"media_url"} for
         Vigil to fetch from an allow-listed host (no redirects followed, public addresses only unless configured, bounded in size and
-        time). Every configured classifier that takes the media type is called; their labels become signals and the rules are evaluated.
-        Answered once every classifier answered, failed or timed out; each one's outcome is listed. The media is held in memory for the
-        request only and never stored.
+        time). Images are hashed with PDQ (and matched with their 8 rotations and flips), videos with vPDQ (one frame a second, the
+        first hour at most); the hashes are kept with the subject and matched against the hash banks, each match becoming a hash_match
+        signal. Every configured classifier that takes the media type is called; their labels become signals and the rules are evaluated.
+        Answered once hashing is done and every classifier answered, failed or timed out; each one's outcome is listed. The media is held
+        in memory for the request (a video also in a private temporary file, removed at once) and never stored.
       requestBody:
         required: true
         content:
@@ -1423,6 +1428,131 @@ paths:
           $ref: '#/components/responses/Problem'
         '503':
           $ref: '#/components/responses/Problem'
+  /v1/mod/banks:
+    get:
+      summary: The hash banks, each with what it holds, and this node's in-memory index (role admin)
+      security:
+      - moderatorToken: []
+      responses:
+        '200':
+          description: The banks
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [banks, index]
+                additionalProperties: false
+                properties:
+                  banks:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/Bank'
+                  index:
+                    type: object
+                    required: [hashes, memory_bytes]
+                    additionalProperties: false
+                    properties:
+                      hashes:
+                        type: integer
+                      memory_bytes:
+                        type: integer
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+    post:
+      summary: A new, empty hash bank (role admin); hash lists are imported with `vigil banks import`
+      security:
+      - moderatorToken: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              additionalProperties: false
+              properties:
+                name:
+                  $ref: '#/components/schemas/BankName'
+                description:
+                  $ref: '#/components/schemas/BankDescription'
+                enabled_ratio:
+                  $ref: '#/components/schemas/BankRatio'
+      responses:
+        '201':
+          description: Created
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Bank'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '409':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
+  /v1/mod/banks/{name}:
+    parameters:
+    - name: name
+      in: path
+      required: true
+      schema:
+        $ref: '#/components/schemas/Id'
+    patch:
+      summary: A bank's kill switch, roll-out ratio or description (role admin), audited and applied on every node within seconds
+      security:
+      - moderatorToken: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              minProperties: 1
+              additionalProperties: false
+              properties:
+                enabled:
+                  type: boolean
+                enabled_ratio:
+                  $ref: '#/components/schemas/BankRatio'
+                description:
+                  $ref: '#/components/schemas/BankDescription'
+      responses:
+        '200':
+          description: The bank as it is now
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Bank'
+        '400':
+          $ref: '#/components/responses/Problem'
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '404':
+          $ref: '#/components/responses/Problem'
+        '413':
+          $ref: '#/components/responses/Problem'
+        '415':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/transparency:
     get:
       summary: DSA transparency-report figures for [from, to), computed from the audit log (role admin)
@@ -2220,6 +2350,8 @@ components:
             - $ref: '#/components/schemas/ClassifierSignal'
             - $ref: '#/components/schemas/HashMatchSignal'
             - $ref: '#/components/schemas/ValueSignal'
+            - $ref: '#/components/schemas/PDQSignal'
+            - $ref: '#/components/schemas/VPDQSignal'
     SignalSource:
       allOf:
       - $ref: '#/components/schemas/Id'
@@ -2316,6 +2448,61 @@ components:
           $ref: '#/components/schemas/OptionalSignalText'
         model_version:
           $ref: '#/components/schemas/OptionalSignalText'
+    PDQSignal:
+      type: object
+      required: [id, source, type, value]
+      additionalProperties: false
+      description: A PDQ hash the platform computed of an image of the subject (a cover, a thumbnail)
+      properties:
+        id:
+          $ref: '#/components/schemas/Id'
+        source:
+          $ref: '#/components/schemas/SignalSource'
+        type:
+          const: pdq
+        label:
+          $ref: '#/components/schemas/SignalLabel'
+          description: What was hashed (default pdq)
+        value:
+          type: string
+          pattern: ^[0-9a-f]{64}$(?!\n)
+          description: The hash, 64 lowercase hex digits
+        quality:
+          type: integer
+          minimum: 0
+          maximum: 100
+          description: The image's PDQ quality; under 50 the hash is kept but not matched
+        model:
+          $ref: '#/components/schemas/OptionalSignalText'
+        model_version:
+          $ref: '#/components/schemas/OptionalSignalText'
+    VPDQSignal:
+      type: object
+      required: [id, source, type, frames]
+      additionalProperties: false
+      description: A video's vPDQ frame hashes the platform computed (one frame a second is usual)
+      properties:
+        id:
+          $ref: '#/components/schemas/Id'
+        source:
+          $ref: '#/components/schemas/SignalSource'
+        type:
+          const: vpdq
+        label:
+          $ref: '#/components/schemas/SignalLabel'
+          description: What was hashed (default vpdq)
+        frames:
+          type: array
+          minItems: 1
+          maxItems: 1000
+          items:
+            type: string
+            pattern: ^\d{1,9},(100|[1-9]?\d),[0-9a-f]{64},\d{1,9}(\.\d{1,6})?$(?!\n)
+            description: frame,quality,hash,timestamp as the vPDQ reference writes them
+        model:
+          $ref: '#/components/schemas/OptionalSignalText'
+        model_version:
+          $ref: '#/components/schemas/OptionalSignalText'
     SignalsResult:
       type: object
       required: [recorded, duplicates, subject_state]
@@ -2340,7 +2527,7 @@ components:
           description: An https URL on an allow-listed media host
     MediaResult:
       type: object
-      required: [content_type, bytes, sha256, classifiers, recorded, duplicates, subject_state]
+      required: [content_type, bytes, sha256, classifiers, hashing, recorded, duplicates, subject_state]
       additionalProperties: false
       properties:
         content_type:
@@ -2378,6 +2565,42 @@ components:
                       type: string
                     score:
                       type: number
+        hashing:
+          type: object
+          required: [status, frames, truncated, matches]
+          additionalProperties: false
+          properties:
+            status:
+              type: string
+              enum: [ok, skipped, error]
+            detail:
+              type: string
+            type:
+              type: string
+              enum: [pdq, vpdq]
+            quality:
+              type: integer
+            frames:
+              type: integer
+            truncated:
+              type: boolean
+            matches:
+              type: array
+              items:
+                type: object
+                required: [bank, content_id, distance]
+                additionalProperties: false
+                properties:
+                  bank:
+                    type: string
+                  content_id:
+                    type: string
+                  distance:
+                    type: integer
+                  query_percent:
+                    type: number
+                  compared_percent:
+                    type: number
         recorded:
           type: integer
         duplicates:
@@ -2385,6 +2608,42 @@ components:
         subject_state:
           type: string
           enum: [visible, suppressed, pending_review, removed]
+    Bank:
+      type: object
+      required: [name, enabled, enabled_ratio, contents, hashes, removed_contents, created_at, updated_at]
+      additionalProperties: false
+      properties:
+        name:
+          type: string
+        description:
+          type: string
+        enabled:
+          type: boolean
+          description: The kill switch
+        enabled_ratio:
+          type: number
+          description: The share of subjects matched against the bank (a fixed draw per subject)
+        contents:
+          type: integer
+        hashes:
+          type: integer
+        removed_contents:
+          type: integer
+        created_at:
+          type: string
+        updated_at:
+          type: string
+    BankName:
+      type: string
+      pattern: ^[a-z0-9][a-z0-9_-]{0,63}$(?!\n)
+    BankRatio:
+      type: number
+      minimum: 0
+      maximum: 1
+    BankDescription:
+      type: string
+      maxLength: 500
+      pattern: ^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
     RuleSet:
       type: object
       required: [rule_set_version, precision_floor, rules]
