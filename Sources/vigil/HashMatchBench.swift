@@ -14,11 +14,13 @@ extension Hash {
         @Option(help: "Indexed queries to time (1–1,000,000).") var queries = 2_000
         @Option(help: "Queries to time by linear scan (1–10,000).") var scanQueries = 20
         @Option(help: "Seed of the generated hashes.") var seed: UInt64 = 1
+        @Option(help: "Slots per hash, 11 to 16 (default: what the index picks for the size).") var slots: Int?
 
         func validate() throws {
             guard (1_000...50_000_000).contains(hashes) else { throw ValidationError("--hashes must be from 1000 to 50000000") }
             guard (1...1_000_000).contains(queries) else { throw ValidationError("--queries must be from 1 to 1000000") }
             guard (1...10_000).contains(scanQueries) else { throw ValidationError("--scan-queries must be from 1 to 10000") }
+            if let slots, !(11...16).contains(slots) { throw ValidationError("--slots must be from 11 to 16") }
         }
 
         func run() throws {
@@ -29,7 +31,7 @@ extension Hash {
             for _ in 0..<hashes { list.append(PDQHash(words: (random.next(), random.next(), random.next(), random.next()))) }
             let clock = ContinuousClock()
             let buildStart = clock.now
-            let index = PDQIndex(list)
+            let index = PDQIndex(list, slotCount: slots)
             let buildSeconds = Self.seconds(clock.now - buildStart)
             let rssAfter = Self.residentBytes()
             // Half the queries are near copies (0–31 bits flipped) of a hash in the index, half unrelated; each is 8 hashes.
@@ -70,7 +72,7 @@ extension Hash {
             scanLatencies.sort()
             let perMillion = Double(index.memoryBytes) / Double(hashes) * 1_000_000 / 1_048_576
             let rssPerMillion = Double(max(0, rssAfter - rssBefore)) / Double(hashes) * 1_000_000 / 1_048_576
-            print("hashes\t\(hashes)")
+            print("hashes\t\(hashes) (\(index.slots.count) slots of \(index.slots.map(\.width).min() ?? 0)-\(index.slots.map(\.width).max() ?? 0) bits)")
             print("build\t\(String(format: "%.2f", buildSeconds)) s")
             print("memory\t\(String(format: "%.1f", perMillion)) MiB per million hashes (index arrays); resident growth \(String(format: "%.1f", rssPerMillion)) MiB per million")
             print("index\t\(queries) queries of 8 hashes: p50 \(Self.ms(Self.percentile(latencies, 0.5))) p99 \(Self.ms(Self.percentile(latencies, 0.99))) "

@@ -90,8 +90,9 @@ struct PDQIndexTests {
         }
     }
 
-    @Test("on random hashes and near copies, the index returns what a scan returns at every distance")
-    func randomAgreement() {
+    @Test("on random hashes and near copies, the index returns what a scan returns at every distance, with every slot count it uses",
+          arguments: [nil, 11, 12, 13, 16] as [Int?])
+    func randomAgreement(slotCount: Int?) {
         var generator = SystemRandomNumberGenerator()
         let base = (0..<5_000).map { _ in PDQHash(words: (generator.next(), generator.next(), generator.next(), generator.next())) }
         // Near copies: a few to 40 bits flipped.
@@ -103,8 +104,10 @@ struct PDQIndexTests {
             }
             return PDQHash(words: (words[0], words[1], words[2], words[3]))
         }
-        let index = PDQIndex(base + near)
-        for query in base.shuffled().prefix(200) {
+        let index = PDQIndex(base + near, slotCount: slotCount)
+        #expect(index.slots.count == slotCount ?? 16)
+        #expect(index.slots.reduce(0) { $0 + $1.width } == 256)
+        for query in base.shuffled().prefix(200) + near.prefix(100) {
             for distance in [0, 8, 15, 16, 31, 32, 47, 48, 70] {
                 #expect(index.matches(query, within: distance).map(\.position) == index.scan(query, within: distance).map(\.position), "d=\(distance)")
             }
@@ -115,5 +118,14 @@ struct PDQIndexTests {
         matcher.add(late)
         #expect(matcher.matches(late, within: 0).contains { $0.position == base.count }, "a hash added after the build matches at once")
         #expect(matcher.rebuilt().matches(late, within: 0).map(\.position) == matcher.matches(late, within: 0).map(\.position))
+    }
+
+    @Test("the slot count follows the size: 16 slots up to a few million hashes, wider slots beyond, within a memory budget")
+    func slotCountBySize() {
+        #expect(PDQIndex.slotCount(for: 0) == 16)
+        #expect(PDQIndex.slotCount(for: 1_000_000) == 16)
+        #expect(PDQIndex.slotCount(for: 10_000_000) == 12)
+        #expect(PDQIndex.bits(PDQHash(words: (0, 0, 0, 1 << 63)), 233, 23) == 1 << 22, "the top bit from a slot crossing no word")
+        #expect(PDQIndex.bits(PDQHash(words: (1 << 63, 0b101, 0, 0)), 63, 4) == 0b1011, "a slot crossing two words")
     }
 }

@@ -216,7 +216,7 @@ public struct AppealsWorkflow: Sendable {
             appeal.outcomeNote = note
             return (appeal, withdrew)
         }
-        if withdrew { try? await banks?.refresh() }
+        if withdrew { _ = try? await banks?.refresh() }
         return decided
     }
 

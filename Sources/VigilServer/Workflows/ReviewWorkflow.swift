@@ -219,7 +219,7 @@ public struct ReviewWorkflow: Sendable {
             try await tx.insertNotices(decision.notices)
             return (decision.record, !bankEvents.isEmpty)
         }
-        if banked { try? await banks?.refresh() }
+        if banked { _ = try? await banks?.refresh() }
         return record
     }
 }
