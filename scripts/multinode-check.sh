@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two Vigil nodes on one PostgreSQL database behave as one service: concurrent reports (with
 # cross-node duplicates and idempotency retries) and claims at both nodes, then the checks:
-# every acknowledged report stored exactly once, no case held by two moderators, one valid chain.
+# every acknowledged report stored exactly once, no case held by two moderators, one valid chain;
+# then a hash list imported from the command line reaches both nodes' bank indexes within seconds.
 # Needs VIGIL_TEST_POSTGRES_URL (as set by scripts/postgres-test-cluster.sh) and a built vigil.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,6 +77,29 @@ pending = sql(f"SELECT COUNT(*) FROM cases WHERE takedown_due_at IS NOT NULL AND
 check("no takedown left waiting", pending == ["0"], pending)
 print(f"{len(acks)} acknowledgements, {len(stored)} reports stored, {len(claims)} claims, {len(down)} takedowns settled")
 sys.exit(1 if failed else 0)
+PY
+# Hash banks: a list imported through the command line (a third process on the same database) is
+# in both nodes' in-memory indexes within seconds.
+ADMIN=$("$BIN" moderators add bank-admin --role admin --data-dir "$WORK/a" 2>/dev/null)
+"$BIN" banks import partner-list ../shared/detection-fixtures/pdq-hashlists/haystack.txt --data-dir "$WORK/a" >/dev/null
+python3 - "$PORT_A" "$PORT_B" "$ADMIN" <<'PY'
+import json, sys, time, urllib.request
+ports, token = sys.argv[1:3], sys.argv[3]
+def indexed(port):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/mod/banks", headers={"Authorization": f"Bearer {token}"})
+    body = json.load(urllib.request.urlopen(request))
+    bank = next(b for b in body["banks"] if b["name"] == "partner-list")
+    return body["index"]["hashes"], bank["hashes"]
+start = time.monotonic()
+while time.monotonic() - start < 10:
+    seen = [indexed(port) for port in ports]
+    if all(memory == stored > 0 for memory, stored in seen):
+        print(f"ok    both nodes hold the imported bank in memory ({seen[0][1]} hashes) after {time.monotonic() - start:.1f} s")
+        break
+    time.sleep(0.2)
+else:
+    print(f"FAIL  the nodes' indexes did not follow the import within 10 s: {seen}")
+    sys.exit(1)
 PY
 "$BIN" audit verify --data-dir "$WORK/a"
 echo "multi-node check passed"
