@@ -35,6 +35,6 @@ chmod 600 "$DATA/server.key"
 [ "$(id -u)" = 0 ] && chown postgres "$DATA/server.crt" "$DATA/server.key"
 cp "$TLS/ca.crt" "$STATE/ca.crt"; chmod 644 "$STATE/ca.crt"
 rm -rf "$TLS"
-"${RUN_AS[@]}" "$BIN/pg_ctl" -D "$DATA" -o "-p $PORT -k $STATE -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=$FSYNC -c ssl=on -c ssl_cert_file=$DATA/server.crt -c ssl_key_file=$DATA/server.key" -l "$DATA/log" -w start >&2
+"${RUN_AS[@]}" "$BIN/pg_ctl" -D "$DATA" -o "-p $PORT -k $STATE -c listen_addresses=127.0.0.1 -c max_connections=1000 -c fsync=$FSYNC -c ssl=on -c ssl_cert_file=$DATA/server.crt -c ssl_key_file=$DATA/server.key" -l "$DATA/log" -w start >&2
 echo "$DATA" > "$STATE/datadir"
 echo "postgres://vigil@127.0.0.1:$PORT/postgres"

@@ -29,14 +29,17 @@ struct HashBankTests {
         return try [UInt8](Data(contentsOf: output))
     }
 
+    /// One encoder thread, fast: the suite runs tests side by side on few cores, and some time them.
+    static let x264 = ["-c:v", "libx264", "-preset", "veryfast", "-threads", "1"]
+
     /// A 10-second video, the same re-encoded at a low bitrate and cropped by 4 pixels on each
     /// side, and an unrelated one.
     static func videos(in directory: URL) async throws -> (original: [UInt8], reupload: [UInt8], unrelated: [UInt8]) {
-        let original = try await ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "10", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+        let original = try await ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "10"] + Self.x264 + ["-pix_fmt", "yuv420p"],
                                         output: directory.appendingPathComponent("original.mp4"))
-        let reupload = try await ffmpeg(["-i", directory.appendingPathComponent("original.mp4").path, "-vf", "crop=iw-8:ih-8:4:4", "-c:v", "libx264", "-b:v", "150k"],
+        let reupload = try await ffmpeg(["-i", directory.appendingPathComponent("original.mp4").path, "-vf", "crop=iw-8:ih-8:4:4"] + Self.x264 + ["-b:v", "150k"],
                                         output: directory.appendingPathComponent("reupload.mp4"))
-        let unrelated = try await ffmpeg(["-f", "lavfi", "-i", "mandelbrot=size=640x360:rate=25", "-t", "10", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+        let unrelated = try await ffmpeg(["-f", "lavfi", "-i", "mandelbrot=size=640x360:rate=25", "-t", "10"] + Self.x264 + ["-pix_fmt", "yuv420p"],
                                          output: directory.appendingPathComponent("unrelated.mp4"))
         return (original, reupload, unrelated)
     }
