@@ -219,12 +219,16 @@ struct HashBankTests {
             #expect(try await events(h, .bankUpdated).count == 3)
 
             // Bad settings are refused naming the field; unknown banks are 404.
-            for (body, field) in [(#"{"enabled_ratio":1.5}"#, "enabled_ratio"), (#"{"enabled":"yes"}"#, "enabled"), (#"{}"#, "enabled"), (#"{"colour":1}"#, "colour")] {
+            for (body, field) in [(#"{"enabled_ratio":1.5}"#, "enabled_ratio"), (#"{"enabled":"yes"}"#, "enabled"), (#"{"colour":1}"#, "colour")] {
                 let refused = try await client.mod(.patch, "/v1/mod/banks/confirmed-removals", token: admin, body)
                 #expect(refused.status == .unprocessableContent || refused.status == .badRequest, "\(body): \(refused.text)")
                 #expect(refused.text.contains(field), "\(body): \(refused.text)")
             }
             #expect(try await client.mod(.patch, "/v1/mod/banks/nope", token: admin, #"{"enabled":false}"#).status == .notFound)
+            let unchanged = try await client.mod(.patch, "/v1/mod/banks/confirmed-removals", token: admin, #"{"enabled":null}"#)
+            #expect(unchanged.status == .ok, "nothing to change: \(unchanged.text)")
+            #expect(try unchanged.object()["enabled_ratio"] as? Double == 0.5)
+            #expect(try await events(h, .bankUpdated).count == 3, "and nothing written")
             let created = try await client.mod(.post, "/v1/mod/banks", token: admin, #"{"name":"partner-list","description":"From a partner","enabled_ratio":0.25}"#)
             #expect(created.status == .created, "\(created.text)")
             #expect(try await client.mod(.post, "/v1/mod/banks", token: admin, #"{"name":"partner-list"}"#).status == .conflict)

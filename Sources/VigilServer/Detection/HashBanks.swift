@@ -56,7 +56,8 @@ public struct HashBanks: Sendable {
 
     /// Changes a bank's kill switch, ratio or description (nil leaves a setting as it is).
     public func update(name: String, enabled: Bool?, enabledRatio: Double?, description: String?, by actor: String) async throws -> HashBank {
-        try Self.validate(name: name, description: description, enabledRatio: enabledRatio ?? 1)
+        // The name is not checked: one no bank could have names no bank (404).
+        try Self.validate(settingsOf: description, enabledRatio: enabledRatio ?? 1)
         let now = clock.now()
         let bank = try await store.write { tx in
             guard var bank = try await tx.hashBank(name: name) else { throw VigilError.notFound(resource: "bank", id: name) }
@@ -132,6 +133,10 @@ public struct HashBanks: Sendable {
         guard HashBank.isValidName(name) else {
             throw .invalidField(field: "name", detail: "must be 1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit")
         }
+        try validate(settingsOf: description, enabledRatio: enabledRatio)
+    }
+
+    static func validate(settingsOf description: String?, enabledRatio: Double) throws(VigilError) {
         if let description { try Validate.optionalText(description, field: "description", max: HashBank.maxDescriptionLength) }
         guard enabledRatio.isFinite, (0...1).contains(enabledRatio) else { throw .invalidField(field: "enabled_ratio", detail: "must be a number from 0 to 1") }
     }

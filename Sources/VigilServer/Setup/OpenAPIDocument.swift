@@ -1521,11 +1521,13 @@ paths:
           application/json:
             schema:
               type: object
-              minProperties: 1
               additionalProperties: false
+              description: Settings left out (or null) stay as they are
               properties:
                 enabled:
-                  type: boolean
+                  type:
+                  - boolean
+                  - 'null'
                 enabled_ratio:
                   $ref: '#/components/schemas/BankRatio'
                 description:
@@ -2461,14 +2463,18 @@ components:
         type:
           const: pdq
         label:
-          $ref: '#/components/schemas/SignalLabel'
+          anyOf:
+          - $ref: '#/components/schemas/SignalLabel'
+          - type: 'null'
           description: What was hashed (default pdq)
         value:
           type: string
           pattern: ^[0-9a-f]{64}$(?!\n)
           description: The hash, 64 lowercase hex digits
         quality:
-          type: integer
+          type:
+          - integer
+          - 'null'
           minimum: 0
           maximum: 100
           description: The image's PDQ quality; under 50 the hash is kept but not matched
@@ -2489,7 +2495,9 @@ components:
         type:
           const: vpdq
         label:
-          $ref: '#/components/schemas/SignalLabel'
+          anyOf:
+          - $ref: '#/components/schemas/SignalLabel'
+          - type: 'null'
           description: What was hashed (default vpdq)
         frames:
           type: array
@@ -2637,11 +2645,15 @@ components:
       type: string
       pattern: ^[a-z0-9][a-z0-9_-]{0,63}$(?!\n)
     BankRatio:
-      type: number
+      type:
+      - number
+      - 'null'
       minimum: 0
       maximum: 1
     BankDescription:
-      type: string
+      type:
+      - string
+      - 'null'
       maxLength: 500
       pattern: ^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
     RuleSet:

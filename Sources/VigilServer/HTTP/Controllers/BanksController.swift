@@ -31,10 +31,10 @@ struct BanksController {
         let moderator = try context.requireModerator(.admin)
         let name = try context.pathID("name")
         let (body, _) = try await JSONBody.decode(BankUpdateBody.self, from: request, context: context)
-        guard body.enabled != nil || body.enabledRatio != nil || body.description != nil else {
-            throw VigilError.invalidField(field: "enabled", detail: "give at least one of enabled, enabled_ratio and description")
+        // Settings left out stay as they are; nothing to change writes nothing.
+        if body.enabled != nil || body.enabledRatio != nil || body.description != nil {
+            _ = try await banks.update(name: name, enabled: body.enabled, enabledRatio: body.enabledRatio, description: body.description, by: moderator.id)
         }
-        _ = try await banks.update(name: name, enabled: body.enabled, enabledRatio: body.enabledRatio, description: body.description, by: moderator.id)
         guard let summary = try await banks.list().first(where: { $0.bank.name == name }) else { throw VigilError.notFound(resource: "bank", id: name) }
         return try JSONBody.response(BankView(summary))
     }
