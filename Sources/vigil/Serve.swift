@@ -11,7 +11,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (env VIGIL_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (env VIGIL_PORT; default 8080).") var port: Int?
     @Option(help: "Community-guidelines policy file, YAML or JSON (env VIGIL_POLICY; default: built in).") var policy: String?
-    @Option(help: "Detection rules file, YAML or JSON (env VIGIL_RULES; default: the built-in rules, in shadow, with the built-in policy).") var rules: String?
+    @Option(help: "Detection rules file, YAML or JSON (env VIGIL_RULES; default: re-uploads of removed content go down pending review, and with the built-in policy two text rules in shadow).") var rules: String?
     @Option(help: "Media fetching and external classifiers, YAML or JSON (env VIGIL_CLASSIFIERS; default: none).") var classifiers: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env VIGIL_LOG_LEVEL).") var logLevel: String?
     @OptionGroup var data: DataDirectoryOptions

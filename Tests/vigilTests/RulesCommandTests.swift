@@ -11,7 +11,7 @@ extension CommandLineTests {
             .appendingPathComponent("examples/rules.yaml")
         let good = try await vigil(["rules", "check", example.path])
         #expect(good.status == 0, "\(good.error)")
-        #expect(good.output.contains("ok: rule set example-2026-11, 4 rules (3 live, 1 shadow, 0 disabled)"), "\(good.output)")
+        #expect(good.output.contains("ok: rule set example-2026-11, 5 rules (4 live, 1 shadow, 0 disabled)"), "\(good.output)")
 
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -48,8 +48,9 @@ extension CommandLineTests {
         let data = dir.appendingPathComponent("data").path
         let stats = try await vigil(["rules", "stats", "--data-dir", data])
         #expect(stats.status == 0, "\(stats.error)")
-        // The built-in rules, in shadow, with no matches yet.
+        // The built-in rules with no matches yet: the text rules in shadow, the re-upload rules live.
         #expect(stats.output.contains("abusive-comment\tshadow\tsuppress\t0\t0\t0\t0\t0\t-\t-"), "\(stats.output)")
+        #expect(stats.output.contains("confirmed-removal-hate_speech\tlive\tpending_review\t0\t0\t0\t0\t0\t-\t-"), "\(stats.output)")
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/rules.yaml")
         let test = try await vigil(["rules", "test", example.path, "--subject", "nobody", "--data-dir", data])
