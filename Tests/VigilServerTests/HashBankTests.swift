@@ -201,6 +201,19 @@ struct HashBankTests {
             #expect(off.status == .ok, "\(off.text)")
             try await client.register(h, id: "img-3", creator: "creator-C", kind: "account")
             #expect(matches(try await upload(client, h, subject: "img-3", bytes: original, type: "image/jpeg")).isEmpty)
+            // An operator's lookup still finds it, with the bank's settings; bad queries are refused naming the field.
+            let decoded = try await ImageDecoder.decode(original)
+            let hex = PDQ.hash(rgb: decoded.rgb, width: decoded.width, height: decoded.height).hash.hex
+            let lookup = try await client.mod(.get, "/v1/mod/banks/lookup?pdq=\(hex)", token: admin)
+            #expect(lookup.status == .ok, "\(lookup.text)")
+            let found = try #require((try lookup.object()["matches"] as? [[String: Any]])?.first)
+            #expect(found["bank"] as? String == "confirmed-removals" && found["bank_enabled"] as? Bool == false && found["distance"] as? Int == 0)
+            #expect(found["category"] as? String == "hate_speech")
+            for (query, field) in [("", "pdq"), ("?pdq=abc", "pdq"), ("?pdq=\(hex)&distance=65", "distance"), ("?pdq=\(hex)&distance=x", "distance")] {
+                let refused = try await client.mod(.get, "/v1/mod/banks/lookup\(query)", token: admin)
+                #expect(refused.status == .unprocessableContent && refused.text.contains(field), "\(query): \(refused.text)")
+            }
+            #expect(try await client.mod(.get, "/v1/mod/banks/lookup?pdq=\(hex)", token: moderator).status == .forbidden)
             // Back on at a ratio of 0: still nothing; at 0.5, a fixed half of subjects (the same answer every time).
             _ = try await client.mod(.patch, "/v1/mod/banks/confirmed-removals", token: admin, #"{"enabled":true,"enabled_ratio":0}"#)
             try await client.register(h, id: "img-4", creator: "creator-C", kind: "account")
@@ -297,6 +310,29 @@ struct HashBankTests {
                 #expect(try refused.object()["field"] as? String == field, "\(body): \(refused.text)")
             }
             #expect(try await h.auditHead() == head, "nothing written by a refused request")
+        }
+    }
+
+    @Test("past 20,000 new hashes the index is built again in the background; matches are the same before, during and after")
+    func backgroundRebuild() async throws {
+        try await withHarness { _, h async throws in
+            let banks = HashBanks(store: h.app.store, index: BankIndex(store: h.app.store))
+            var generator = SystemRandomNumberGenerator()
+            func random() -> PDQHash { PDQHash(words: (generator.next(), generator.next(), generator.next(), generator.next())) }
+            // The first load of a large bank is built before it is used.
+            let first = (0..<25_000).map { _ in random() }
+            _ = try await banks.importFile(bank: "first", text: first.map(\.hex).joined(separator: "\n"), fileName: "first.txt")
+            #expect(banks.index.unbuilt == 0)
+            // Later, as many again: matchable at once (scanned), built again in the background.
+            let hashes = (0..<25_000).map { _ in random() }
+            _ = try await banks.importFile(bank: "big", text: hashes.map(\.hex).joined(separator: "\n"), fileName: "big.txt")
+            let probes = stride(from: 0, to: hashes.count, by: 2_500).map { hashes[$0] } + [first[7]]
+            func found() -> [Int] { probes.map { banks.index.matches(image: [$0], subjectID: "s").count } }
+            #expect(found() == Array(repeating: 1, count: probes.count))
+            await banks.index.settled()
+            #expect(banks.index.unbuilt == 0, "built again")
+            #expect(found() == Array(repeating: 1, count: probes.count))
+            #expect(banks.index.size.hashes == 50_000)
         }
     }
 

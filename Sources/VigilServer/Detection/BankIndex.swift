@@ -37,15 +37,51 @@ public final class BankIndex: Sendable {
     /// How many changes to read per query while catching up.
     static let pageSize = 20_000
 
+    /// Set while a rebuild runs in the background.
+    private let rebuilding = Mutex(false)
+
     /// Applies every change committed since the last refresh. Returns whether anything changed.
+    ///
+    /// When the index needs building again (many hashes added or withdrawn since the last build),
+    /// the first load builds it before it is used; later builds run in the background, off the
+    /// refresh turn, so new hashes stay matchable meanwhile (at 10 million hashes a build takes
+    /// seconds), and the changes committed during the build are applied to it before it is swapped in.
     @discardableResult
     public func refresh() async throws -> Bool {
-        try await turn.withLock { try await self.applyNewChanges() }
+        let (changed, rebuild) = try await turn.withLock { () async throws -> (Bool, Bool) in
+            let current = self.snapshot.withLock { $0 }
+            var next = try await self.caughtUp(current)
+            guard next.seq != current.seq else { return (false, false) }
+            if next.needsRebuild, current.seq == 0 { next = next.rebuilt() }
+            let ready = next
+            self.snapshot.withLock { $0 = ready }
+            return (true, ready.needsRebuild)
+        }
+        if rebuild, rebuilding.withLock({ busy in defer { busy = true }; return !busy }) {
+            Task.detached { [self] in
+                defer { rebuilding.withLock { $0 = false } }
+                let rebuilt = snapshot.withLock { $0 }.rebuilt()
+                try? await turn.withLock {
+                    // The changes committed while it was built, then the swap.
+                    let ready = try await self.caughtUp(rebuilt)
+                    self.snapshot.withLock { $0 = ready }
+                }
+            }
+        }
+        return changed
     }
 
-    private func applyNewChanges() async throws -> Bool {
-        var next = snapshot.withLock { $0 }
-        let started = next.seq
+    /// Hashes added since the index was last built (scanned one by one until the next build).
+    var unbuilt: Int { snapshot.withLock { $0.matcher.added.count } }
+
+    /// Waits for a background rebuild to finish (tests and benchmarks).
+    func settled() async {
+        while rebuilding.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// `snapshot` with every change committed after it applied.
+    private func caughtUp(_ snapshot: BankSnapshot) async throws -> BankSnapshot {
+        var next = snapshot
         while true {
             let from = next.seq
             let changes = try await store.read { try await $0.bankChanges(after: from, limit: Self.pageSize) }
@@ -56,11 +92,7 @@ public final class BankIndex: Sendable {
             for change in changes { next.apply(change) }
             if changes.count < Self.pageSize { break }
         }
-        guard next.seq != started else { return false }
-        if next.needsRebuild { next = next.rebuilt() }
-        let ready = next
-        snapshot.withLock { $0 = ready }
-        return true
+        return next
     }
 
     /// The banks as this node last read them.
@@ -75,17 +107,27 @@ public final class BankIndex: Sendable {
     /// Matches of an image (its hash and its seven rotations and flips) for a subject: per bank
     /// content, the nearest distance within ``PDQ/matchDistance``, from banks enabled for the subject.
     public func matches(image variants: [PDQHash], subjectID: String) -> [BankMatch] {
+        matches(image: variants, within: PDQ.matchDistance) { bank in bank.matches(subjectID: subjectID) }
+    }
+
+    /// Every content in force within `distance` of a hash, whatever its bank's kill switch and
+    /// ratio say: an operator's lookup.
+    public func lookup(_ hash: PDQHash, within distance: Int) -> [BankMatch] {
+        matches(image: [hash], within: distance) { _ in true }
+    }
+
+    private func matches(image variants: [PDQHash], within distance: Int, counts: (HashBank) -> Bool) -> [BankMatch] {
         let current = snapshot.withLock { $0 }
         var best: [Int: Int] = [:]
         for variant in variants {
-            for (position, distance) in current.matcher.matches(variant, within: PDQ.matchDistance) {
+            for (position, found) in current.matcher.matches(variant, within: distance) {
                 let slot = Int(current.owners[position])
-                if distance < best[slot] ?? Int.max { best[slot] = distance }
+                if found < best[slot] ?? Int.max { best[slot] = found }
             }
         }
         return best.compactMap { slot, distance in
             let content = current.contents[slot]
-            guard !content.removed, current.banks[content.bank]?.matches(subjectID: subjectID) == true else { return nil }
+            guard !content.removed, let bank = current.banks[content.bank], counts(bank) else { return nil }
             return BankMatch(bank: content.bank, contentID: content.id, contentType: content.type, category: content.category, distance: distance)
         }.sorted { ($0.distance, $0.contentID) < ($1.distance, $1.contentID) }
     }

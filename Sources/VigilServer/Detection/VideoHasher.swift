@@ -58,7 +58,8 @@ public enum VideoHasher {
         let fps = try await framesPerSecond(path)
         let every = max(1, Int(min(secondsPerHash * fps, 1e6)))
         let ffmpeg = try ImageDecoder.locate("ffmpeg", package: "ffmpeg")
-        let arguments = ["-nostdin", "-loglevel", "error", "-i", path, "-map", "0:v:0", "-t", String(Int(maxSeconds)),
+        // Two decoding threads: one long upload must not take every core from the server.
+        let arguments = ["-nostdin", "-loglevel", "error", "-threads", "2", "-i", path, "-map", "0:v:0", "-t", String(Int(maxSeconds)),
                          "-vf", "select=not(mod(n\\,\(every)))", "-fps_mode", "passthrough",
                          "-f", "image2pipe", "-vcodec", "ppm", "-pix_fmt", "rgb24", "pipe:1"]
         return try await withCheckedThrowingContinuation { continuation in

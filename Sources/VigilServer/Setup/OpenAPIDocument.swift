@@ -1504,6 +1504,67 @@ paths:
           $ref: '#/components/responses/Problem'
         '503':
           $ref: '#/components/responses/Problem'
+  /v1/mod/banks/lookup:
+    get:
+      summary: What a PDQ hash matches in this node's banks, whatever their kill switch and ratio say (role admin)
+      description: Every bank content in force within the distance (default 31, PDQ's confident match), with its bank's settings,
+        as HMA's lookup. For checking a hash an operator was given; matching of subjects' media follows the kill switch and ratio.
+      security:
+      - moderatorToken: []
+      parameters:
+      - name: pdq
+        in: query
+        required: true
+        schema:
+          type: string
+          pattern: ^[0-9a-f]{64}$(?!\n)
+      - name: distance
+        in: query
+        required: false
+        schema:
+          type: integer
+          minimum: 0
+          maximum: 64
+      responses:
+        '200':
+          description: The matches, nearest first
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [matches]
+                additionalProperties: false
+                properties:
+                  matches:
+                    type: array
+                    items:
+                      type: object
+                      required: [bank, bank_enabled, bank_enabled_ratio, content_id, content_type, distance]
+                      additionalProperties: false
+                      properties:
+                        bank:
+                          type: string
+                        bank_enabled:
+                          type: boolean
+                        bank_enabled_ratio:
+                          type: number
+                        content_id:
+                          type: string
+                        content_type:
+                          type: string
+                          enum: [pdq, vpdq]
+                        category:
+                          type: string
+                        distance:
+                          type: integer
+        '401':
+          $ref: '#/components/responses/Problem'
+        '403':
+          $ref: '#/components/responses/Problem'
+        '422':
+          $ref: '#/components/responses/Problem'
+        '503':
+          $ref: '#/components/responses/Problem'
   /v1/mod/banks/{name}:
     parameters:
     - name: name

@@ -2,13 +2,15 @@ import Hummingbird
 import VigilCore
 
 /// Hash banks, for admins: `GET /v1/mod/banks` (each bank with what it holds, and this node's
-/// index), `POST /v1/mod/banks` (a new bank) and `PATCH /v1/mod/banks/{name}` (the kill switch,
-/// the roll-out ratio, the description). Imports and exports are `vigil banks` commands.
+/// index), `GET /v1/mod/banks/lookup?pdq=HASH` (what a hash matches, as HMA's lookup),
+/// `POST /v1/mod/banks` (a new bank) and `PATCH /v1/mod/banks/{name}` (the kill switch, the
+/// roll-out ratio, the description). Imports and exports are `vigil banks` commands.
 struct BanksController {
     let banks: HashBanks
 
     func addRoutes(to group: RouterGroup<VigilRequestContext>) {
         group.get("banks", use: list)
+        group.get("banks/lookup", use: lookup)
         group.post("banks", use: create)
         group.patch("banks/{name}", use: update)
     }
@@ -18,6 +20,20 @@ struct BanksController {
         let size = banks.index.size
         return try JSONBody.response(BankListView(banks: try await banks.list().map(BankView.init),
                                                   index: .init(hashes: size.hashes, memoryBytes: size.bytes)))
+    }
+
+    @Sendable func lookup(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        _ = try context.requireModerator(.admin)
+        let query = FormQuery(request)
+        guard let text = try query.get("pdq") else { throw VigilError.invalidField(field: "pdq", detail: "is required (a PDQ hash, 64 lowercase hex digits)") }
+        guard let hash = PDQHash(hex: text) else { throw VigilError.invalidField(field: "pdq", detail: "must be a PDQ hash: 64 lowercase hex digits") }
+        let distance = try ModerationController.integer(try query.get("distance"), field: "distance", default: PDQ.matchDistance)
+        guard (0...64).contains(distance) else { throw VigilError.invalidField(field: "distance", detail: "must be from 0 to 64") }
+        let banks = Dictionary(uniqueKeysWithValues: self.banks.index.banks.map { ($0.name, $0) })
+        return try JSONBody.response(BankLookupView(matches: self.banks.index.lookup(hash, within: distance).map { match in
+            BankLookupView.Match(bank: match.bank, bankEnabled: banks[match.bank]?.enabled ?? false, bankEnabledRatio: banks[match.bank]?.enabledRatio ?? 0,
+                                 contentId: match.contentID, contentType: match.contentType.rawValue, category: match.category, distance: match.distance)
+        }))
     }
 
     @Sendable func create(_ request: Request, context: VigilRequestContext) async throws -> Response {
@@ -100,4 +116,19 @@ struct BankListView: Encodable {
     var banks: [BankView]
     /// This node's in-memory index.
     var index: Index
+}
+
+/// What a hash matches in this node's banks.
+struct BankLookupView: Encodable {
+    struct Match: Encodable {
+        var bank: String
+        var bankEnabled: Bool
+        var bankEnabledRatio: Double
+        var contentId: String
+        var contentType: String
+        var category: String?
+        var distance: Int
+    }
+
+    var matches: [Match]
 }
