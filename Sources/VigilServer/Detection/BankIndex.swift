@@ -30,8 +30,13 @@ public final class BankIndex: Sendable {
     /// One refresh at a time: each reads the log from the snapshot's position and swaps it.
     private let turn = AsyncSerialLock()
 
-    public init(store: Store) {
+    /// Hashes added since the last build past which the index is built again (scanning 20,000
+    /// costs about as much as an index lookup).
+    let rebuildAfter: Int
+
+    public init(store: Store, rebuildAfter: Int = 20_000) {
         self.store = store
+        self.rebuildAfter = rebuildAfter
     }
 
     /// How many changes to read per query while catching up.
@@ -52,10 +57,10 @@ public final class BankIndex: Sendable {
             let current = self.snapshot.withLock { $0 }
             var next = try await self.caughtUp(current)
             guard next.seq != current.seq else { return (false, false) }
-            if next.needsRebuild, current.seq == 0 { next = next.rebuilt() }
+            if next.needsRebuild(after: self.rebuildAfter), current.seq == 0 { next = next.rebuilt() }
             let ready = next
             self.snapshot.withLock { $0 = ready }
-            return (true, ready.needsRebuild)
+            return (true, ready.needsRebuild(after: self.rebuildAfter))
         }
         if rebuild, rebuilding.withLock({ busy in defer { busy = true }; return !busy }) {
             Task.detached { [self] in
@@ -218,8 +223,8 @@ struct BankSnapshot: Sendable {
     /// Whether the hashes added since the build (scanned one by one on every query: 20,000 cost
     /// about as much as an index lookup) or the withdrawn ones (still in the index) have grown
     /// enough to build the index again.
-    var needsRebuild: Bool {
-        matcher.added.count > 20_000 || removedHashes > max(4_096, matcher.count / 4)
+    func needsRebuild(after added: Int) -> Bool {
+        matcher.added.count > added || removedHashes > max(4_096, matcher.count / 4)
     }
 
     /// The same contents in force, all in a new index, withdrawn ones left out.
