@@ -78,7 +78,11 @@ struct ConnectionHardeningTests {
 
     @Test("ordinary keep-alive requests on one connection are answered")
     func keepAlive() async throws {
-        try await withHarness(database: .sqlite, live: true, timeouts: Self.short) { client, _ async throws in
+        // Timeouts short enough that each request runs through every phase's timer, long enough that
+        // a pause of the whole suite on two cores (over a second, in one CI run) does not close the
+        // connection between requests: this test is about keep-alive, the others about the timeouts.
+        let timeouts = ConnectionTimeouts(idle: .seconds(5), header: .seconds(5), body: .seconds(5))
+        try await withHarness(database: .sqlite, live: true, timeouts: timeouts) { client, _ async throws in
             let connection = try RawConnection(port: try #require(client.port))
             for _ in 0..<3 {
                 await connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")

@@ -32,6 +32,15 @@ struct HashBankTests {
     /// One encoder thread, fast: the suite runs tests side by side on few cores, and some time them.
     static let x264 = ["-c:v", "libx264", "-preset", "veryfast", "-threads", "1"]
 
+    /// The test videos, made once for the whole run (each engine's case uses them): encoding is
+    /// the heaviest thing these tests do, beside other tests that time things.
+    static let madeVideos = Task { () throws -> (original: [UInt8], reupload: [UInt8], unrelated: [UInt8]) in
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-videos-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try await videos(in: directory)
+    }
+
     /// A 10-second video, the same re-encoded at a low bitrate and cropped by 4 pixels on each
     /// side, and an unrelated one.
     static func videos(in directory: URL) async throws -> (original: [UInt8], reupload: [UInt8], unrelated: [UInt8]) {
@@ -65,7 +74,7 @@ struct HashBankTests {
     func reuploadStory(database: TestDatabase) async throws {
         guard Self.decoders else { return }
         try await withHarness(database: database, ruleSet: Self.rules) { client, h async throws in
-            let media = try await Self.videos(in: h.directory)
+            let media = try await Self.madeVideos.value
             let moderator = try await h.moderator("mod-1")
             let second = try await h.moderator("mod-2")
             let reviewer = try await h.moderator("appeals-1", role: .appeals)
