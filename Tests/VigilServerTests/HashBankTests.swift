@@ -213,16 +213,16 @@ struct HashBankTests {
             // An operator's lookup still finds it, with the bank's settings; bad queries are refused naming the field.
             let decoded = try await ImageDecoder.decode(original)
             let hex = PDQ.hash(rgb: decoded.rgb, width: decoded.width, height: decoded.height).hash.hex
-            let lookup = try await client.mod(.get, "/v1/mod/banks/lookup?pdq=\(hex)", token: admin)
+            let lookup = try await client.mod(.get, "/v1/mod/hashes/lookup?pdq=\(hex)", token: admin)
             #expect(lookup.status == .ok, "\(lookup.text)")
             let found = try #require((try lookup.object()["matches"] as? [[String: Any]])?.first)
             #expect(found["bank"] as? String == "confirmed-removals" && found["bank_enabled"] as? Bool == false && found["distance"] as? Int == 0)
             #expect(found["category"] as? String == "hate_speech")
             for (query, field) in [("", "pdq"), ("?pdq=abc", "pdq"), ("?pdq=\(hex)&distance=65", "distance"), ("?pdq=\(hex)&distance=x", "distance")] {
-                let refused = try await client.mod(.get, "/v1/mod/banks/lookup\(query)", token: admin)
+                let refused = try await client.mod(.get, "/v1/mod/hashes/lookup\(query)", token: admin)
                 #expect(refused.status == .unprocessableContent && refused.text.contains(field), "\(query): \(refused.text)")
             }
-            #expect(try await client.mod(.get, "/v1/mod/banks/lookup?pdq=\(hex)", token: moderator).status == .forbidden)
+            #expect(try await client.mod(.get, "/v1/mod/hashes/lookup?pdq=\(hex)", token: moderator).status == .forbidden)
             // Back on at a ratio of 0: still nothing; at 0.5, a fixed half of subjects (the same answer every time).
             _ = try await client.mod(.patch, "/v1/mod/banks/confirmed-removals", token: admin, #"{"enabled":true,"enabled_ratio":0}"#)
             try await client.register(h, id: "img-4", creator: "creator-C", kind: "account")

@@ -1504,7 +1504,7 @@ paths:
           $ref: '#/components/responses/Problem'
         '503':
           $ref: '#/components/responses/Problem'
-  /v1/mod/banks/lookup:
+  /v1/mod/hashes/lookup:
     get:
       summary: What a PDQ hash matches in this node's banks, whatever their kill switch and ratio say (role admin)
       description: Every bank content in force within the distance (default 31, PDQ's confident match), with its bank's settings,

@@ -2,7 +2,7 @@ import Hummingbird
 import VigilCore
 
 /// Hash banks, for admins: `GET /v1/mod/banks` (each bank with what it holds, and this node's
-/// index), `GET /v1/mod/banks/lookup?pdq=HASH` (what a hash matches, as HMA's lookup),
+/// index), `GET /v1/mod/hashes/lookup?pdq=HASH` (what a hash matches, as HMA's lookup),
 /// `POST /v1/mod/banks` (a new bank) and `PATCH /v1/mod/banks/{name}` (the kill switch, the
 /// roll-out ratio, the description). Imports and exports are `vigil banks` commands.
 struct BanksController {
@@ -10,7 +10,7 @@ struct BanksController {
 
     func addRoutes(to group: RouterGroup<VigilRequestContext>) {
         group.get("banks", use: list)
-        group.get("banks/lookup", use: lookup)
+        group.get("hashes/lookup", use: lookup)
         group.post("banks", use: create)
         group.patch("banks/{name}", use: update)
     }
