@@ -70,7 +70,11 @@ public enum VPDQ {
 
     /// Compares two videos' frames.
     public static func compare(query: [VPDQFrame], compared: [VPDQFrame], semantics: Semantics = .pytx) -> Comparison {
-        let q = keptHashes(query, semantics), c = keptHashes(compared, semantics)
+        compare(kept: keptHashes(query, semantics), against: keptHashes(compared, semantics), semantics: semantics)
+    }
+
+    /// Compares two videos' frame hashes already filtered by ``keptHashes(_:_:)`` (a bank holds only those).
+    public static func compare(kept q: [PDQHash], against c: [PDQHash], semantics: Semantics = .pytx) -> Comparison {
         let (queryMatched, worst) = matched(q, against: c, semantics)
         let (comparedMatched, _) = matched(c, against: q, semantics)
         return Comparison(queryPercent: percent(queryMatched, of: q.count), comparedPercent: percent(comparedMatched, of: c.count),

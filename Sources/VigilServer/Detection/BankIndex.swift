@@ -161,8 +161,9 @@ public final class BankIndex: Sendable {
                 found.append(BankMatch(bank: content.bank, contentID: content.id, contentType: .pdq, category: content.category, distance: distance))
             case .vpdq:
                 let known = (content.first..<content.first + content.count).map { current.matcher.hash(at: $0) }
-                let comparison = VPDQ.compare(query: query.map { VPDQFrame(frame: 0, quality: 100, hash: $0, timestamp: 0) },
-                                              compared: known.map { VPDQFrame(frame: 0, quality: 100, hash: $0, timestamp: 0) })
+                // Banked frames are trusted ones already; repeats among them are dropped, as pytx does.
+                var seen = Set<PDQHash>()
+                let comparison = VPDQ.compare(kept: query, against: known.filter { seen.insert($0).inserted })
                 guard comparison.queryPercent >= VPDQ.matchPercent || comparison.comparedPercent >= VPDQ.matchPercent,
                       let worst = comparison.worstMatchedDistance ?? (comparison.comparedPercent > 0 ? distance : nil) else { continue }
                 found.append(BankMatch(bank: content.bank, contentID: content.id, contentType: .vpdq, category: content.category, distance: worst,
