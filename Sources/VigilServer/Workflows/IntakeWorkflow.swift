@@ -187,9 +187,7 @@ final class IntakeTransactions: Sendable {
                 try await tx.setSubjectState(id: subjectID, state: change.state, ground: change.ground, at: now)
             }
             try await tx.insertCases(batch.newCases)
-            for (_, record) in batch.caseUpdates.sorted(by: { $0.key < $1.key }) {
-                try await tx.updateOpenCase(record)
-            }
+            try await tx.updateOpenCases(batch.caseUpdates.sorted(by: { $0.key < $1.key }).map(\.value))
             try await tx.insertShields(batch.newShields)
             try await tx.addCreatorReports(batch.creatorReports, hour: now)
             try await tx.insertNotices(batch.notices)
