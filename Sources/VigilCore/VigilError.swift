@@ -15,6 +15,8 @@ public enum VigilError: Error, Equatable, Sendable {
     case missingScope(String)
     /// A moderator whose role does not admit them to the endpoint.
     case forbiddenRole(role: String, allowed: [String])
+    /// A request refused for what it is rather than who sent it (a console form from another site, without its token).
+    case forbidden(detail: String)
     /// The addressed resource does not exist.
     case notFound(resource: String, id: String)
     /// The report names a subject the platform never registered.
@@ -43,6 +45,7 @@ extension VigilError: CustomStringConvertible {
         case .unauthenticated(let detail): detail
         case .missingScope(let scope): "missing scope '\(scope)'"
         case .forbiddenRole(let role, let allowed): "the role '\(role)' may not do this; allowed: \(allowed.joined(separator: ", "))"
+        case .forbidden(let detail): detail
         case .notFound(let resource, let id): "no \(resource) with id '\(id)'"
         case .unknownSubject(let id): "subject '\(id)' is not registered"
         case .conflict(let detail): detail

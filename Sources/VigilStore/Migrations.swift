@@ -317,6 +317,28 @@ enum Migrations {
                     + engine.forbidStatements(table: table, operation: "DELETE", name: "\(name)_no_delete", message: "\(table) is append-only")
             }
         },
+        // The moderator console: enrolment links, sign-in credentials and sessions. Secrets
+        // (links, session cookies) are stored as SHA-256 hashes, TOTP secrets sealed.
+        Migration(version: 10, name: "console") { _ in
+            [
+                """
+                CREATE TABLE console_enrolments (
+                    token_hash TEXT PRIMARY KEY, moderator_id TEXT NOT NULL REFERENCES moderators (id),
+                    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)
+                """,
+                """
+                CREATE TABLE console_credentials (
+                    moderator_id TEXT PRIMARY KEY REFERENCES moderators (id), password_hash TEXT NOT NULL, totp_seal TEXT,
+                    enrolled_at BIGINT NOT NULL, failures BIGINT NOT NULL, locked_until BIGINT, last_totp_step BIGINT)
+                """,
+                """
+                CREATE TABLE console_sessions (
+                    id_hash TEXT PRIMARY KEY, moderator_id TEXT NOT NULL REFERENCES moderators (id),
+                    created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, ended_at BIGINT)
+                """,
+                "CREATE INDEX console_sessions_moderator ON console_sessions (moderator_id, ended_at)",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -103,7 +103,29 @@ struct Keys: AsyncParsableCommand {
 }
 
 struct Moderators: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage moderators.", subcommands: [Add.self, List.self, Role.self, Disable.self])
+    static let configuration = CommandConfiguration(abstract: "Manage moderators.", subcommands: [Add.self, Enrol.self, List.self, Role.self, Disable.self])
+
+    /// Prints an enrolment link's path, and the whole address when `VIGIL_PUBLIC_URL` names the console's site.
+    static func printEnrolment(name: String, token: String, expiresAt: Timestamp) {
+        let path = "/console/enrol/\(token)"
+        let base = ProcessInfo.processInfo.environment["VIGIL_PUBLIC_URL"].map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        FileHandle.standardError.write(Data("""
+            console enrolment for \(name), good once until \(expiresAt.iso8601): \(base.map { $0 + path } ?? path)
+
+            """.utf8))
+    }
+
+    struct Enrol: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a new one-time console enrolment link for a moderator (a reset: earlier links and sessions end).")
+        @Argument(help: "The moderator's name.") var name: String
+        @OptionGroup var data: DataDirectoryOptions
+
+        func run() async throws {
+            let issued = try await withApp(try data.configuration()) { try await $0.console.issueEnrolment(name: name) }
+            Moderators.printEnrolment(name: name, token: issued.token, expiresAt: issued.expiresAt)
+        }
+    }
 
     struct Role: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a moderator's role; recorded in the audit log.")
@@ -147,7 +169,7 @@ struct Moderators: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a moderator; prints their token once (only its hash is stored).")
+        static let configuration = CommandConfiguration(abstract: "Add a moderator; prints their API token once (only its hash is stored) and a one-time console enrolment link.")
         @Argument(help: "The moderator's name, unique.") var name: String
         @Option(help: "One of: \(ModeratorRole.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
         @OptionGroup var data: DataDirectoryOptions
@@ -159,9 +181,13 @@ struct Moderators: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let added = try await withApp(try data.configuration()) { try await $0.moderators.add(name: name, role: role) }
+            let (added, enrolment) = try await withApp(try data.configuration()) { app in
+                let added = try await app.moderators.add(name: name, role: role)
+                return (added, try await app.console.issueEnrolment(name: name))
+            }
             print(added.token)
-            FileHandle.standardError.write(Data("moderator \(name) (\(added.id)) added with role \(role). The token is shown only now.\n".utf8))
+            FileHandle.standardError.write(Data("moderator \(name) (\(added.id)) added with role \(role). The API token is shown only now.\n".utf8))
+            Moderators.printEnrolment(name: name, token: enrolment.token, expiresAt: enrolment.expiresAt)
         }
     }
 }

@@ -80,7 +80,7 @@ func withHarness(
         do {
             let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute,
                                webhooks: webhooks, ruleSet: ruleSet, textClassifier: textClassifier ? try BuiltInClassifiers.text() : nil,
-                               detectionSettings: detectionSettings, logger: logger, clock: time.clock)
+                               detectionSettings: detectionSettings, bcryptCost: 4, logger: logger, clock: time.clock)
             // The router is enough for most tests; `live` runs a real server on a free port, for what
             // only real connections show (timeouts, malformed HTTP). Either way the application's
             // service group runs the store, intake and maintenance, and migrates before the test begins.

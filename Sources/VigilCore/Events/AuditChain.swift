@@ -47,6 +47,11 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case bankContentAdded = "bank.content_added"
     case bankContentRemoved = "bank.content_removed"
     case bankImported = "bank.imported"
+    case consoleEnrolmentIssued = "console.enrolment_issued"
+    case consoleEnrolled = "console.enrolled"
+    case consoleSignedIn = "console.signed_in"
+    case consoleSignInFailed = "console.sign_in_failed"
+    case consoleSignedOut = "console.signed_out"
 
     /// The acts the platform must apply: the enforcement-events feed carries these and no others.
     public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]

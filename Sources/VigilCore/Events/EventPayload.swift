@@ -47,6 +47,9 @@ extension AuditEventType {
         case .bankCreated, .bankUpdated: BankSettingsChanged.self
         case .bankContentAdded, .bankContentRemoved: BankContentChanged.self
         case .bankImported: BankImported.self
+        case .consoleEnrolmentIssued: ConsoleEnrolmentIssued.self
+        case .consoleEnrolled: ConsoleEnrolled.self
+        case .consoleSignedIn, .consoleSignInFailed, .consoleSignedOut: ConsoleSignIn.self
         }
     }
 }

@@ -78,6 +78,13 @@ public final class ModeratorAccess: Sendable {
         cache.forget(id)
     }
 
+    /// An enabled moderator by id, as the token check reads them (cached likewise): the console's
+    /// sessions name their moderator, whose role and standing are looked up on each request.
+    public func enabled(id: String) async throws -> AuthenticatedModerator? {
+        guard let record = try await cache.value(for: id, load: { try await store.read { try await $0.moderator(id: id) } }), !record.disabled else { return nil }
+        return AuthenticatedModerator(id: record.id, name: record.name, role: record.role)
+    }
+
     public func authenticate(_ presented: String) async throws -> AuthenticatedModerator {
         guard let token = SecretToken(parsing: presented, prefix: "vmod"),
               let record = try await cache.value(for: token.id, load: { try await store.read { try await $0.moderator(id: token.id) } }),

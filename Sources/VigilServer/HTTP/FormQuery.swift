@@ -5,12 +5,16 @@ import VigilCore
 /// A request's query string, decoded as HTML forms and common clients encode it: `+` is a space
 /// and `%XX` a byte of UTF-8. Hummingbird's own parameters keep `+` as it is, so a cursor sent
 /// by a form-encoding client as `+AQ` would be read as another value than the one sent.
-struct FormQuery {
+struct FormQuery: Sendable {
     private var values: [String: String] = [:]
     private var malformed: Set<String> = []
 
     init(_ request: Request) {
-        guard let query = request.uri.query else { return }
+        self.init(encoded: request.uri.query ?? "")
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`), decoded the same way.
+    init(encoded query: String) {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let rawName = parts.first, let name = Self.decode(rawName) else { continue }

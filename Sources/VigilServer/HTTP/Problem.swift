@@ -43,6 +43,8 @@ struct ProblemResponse: Error {
         case .forbiddenRole(let role, let allowed):
             self.init(status: .forbidden, slug: "forbidden-role", title: "Role not allowed",
                       detail: "the role '\(role)' may not do this; allowed: \((allowed + ["admin"]).joined(separator: ", "))")
+        case .forbidden(let detail):
+            self.init(status: .forbidden, slug: "forbidden", title: "Refused", detail: detail)
         case .notFound(let resource, let id):
             self.init(status: .notFound, slug: "not-found", title: "Not found", detail: "no \(resource) with id '\(id.prefix(256))'")
         case .unknownSubject(let id):

@@ -12,6 +12,10 @@ public struct VigilRequestContext: RequestContext {
     public var apiKey: AuthenticatedKey?
     /// The moderator who authenticated this request, once ``ModeratorMiddleware`` has run.
     public var moderator: AuthenticatedModerator?
+    /// The console session of this request, once ``ConsoleMiddleware`` has run.
+    public var console: ConsoleSignedIn?
+    /// A console form's fields, read and CSRF-checked by ``ConsoleMiddleware``.
+    var consoleForm: FormQuery?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -22,6 +22,7 @@ public struct VigilApp: Sendable {
     public let detection: DetectionWorkflow
     public let classifiers: ExternalClassifiers
     public let banks: HashBanks
+    public let console: ConsoleAccounts
     let bankSync: BankSyncService
     public let clock: VigilClock
     public let metrics: VigilMetrics
@@ -29,7 +30,8 @@ public struct VigilApp: Sendable {
 
     public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30,
                 webhooks: WebhookDispatcher.Settings = .init(), ruleSet: RuleSet = .empty, textClassifier: LinearTextClassifier? = nil,
-                detectionSettings: DetectionSettings = .init(), bankRefreshInterval: Duration = .seconds(1), logger: Logger, clock: VigilClock = .system) {
+                detectionSettings: DetectionSettings = .init(), bankRefreshInterval: Duration = .seconds(1), console: ConsoleRules = .standard,
+                bcryptCost: UInt8 = 12, logger: Logger, clock: VigilClock = .system) {
         self.store = store
         self.clock = clock
         self.metrics = VigilMetrics()
@@ -38,6 +40,7 @@ public struct VigilApp: Sendable {
         self.rules = rules
         self.accessKeys = AccessKeys(store: store, clock: clock)
         self.moderators = ModeratorAccess(store: store, clock: clock)
+        self.console = ConsoleAccounts(store: store, keyring: keyring, moderators: moderators, rules: console, bcryptCost: bcryptCost, clock: clock)
         self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock, metrics: metrics)
         let bankIndex = BankIndex(store: store)
         self.banks = HashBanks(store: store, index: bankIndex, clock: clock)
@@ -102,6 +105,7 @@ public struct VigilApp: Sendable {
         TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
         RulesController(rules: RulesReporting(store: store, ruleSet: detection.ruleSet, policy: policy)).addRoutes(to: mod)
         BanksController(banks: banks).addRoutes(to: mod)
+        ConsoleController(accounts: console, review: review, policy: policy, credibility: rules.credibility, pages: try ConsolePages()).addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store, detection: detection, clock: clock), policy: policy).addRoutes(to: v1)
         let hashing = MediaHashing(index: banks.index)

@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// The console's HTML: Mustache templates shipped as resources, rendered with HTML escaping (every
+/// `{{value}}` is escaped; the templates use no triple braces), and the security headers every
+/// console response carries.
+struct ConsolePages: Sendable {
+    private let library: MustacheLibrary
+    let stylesheet: ByteBuffer
+    let script: ByteBuffer
+
+    init() throws {
+        guard let directory = Bundle.module.url(forResource: "console", withExtension: nil) else {
+            throw ConsoleResourceMissing(name: "console")
+        }
+        var library = MustacheLibrary()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        for file in files.sorted() where file.hasSuffix(".mustache") {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            try library.register(text, named: String(file.dropLast(".mustache".count)))
+        }
+        self.library = library
+        stylesheet = ByteBuffer(bytes: try Data(contentsOf: directory.appendingPathComponent("console.css")))
+        script = ByteBuffer(bytes: try Data(contentsOf: directory.appendingPathComponent("console.js")))
+    }
+
+    /// A page: `values` are the template's, plus the layout's (title, the signed-in moderator, the CSRF token).
+    func render(_ template: String, title: String, signedIn: ConsoleSignedIn?, _ values: [String: Any] = [:], status: HTTPResponse.Status = .ok) -> Response {
+        var context = values
+        context["page_title"] = title
+        if let signedIn {
+            context["me"] = ["name": signedIn.moderator.name, "role": signedIn.moderator.role.rawValue]
+            context["csrf"] = signedIn.csrfToken
+        }
+        let html = library.render(context, withTemplate: template) ?? "<!doctype html><title>Vigil</title><p>This page could not be drawn.</p>"
+        return Response(status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"), body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A redirect after a form (303: the browser follows with GET).
+    static func redirect(to location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers = Self.headers(contentType: "text/plain; charset=utf-8")
+        headers[.location] = location
+        headers.append(contentsOf: extra)
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// What every console response carries: no inline script or style may run, the page may not be
+    /// framed, and nothing is cached or sent as referrer.
+    static func headers(contentType: String) -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.contentType] = contentType
+        fields[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        fields[.xFrameOptions] = "DENY"
+        fields[.xContentTypeOptions] = "nosniff"
+        fields[.referrerPolicy] = "no-referrer"
+        fields[.cacheControl] = "no-store"
+        return fields
+    }
+}
+
+struct ConsoleResourceMissing: Error, CustomStringConvertible {
+    var name: String
+    var description: String { "the console's resource '\(name)' is missing from the build" }
+}
+
+extension HTTPField.Name {
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}
+
+/// JSON (an API view, encoded as the API answers) as the plain values Mustache reads: the console
+/// shows exactly what the API shows, through the same anonymity-checked views.
+enum TemplateValues {
+    static func from<T: Encodable>(_ value: T) throws -> Any {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let data = try encoder.encode(value)
+        return try JSONDecoder().decode(JSONValue.self, from: data).plain
+    }
+
+    private enum JSONValue: Decodable {
+        case null, bool(Bool), number(Double), integer(Int), string(String), array([JSONValue]), object([String: JSONValue])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() { self = .null }
+            else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+            else if let value = try? container.decode(Int.self) { self = .integer(value) }
+            else if let value = try? container.decode(Double.self) { self = .number(value) }
+            else if let value = try? container.decode(String.self) { self = .string(value) }
+            else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+            else { self = .object(try container.decode([String: JSONValue].self)) }
+        }
+
+        var plain: Any {
+            switch self {
+            case .null: Optional<String>.none as Any
+            case .bool(let value): value
+            case .number(let value): value
+            case .integer(let value): value
+            case .string(let value): value
+            case .array(let values): values.map(\.plain)
+            case .object(let values): values.mapValues(\.plain)
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import SQLKit
+import VigilCore
+
+extension StoreSession {
+    // MARK: Enrolment links
+
+    public func insertEnrolment(tokenHash: String, moderatorID: String, at time: Timestamp, expiresAt: Timestamp) async throws {
+        try await sql.insert(into: "console_enrolments").columns("token_hash", "moderator_id", "created_at", "expires_at")
+            .values(tokenHash, moderatorID, time.milliseconds, expiresAt.milliseconds).run()
+    }
+
+    /// Uses an enrolment link: returns its moderator if the link exists, is unused and unexpired
+    /// at `time`, and marks it used, so of two concurrent uses exactly one succeeds.
+    public func useEnrolment(tokenHash: String, at time: Timestamp) async throws -> String? {
+        try await sql.raw("""
+            UPDATE console_enrolments SET used_at = \(bind: time.milliseconds)
+            WHERE token_hash = \(bind: tokenHash) AND used_at IS NULL AND expires_at > \(bind: time.milliseconds)
+            RETURNING moderator_id
+            """).first()?.decode(column: "moderator_id", as: String.self)
+    }
+
+    /// The moderator of a link still good at `time`, without using it (to show the form).
+    public func pendingEnrolment(tokenHash: String, at time: Timestamp) async throws -> String? {
+        try await sql.raw("""
+            SELECT moderator_id FROM console_enrolments
+            WHERE token_hash = \(bind: tokenHash) AND used_at IS NULL AND expires_at > \(bind: time.milliseconds)
+            """).first()?.decode(column: "moderator_id", as: String.self)
+    }
+
+    /// Withdraws a moderator's unused links (a new one replaces them).
+    public func withdrawEnrolments(moderatorID: String, at time: Timestamp) async throws {
+        try await sql.raw("UPDATE console_enrolments SET used_at = \(bind: time.milliseconds) WHERE moderator_id = \(bind: moderatorID) AND used_at IS NULL").run()
+    }
+
+    // MARK: Credentials
+
+    /// Sets a moderator's console credential, replacing any earlier one (enrolment again after a reset).
+    public func saveCredential(_ credential: ConsoleCredential) async throws {
+        try await sql.raw("DELETE FROM console_credentials WHERE moderator_id = \(bind: credential.moderatorID)").run()
+        try await sql.insert(into: "console_credentials")
+            .columns("moderator_id", "password_hash", "totp_seal", "enrolled_at", "failures", "locked_until", "last_totp_step")
+            .values(credential.moderatorID, credential.passwordHash, credential.totpSeal, credential.enrolledAt.milliseconds,
+                    credential.failures, credential.lockedUntil?.milliseconds, credential.lastTOTPStep).run()
+    }
+
+    public func credential(moderatorID: String) async throws -> ConsoleCredential? {
+        guard let row = try await sql.raw("SELECT * FROM console_credentials WHERE moderator_id = \(bind: moderatorID)").first() else { return nil }
+        return ConsoleCredential(
+            moderatorID: try row.decode(column: "moderator_id", as: String.self),
+            passwordHash: try row.decode(column: "password_hash", as: String.self),
+            totpSeal: try row.decode(column: "totp_seal", as: String?.self),
+            enrolledAt: Timestamp(milliseconds: try row.decode(column: "enrolled_at", as: Int64.self)),
+            failures: try row.decode(column: "failures", as: Int.self),
+            lockedUntil: try row.decode(column: "locked_until", as: Int64?.self).map(Timestamp.init(milliseconds:)),
+            lastTOTPStep: try row.decode(column: "last_totp_step", as: Int64?.self))
+    }
+
+    /// Records the outcome of a sign-in attempt on the credential: the failures in a row, the lock, the TOTP step used.
+    public func updateSignInState(moderatorID: String, failures: Int, lockedUntil: Timestamp?, lastTOTPStep: Int64?) async throws {
+        try await sql.raw("""
+            UPDATE console_credentials SET failures = \(bind: failures), locked_until = \(bind: lockedUntil?.milliseconds),
+              last_totp_step = \(bind: lastTOTPStep) WHERE moderator_id = \(bind: moderatorID)
+            """).run()
+    }
+
+    // MARK: Sessions
+
+    public func insertConsoleSession(_ session: ConsoleSessionRecord) async throws {
+        try await sql.insert(into: "console_sessions").columns("id_hash", "moderator_id", "created_at", "last_seen_at")
+            .values(session.idHash, session.moderatorID, session.createdAt.milliseconds, session.lastSeenAt.milliseconds).run()
+    }
+
+    public func consoleSession(idHash: String) async throws -> ConsoleSessionRecord? {
+        guard let row = try await sql.raw("SELECT * FROM console_sessions WHERE id_hash = \(bind: idHash)").first() else { return nil }
+        return ConsoleSessionRecord(
+            idHash: try row.decode(column: "id_hash", as: String.self), moderatorID: try row.decode(column: "moderator_id", as: String.self),
+            createdAt: Timestamp(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
+            lastSeenAt: Timestamp(milliseconds: try row.decode(column: "last_seen_at", as: Int64.self)),
+            endedAt: try row.decode(column: "ended_at", as: Int64?.self).map(Timestamp.init(milliseconds:)))
+    }
+
+    public func touchConsoleSession(idHash: String, at time: Timestamp) async throws {
+        try await sql.raw("UPDATE console_sessions SET last_seen_at = \(bind: time.milliseconds) WHERE id_hash = \(bind: idHash) AND ended_at IS NULL").run()
+    }
+
+    /// Ends a session; true if this call ended it.
+    public func endConsoleSession(idHash: String, at time: Timestamp) async throws -> Bool {
+        !(try await sql.raw("UPDATE console_sessions SET ended_at = \(bind: time.milliseconds) WHERE id_hash = \(bind: idHash) AND ended_at IS NULL RETURNING id_hash").all()).isEmpty
+    }
+
+    /// Ends every open session of a moderator (disabled, role changed, enrolment reset).
+    public func endConsoleSessions(moderatorID: String, at time: Timestamp) async throws {
+        try await sql.raw("UPDATE console_sessions SET ended_at = \(bind: time.milliseconds) WHERE moderator_id = \(bind: moderatorID) AND ended_at IS NULL").run()
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdOTP
+import HummingbirdTesting
+import Testing
+import VigilTestSupport
+@testable import VigilServer
+@testable import VigilStore
+import VigilCore
+
+/// A browser's view of the console, through the router: cookies and form posts by hand.
+private struct ConsoleBrowser {
+    let client: any TestClientProtocol
+    var cookie: String?
+
+    func get(_ uri: String) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let cookie { headers[.cookie] = "\(ConsoleAccounts.cookieName)=\(cookie)" }
+        return try await client.execute(uri: uri, method: .get, headers: headers, body: nil)
+    }
+
+    func post(_ uri: String, _ fields: [String: String], origin: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let cookie { headers[.cookie] = "\(ConsoleAccounts.cookieName)=\(cookie)" }
+        if let origin { headers[.origin] = origin }
+        let body = fields.sorted { $0.key < $1.key }.map { key, value in
+            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&")
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    /// Signs in; keeps the session cookie.
+    mutating func signIn(_ name: String, _ password: String, code: String? = nil) async throws -> TestResponse {
+        var fields = ["name": name, "password": password]
+        if let code { fields["code"] = code }
+        let response = try await post("/console/signin", fields)
+        if let header = response.headers[.setCookie], let value = header.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last {
+            cookie = String(value)
+        }
+        return response
+    }
+}
+
+private func csrf(in html: String) throws -> String {
+    let marker = #"name="csrf" value=""#
+    let start = try #require(html.range(of: marker)).upperBound
+    return String(html[start...].prefix { $0 != "\"" })
+}
+
+private func enrolmentToken(_ h: Harness, _ name: String) async throws -> String {
+    try await h.app.console.issueEnrolment(name: name).token
+}
+
+@Suite("Moderator console")
+struct ConsoleTests {
+    @Test("enrol, sign in, take the next case, read it with its reporters as pseudonyms and markup as text, decide by form", arguments: TestDatabase.all)
+    func reviewLoop(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            _ = try await h.moderator("alice")
+            let token = try await enrolmentToken(h, "alice")
+            var browser = ConsoleBrowser(client: client)
+
+            let form = try await browser.get("/console/enrol/\(token)")
+            #expect(form.status == .ok)
+            #expect(form.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            #expect(form.headers[.xFrameOptions] == "DENY")
+            let short = try await browser.post("/console/enrol/\(token)", ["password": "short", "confirmation": "short"])
+            #expect(short.status == .unprocessableContent)
+            let enrolled = try await browser.post("/console/enrol/\(token)", ["password": "correct horse battery", "confirmation": "correct horse battery"])
+            #expect(enrolled.status == .ok)
+            #expect(try await browser.get("/console/enrol/\(token)").status == .notFound, "an enrolment link works once")
+
+            #expect(try await browser.get("/console").status == .seeOther, "no session: sent to sign in")
+            #expect(try await browser.signIn("alice", "wrong password!!").status == .unauthorized)
+            let signedIn = try await browser.signIn("alice", "correct horse battery")
+            #expect(signedIn.status == .seeOther)
+            let setCookie = try #require(signedIn.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+
+            // A lone critical report opens an urgent case; its note carries markup.
+            try await client.register(h, id: "clip-1", creator: "creator-9")
+            let reporters = ["reporter-id-1f0c", "reporter-id-77ab"]
+            _ = try await client.report(h, reporter: reporters[0], subject: "clip-1", reason: "child_safety",
+                                        extra: #","note":"<script>alert(1)</script> look at 0:14""#)
+            _ = try await client.report(h, reporter: reporters[1], subject: "clip-1", reason: "child_safety")
+
+            let queue = try await browser.get("/console")
+            #expect(queue.status == .ok)
+            let queueHTML = String(buffer: queue.body)
+            #expect(queueHTML.contains("child_safety") && queueHTML.contains("urgent"))
+            let token1 = try csrf(in: queueHTML)
+
+            #expect(try await browser.post("/console/next", [:]).status == .forbidden, "no CSRF token")
+            #expect(try await browser.post("/console/next", ["csrf": String(repeating: "0", count: 64)]).status == .forbidden, "a wrong CSRF token")
+            #expect(try await browser.post("/console/next", ["csrf": token1], origin: "https://evil.example").status == .forbidden, "another origin")
+            let next = try await browser.post("/console/next", ["csrf": token1])
+            #expect(next.status == .seeOther)
+            let casePath = try #require(next.headers[.location])
+            #expect(casePath.hasPrefix("/console/cases/case_"))
+
+            let casePage = try await browser.get(casePath)
+            #expect(casePage.status == .ok)
+            let caseHTML = String(buffer: casePage.body)
+            #expect(caseHTML.contains("&lt;script&gt;alert(1)&lt;/script&gt; look at 0:14"))
+            #expect(!caseHTML.contains("<script>alert"))
+            #expect(caseHTML.contains("<td>Reporter A</td>") && caseHTML.contains("<td>Reporter B</td>"), "reporters appear as per-case pseudonyms")
+            #expect(caseHTML.contains("Decide and take next"))
+            for page in [queueHTML, caseHTML] {
+                for reporter in reporters { #expect(!page.contains(reporter), "a reporter id on a console page") }
+            }
+
+            let decided = try await browser.post(casePath + "/decision", [
+                "csrf": try csrf(in: caseHTML), "outcome": "violation", "policy": "child_safety", "action": "remove", "note": "seen", "then": "next",
+            ])
+            #expect(decided.status == .seeOther)
+            let caseID = String(casePath.dropFirst("/console/cases/".count))
+            let record = try await h.app.store.read { try await $0.caseRecord(id: caseID) }
+            #expect(record?.status == .closed)
+            #expect(try await client.state(h, of: "clip-1") == "removed")
+
+            // Sign-out ends the session on the server: the old cookie no longer works.
+            let again = try await browser.get("/console")
+            #expect(try await browser.post("/console/signout", ["csrf": try csrf(in: String(buffer: again.body))]).status == .seeOther)
+            #expect(try await browser.get("/console").status == .seeOther)
+            try await h.expectAuditIntact()
+        }
+    }
+
+    @Test("roles: triage sees the queue but cannot claim; appeals and privacy officers see no queue")
+    func roles() async throws {
+        try await withHarness { client, h async throws in
+            for (name, role) in [("tim", ModeratorRole.triage), ("ada", .appeals)] {
+                _ = try await h.moderator(name, role: role)
+                let token = try await enrolmentToken(h, name)
+                var browser = ConsoleBrowser(client: client)
+                _ = try await browser.post("/console/enrol/\(token)", ["password": "a long enough password", "confirmation": "a long enough password"])
+                #expect(try await browser.signIn(name, "a long enough password").status == .seeOther)
+                let queue = try await browser.get("/console")
+                if role == .triage {
+                    #expect(queue.status == .ok)
+                    #expect(!String(buffer: queue.body).contains("Take next case"))
+                    let refused = try await browser.post("/console/next", ["csrf": try csrf(in: String(buffer: queue.body))])
+                    #expect(refused.status == .forbidden)
+                } else {
+                    #expect(queue.status == .forbidden)
+                }
+            }
+        }
+    }
+
+    @Test("a second factor: required for admins, a code is good once; five failures lock the account")
+    func secondFactorAndLockout() async throws {
+        try await withHarness { client, h async throws in
+            _ = try await h.moderator("root", role: .admin)
+            let token = try await enrolmentToken(h, "root")
+            var browser = ConsoleBrowser(client: client)
+            let password = "admin password 123"
+            #expect(try await browser.post("/console/enrol/\(token)", ["password": password, "confirmation": password]).status == .unprocessableContent,
+                    "an admin must set a second factor")
+            let secret = ConsoleAccounts.totpSecret(forEnrolment: token)
+            let now = h.app.clock.now()
+            func code(_ step: Int64) -> String { String(format: "%06d", TOTP(secret: secret).compute(date: Date(timeIntervalSince1970: Double(step) * 30))) }
+            let step = now.milliseconds / 30_000
+            #expect(try await browser.post("/console/enrol/\(token)", ["password": password, "confirmation": password, "code": code(step)]).status == .ok)
+            // The enrolment used this step's code: sign-in needs a later one.
+            #expect(try await browser.signIn("root", password).status == .unauthorized, "no code")
+            #expect(try await browser.signIn("root", password, code: code(step)).status == .unauthorized, "a code already used")
+            #expect(try await browser.signIn("root", password, code: code(step + 1)).status == .seeOther)
+
+            for _ in 0..<5 { #expect(try await browser.signIn("root", "not the password").status == .unauthorized) }
+            h.time.advance(seconds: 60)
+            let locked = try await browser.signIn("root", password, code: code(step + 3))
+            #expect(locked.status == .tooManyRequests, "locked after five failures, even with the right password")
+            let events = try await h.app.store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
+            #expect(events.contains { $0.type == "console.sign_in_failed" && $0.payload.contains("locked_until") })
+            #expect(events.contains { $0.type == "console.signed_in" })
+        }
+    }
+
+    @Test("a session idle past its timeout is sent to sign in, and its end is audited")
+    func idleTimeout() async throws {
+        try await withHarness { client, h async throws in
+            _ = try await h.moderator("bob")
+            let token = try await enrolmentToken(h, "bob")
+            var browser = ConsoleBrowser(client: client)
+            _ = try await browser.post("/console/enrol/\(token)", ["password": "bob's long password", "confirmation": "bob's long password"])
+            _ = try await browser.signIn("bob", "bob's long password")
+            #expect(try await browser.get("/console").status == .ok)
+            h.time.advance(seconds: 20 * 60)
+            #expect(try await browser.get("/console").status == .ok, "used within the idle timeout")
+            h.time.advance(seconds: 31 * 60)
+            let expired = try await browser.get("/console")
+            #expect(expired.status == .seeOther)
+            #expect(expired.headers[.location] == "/console/signin")
+            let events = try await h.app.store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
+            #expect(events.contains { $0.type == "console.signed_out" && $0.payload.contains("idle") })
+        }
+    }
+}
