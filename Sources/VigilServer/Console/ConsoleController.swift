@@ -136,6 +136,13 @@ struct ConsoleController {
         let page = try await review.queue(filter: filter, cursor: try query.get("cursor").flatMap { $0.isEmpty ? nil : $0 }, limit: 50)
         var values = try TemplateValues.from(QueueView(entries: page.entries, now: page.now, nextCursor: page.nextCursor)) as? [String: Any] ?? [:]
         values.merge(chosen) { _, new in new }
+        // Mustache treats 0 as true: the templates test flags the view does not carry.
+        values["cases"] = (values["cases"] as? [[String: Any]] ?? []).map { item in
+            var item = item
+            item["watching"] = ((item["live_viewers"] as? Int) ?? 0) > 0
+            return item
+        }
+        values["more"] = page.nextCursor != nil && page.entries.count == 50
         values["query"] = request.uri.query ?? ""
         values["empty"] = page.entries.isEmpty
         return values
@@ -157,6 +164,10 @@ struct ConsoleController {
         var values = try TemplateValues.from(CaseDetail(overview, policy: policy)) as? [String: Any] ?? [:]
         let reportValues = try TemplateValues.from(CaseReportPage(reports, model: credibility)) as? [String: Any] ?? [:]
         values["reports"] = reportValues["reports"]
+        if var subject = values["subject"] as? [String: Any] {
+            subject["watching"] = overview.subject.reach.liveViewers > 0
+            values["subject"] = subject
+        }
         values["more_reports"] = reports.nextCursor != nil
         let holds = overview.record.holder(at: overview.asOf) == signedIn.moderator.id
         let decider = [.moderator, .admin].contains(signedIn.moderator.role)

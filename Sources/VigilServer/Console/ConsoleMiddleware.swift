@@ -52,7 +52,8 @@ struct ConsoleMiddleware: RouterMiddleware {
     /// A POST's `Origin` (or, without one, `Sec-Fetch-Site`) must be this site. A request with
     /// neither comes from no browser, so no other site made it.
     static func sameOrigin(_ request: Request) -> Bool {
-        if let origin = request.headers[.origin] {
+        // "null" is what a browser sends when it withholds the origin: fall back on Sec-Fetch-Site.
+        if let origin = request.headers[.origin], origin != "null" {
             guard let host = request.head.authority else { return false }
             return origin == "http://\(host)" || origin == "https://\(host)"
         }

@@ -47,14 +47,16 @@ struct ConsolePages: Sendable {
     }
 
     /// What every console response carries: no inline script or style may run, the page may not be
-    /// framed, and nothing is cached or sent as referrer.
+    /// framed, nothing is cached, and no address goes to another site as referrer.
     static func headers(contentType: String) -> HTTPFields {
         var fields = HTTPFields()
         fields[.contentType] = contentType
         fields[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         fields[.xFrameOptions] = "DENY"
         fields[.xContentTypeOptions] = "nosniff"
-        fields[.referrerPolicy] = "no-referrer"
+        // Same-origin: other sites never see a console address (an enrolment link is one), and the
+        // browser keeps sending this site's Origin on its forms (with no-referrer it sends "null").
+        fields[.referrerPolicy] = "same-origin"
         fields[.cacheControl] = "no-store"
         return fields
     }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The console in a real browser (headless Chromium through Selenium), against a real server on
+# SQLite: see scripts/console/browser_check.py. Screenshots go to $CONSOLE_SHOTS (default: a temporary folder, printed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v chromedriver >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
+VENV=${CONSOLE_VENV:-/tmp/vigil-console-venv}
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q selenium pyotp
+swift build --product vigil >/dev/null
+BIN=$(swift build --show-bin-path)/vigil
+DATA=$(mktemp -d)
+SHOTS=${CONSOLE_SHOTS:-$(mktemp -d)}
+mkdir -p "$SHOTS"
+PORT=${CONSOLE_PORT:-18190}
+trap 'kill $SERVER 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
+KEY=$("$BIN" keys create --scope subjects:write --scope reports:write --data-dir "$DATA" 2>/dev/null)
+"$BIN" moderators add console-check --role moderator --data-dir "$DATA" >/dev/null 2>"$DATA/enrol.txt"
+ENROL=$(grep -o '/console/enrol/[0-9a-f]*' "$DATA/enrol.txt")
+"$BIN" serve --data-dir "$DATA" --port "$PORT" --log-level warning &
+SERVER=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+"$VENV/bin/python" scripts/console/browser_check.py "http://127.0.0.1:$PORT" "$ENROL" "$KEY" "$SHOTS"
+echo "screenshots: $SHOTS"

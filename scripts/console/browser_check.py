@@ -1,0 +1,136 @@
+"""Drives the moderator console in headless Chromium (Selenium): enrolment with a TOTP second
+factor, sign-in, the queue, taking the next case by keyboard, a note with markup shown as text,
+deciding by keyboard, a form without its CSRF token refused, and no reporter id on any page.
+Saves a screenshot of every page it visits into SHOTS.
+
+    browser_check.py BASE_URL ENROL_PATH API_KEY SHOTS
+"""
+import base64
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pyotp
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, enrol_path, api_key, shots = sys.argv[1:5]
+REPORTERS = ["console-check-reporter-5f1e", "console-check-reporter-a9c2", "console-check-reporter-03bd"]
+failures = []
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what)
+    if not condition:
+        failures.append(what)
+
+
+def api(method, path, body):
+    request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode(),
+                                     headers={"Authorization": "Bearer " + api_key, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return response.status
+
+
+# A subject reported by three people, one note carrying markup.
+api("PUT", "/v1/subjects/console-clip", {"kind": "video", "creator_id": "console-creator", "title": "Skate clip <b>bold?</b>",
+                                         "reach": {"views": 50000, "live_viewers": 0}})
+for index, reporter in enumerate(REPORTERS):
+    note = "<script>alert('x')</script> at 0:14" if index == 0 else None
+    body = {"reporter_id": reporter, "subject_id": "console-clip", "reason": "child_safety"}
+    if note:
+        body["note"] = note
+    api("POST", "/v1/reports", body)
+
+options = webdriver.ChromeOptions()
+for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"]:
+    options.add_argument(flag)
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(driver, 10)
+pages = {}
+
+
+def shot(name):
+    driver.save_screenshot(f"{shots}/{name}.png")
+    pages[name] = driver.page_source
+
+
+try:
+    # Enrolment: password and the second factor, confirmed by a code computed from the shown secret.
+    driver.get(base + enrol_path)
+    shot("enrol")
+    secret = driver.find_element(By.ID, "totp-secret").text.strip()
+    totp = pyotp.TOTP(base64.b32encode(secret.encode()).decode().rstrip("="))
+    driver.find_element(By.ID, "password").send_keys("browser check password")
+    driver.find_element(By.ID, "confirmation").send_keys("browser check password")
+    driver.find_element(By.ID, "code").send_keys(totp.now())
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    check("Your password is set" in driver.page_source, "enrolment with a second factor")
+    shot("enrolled")
+
+    # Sign-in needs a later code than the one enrolment used.
+    time.sleep(max(0.0, 30.5 - time.time() % 30))
+    driver.get(base + "/console/signin")
+    shot("signin")
+    driver.find_element(By.ID, "name").send_keys("console-check")
+    driver.find_element(By.ID, "password").send_keys("browser check password")
+    driver.find_element(By.ID, "code").send_keys(totp.now())
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.ID, "queue-rows")))
+    check(driver.current_url.rstrip("/").endswith("/console"), "signed in with the code: the queue")
+    check("child_safety" in driver.page_source and "urgent" in driver.page_source, "the queue lists the urgent case")
+    shot("queue")
+    cookie = driver.get_cookie("vigil_console")
+    check(cookie is not None and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict", "session cookie HttpOnly, SameSite=Strict")
+
+    # A state-changing request without the CSRF token is refused.
+    request = urllib.request.Request(base + "/console/next", method="POST", data=b"",
+                                     headers={"Cookie": "vigil_console=" + cookie["value"], "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request)
+        check(False, "POST without the CSRF token refused")
+    except urllib.error.HTTPError as error:
+        check(error.code == 403, "POST without the CSRF token refused (403)")
+
+    # Take the next case by keyboard.
+    driver.find_element(By.TAG_NAME, "body").send_keys("j")
+    wait.until(EC.presence_of_element_located((By.ID, "decision")))
+    check("/console/cases/case_" in driver.current_url, "j takes the most urgent case")
+    notes = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "td.note")]
+    check(any("<script>alert('x')</script> at 0:14" in note for note in notes), "a note with markup shows as text")
+    check(len(driver.find_elements(By.CSS_SELECTOR, "main script")) == 0, "no script element from the note")
+    shot("case")
+    driver.find_element(By.TAG_NAME, "body").send_keys("?")
+    check(driver.find_element(By.ID, "shortcuts").is_displayed(), "? shows the shortcuts")
+    shot("shortcuts")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+
+    # Decide by keyboard: v, then Ctrl+Enter.
+    driver.find_element(By.TAG_NAME, "body").send_keys("v")
+    check(driver.find_element(By.ID, "o-violation").is_selected(), "v chooses violation")
+    driver.find_element(By.ID, "note").send_keys("Seen at 0:14; matches the policy.")
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
+    try:
+        wait.until(lambda d: "done=" in d.current_url)
+    except Exception:
+        shot("decision-failed")
+        print(driver.current_url, driver.find_element(By.TAG_NAME, "main").text[:500])
+        raise
+    check("done=case_" in driver.current_url, "Ctrl+Enter decides")
+    shot("after-decision")
+
+    for name, html in pages.items():
+        for reporter in REPORTERS:
+            check(reporter not in html, f"no reporter id on the {name} page")
+finally:
+    driver.quit()
+
+print(f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
