@@ -232,7 +232,7 @@ struct CommandLineTests {
         #expect(try await vigil(["moderators", "list", "--data-dir", dir.path]).output.split(separator: "\n")[1].hasSuffix("disabled"))
         #expect(try await vigil(["moderators", "disable", "Mona", "--data-dir", dir.path]).status != 0, "only once")
         #expect(try await vigil(["moderators", "disable", "Nobody", "--data-dir", dir.path]).status != 0)
-        #expect(try await vigil(["audit", "verify", "--data-dir", dir.path]).output.contains("OK: 4 events"), "two added, one role change, one disabled")
+        #expect(try await vigil(["audit", "verify", "--data-dir", dir.path]).output.contains("OK: 6 events"), "two added, each with a console enrolment link, one role change, one disabled")
     }
 
     @Test("vigil --version prints the version")
