@@ -93,3 +93,32 @@ extension StoreSession {
         try await sql.raw("UPDATE console_sessions SET ended_at = \(bind: time.milliseconds) WHERE moderator_id = \(bind: moderatorID) AND ended_at IS NULL").run()
     }
 }
+
+extension StoreSession {
+    // MARK: Console reads
+
+    /// A report's sealed reporter id and its subject, for the privacy officer's audited unseal only.
+    public func reporterSeal(ofReport reportID: String) async throws -> (seal: String, subjectID: String)? {
+        guard let row = try await sql.raw("SELECT reporter_seal, subject_id FROM reports WHERE id = \(bind: reportID)").first() else { return nil }
+        return (try row.decode(column: "reporter_seal", as: String.self), try row.decode(column: "subject_id", as: String.self))
+    }
+
+    /// Audit events newest first, before `beforeSeq` when given, of one type, subject or moderator
+    /// (named in the payload) when given.
+    public func auditPage(type: String?, subjectID: String?, moderatorID: String?, beforeSeq: Int64?, limit: Int) async throws -> [AuditEvent] {
+        var query: SQLQueryString = "SELECT seq, type, subject_id, payload, occurred_at, prev_hash, hash FROM audit_events WHERE 1 = 1"
+        if let type { query.appendInterpolation(" AND type = \(bind: type)" as SQLQueryString) }
+        if let subjectID { query.appendInterpolation(" AND subject_id = \(bind: subjectID)" as SQLQueryString) }
+        // Payloads are sorted-key JSON: a moderator is named by exactly this member.
+        if let moderatorID { query.appendInterpolation(" AND payload LIKE \(bind: "%\"moderator_id\":\"\(moderatorID)\"%")" as SQLQueryString) }
+        if let beforeSeq { query.appendInterpolation(" AND seq < \(bind: beforeSeq)" as SQLQueryString) }
+        query.appendInterpolation(" ORDER BY seq DESC LIMIT \(literal: limit)" as SQLQueryString)
+        return try await sql.raw(query).all().map { row in
+            AuditEvent(
+                seq: try row.decode(column: "seq", as: Int64.self), type: try row.decode(column: "type", as: String.self),
+                subjectID: try row.decode(column: "subject_id", as: String?.self), payload: try row.decode(column: "payload", as: String.self),
+                occurredAt: Timestamp(milliseconds: try row.decode(column: "occurred_at", as: Int64.self)),
+                prevHash: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
+        }
+    }
+}

@@ -52,6 +52,23 @@ private func enrolmentToken(_ h: Harness, _ name: String) async throws -> String
     try await h.app.console.issueEnrolment(name: name).token
 }
 
+/// A moderator of `role`, enrolled and signed in to the console.
+private func signedInBrowser(_ client: any TestClientProtocol, _ h: Harness, _ name: String, role: ModeratorRole) async throws -> ConsoleBrowser {
+    _ = try await h.moderator(name, role: role)
+    let token = try await enrolmentToken(h, name)
+    var browser = ConsoleBrowser(client: client)
+    let password = "\(name) has a long password"
+    var fields = ["password": password, "confirmation": password]
+    let step = h.app.clock.now().milliseconds / 30_000
+    let secret = ConsoleAccounts.totpSecret(forEnrolment: token)
+    func code(_ step: Int64) -> String { String(format: "%06d", TOTP(secret: secret).compute(date: Date(timeIntervalSince1970: Double(step) * 30))) }
+    let needsCode = ConsoleRules.standard.secondFactorRequired.contains(role)
+    if needsCode { fields["code"] = code(step) }
+    #expect(try await browser.post("/console/enrol/\(token)", fields).status == .ok)
+    #expect(try await browser.signIn(name, password, code: needsCode ? code(step + 1) : nil).status == .seeOther)
+    return browser
+}
+
 @Suite("Moderator console")
 struct ConsoleTests {
     @Test("enrol, sign in, take the next case, read it with its reporters as pseudonyms and markup as text, decide by form", arguments: TestDatabase.all)
@@ -195,6 +212,96 @@ struct ConsoleTests {
             #expect(expired.headers[.location] == "/console/signin")
             let events = try await h.app.store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
             #expect(events.contains { $0.type == "console.signed_out" && $0.payload.contains("idle") })
+        }
+    }
+
+    @Test("appeals: another moderator grants the appeal in the console; the original decider cannot", arguments: TestDatabase.all)
+    func appeals(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            try await client.register(h, id: "clip-a", creator: "creator-A")
+            _ = try await client.report(h, reporter: "appeal-reporter-1", subject: "clip-a", reason: "child_safety")
+            // Decided by a moderator who also holds the appeals role's powers (an admin).
+            let deciderToken = try await h.moderator("dora", role: .admin)
+            let decided = try await client.decideNext(deciderToken, #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","note":"removed"}"#)
+            let decisionID = try #require(decided["decision_id"] as? String)
+            let filed = try await client.json(.post, "/v1/appeals", h, #"{"decision_id":"\#(decisionID)","creator_id":"creator-A","statement":"It was <i>satire</i>."}"#)
+            let appealID = try #require(try filed.object()["appeal_id"] as? String)
+
+            var dora = ConsoleBrowser(client: client)
+            let doraEnrol = try await enrolmentToken(h, "dora")
+            let secret = ConsoleAccounts.totpSecret(forEnrolment: doraEnrol)
+            let step = h.app.clock.now().milliseconds / 30_000
+            func code(_ step: Int64) -> String { String(format: "%06d", TOTP(secret: secret).compute(date: Date(timeIntervalSince1970: Double(step) * 30))) }
+            _ = try await dora.post("/console/enrol/\(doraEnrol)", ["password": "dora's long password", "confirmation": "dora's long password", "code": code(step)])
+            #expect(try await dora.signIn("dora", "dora's long password", code: code(step + 1)).status == .seeOther)
+            let doraPage = try await dora.get("/console/appeals/\(appealID)")
+            #expect(doraPage.status == .ok)
+            let refused = try await dora.post("/console/appeals/\(appealID)/claim", ["csrf": try csrf(in: String(buffer: doraPage.body))])
+            #expect(refused.status == .conflict, "the decider may not decide the appeal")
+            #expect(String(buffer: refused.body).contains("another moderator must decide the appeal"))
+
+            let ana = try await signedInBrowser(client, h, "ana", role: .appeals)
+            let list = try await ana.get("/console/appeals")
+            #expect(list.status == .ok)
+            #expect(String(buffer: list.body).contains("It was &lt;i&gt;satire&lt;/i&gt;."))
+            let page = try await ana.get("/console/appeals/\(appealID)")
+            let pageHTML = String(buffer: page.body)
+            #expect(pageHTML.contains(decisionID) && pageHTML.contains("child_safety"), "the contested decision is shown")
+            #expect(try await ana.post("/console/appeals/\(appealID)/claim", ["csrf": try csrf(in: pageHTML)]).status == .seeOther)
+            let held = String(buffer: try await ana.get("/console/appeals/\(appealID)").body)
+            #expect(try await ana.post("/console/appeals/\(appealID)/decision", ["csrf": try csrf(in: held), "outcome": "granted", "note": "Satire is allowed."]).status == .seeOther)
+            #expect(try await client.state(h, of: "clip-a") == "visible", "the granted appeal reinstated the subject")
+            #expect(!String(buffer: try await ana.get("/console/appeals/\(appealID)").body).contains("appeal-reporter-1"))
+        }
+    }
+
+    @Test("unseal: only a privacy officer, with a reason and a legal reference; the audit page lists it without the id", arguments: TestDatabase.all)
+    func unseal(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            try await client.register(h, id: "clip-u", creator: "creator-U")
+            let filed = try await client.report(h, reporter: "the-reporter-account-42", subject: "clip-u", reason: "harassment")
+            let reportID = try #require(try filed.object()["report_id"] as? String)
+
+            for (name, role) in [("t1", ModeratorRole.triage), ("m1", .moderator), ("a1", .appeals), ("root1", .admin)] {
+                let browser = try await signedInBrowser(client, h, name, role: role)
+                #expect(try await browser.get("/console/unseal").status == .forbidden, "\(role) may not open the unseal page")
+                let queueOrAppeals = try await browser.get(role == .appeals ? "/console/appeals" : "/console")
+                let token = try csrf(in: String(buffer: queueOrAppeals.body))
+                let tried = try await browser.post("/console/unseal", ["csrf": token, "report_id": reportID, "reason": "r", "legal_reference": "x"])
+                #expect(tried.status == .forbidden, "\(role) may not unseal")
+                #expect(!String(buffer: tried.body).contains("the-reporter-account-42"))
+            }
+
+            let officer = try await signedInBrowser(client, h, "pia", role: .privacyOfficer)
+            let form = try await officer.get("/console/unseal")
+            #expect(form.status == .ok)
+            let token = try csrf(in: String(buffer: form.body))
+            let missing = try await officer.post("/console/unseal", ["csrf": token, "report_id": reportID, "reason": "court order", "legal_reference": ""])
+            #expect(missing.status == .unprocessableContent)
+            #expect(!String(buffer: missing.body).contains("the-reporter-account-42"))
+            let revealed = try await officer.post("/console/unseal", [
+                "csrf": token, "report_id": reportID, "reason": "Court order on harassment", "legal_reference": "LG Berlin 27 O 123/26",
+            ])
+            #expect(revealed.status == .ok)
+            #expect(revealed.headers[.cacheControl] == "no-store")
+            let revealedHTML = String(buffer: revealed.body)
+            #expect(revealedHTML.contains("the-reporter-account-42"))
+            #expect(revealedHTML.contains("LG Berlin 27 O 123/26"), "the unseal is listed")
+
+            let events = try await h.app.store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
+            let unseal = try #require(events.first { $0.type == "reporter.unsealed" })
+            #expect(unseal.payload.contains(reportID) && unseal.payload.contains("LG Berlin"))
+            #expect(!events.contains { $0.payload.contains("the-reporter-account-42") }, "no event carries the reporter id")
+
+            // The audit page: the unseal is there, the id is not; the chain verifies.
+            let audit = try await officer.get("/console/audit?type=reporter.unsealed&verify=1")
+            #expect(audit.status == .ok)
+            let auditHTML = String(buffer: audit.body)
+            #expect(auditHTML.contains("reporter.unsealed") && auditHTML.contains("Intact:"))
+            #expect(!auditHTML.contains("the-reporter-account-42"))
+            #expect(try await officer.get("/console").status == .forbidden, "a privacy officer has no queue")
+            let reload = try await officer.get("/console/unseal")
+            #expect(!String(buffer: reload.body).contains("the-reporter-account-42"), "shown once")
         }
     }
 }

@@ -52,6 +52,7 @@ public enum AuditEventType: String, Codable, Sendable, CaseIterable {
     case consoleSignedIn = "console.signed_in"
     case consoleSignInFailed = "console.sign_in_failed"
     case consoleSignedOut = "console.signed_out"
+    case reporterUnsealed = "reporter.unsealed"
 
     /// The acts the platform must apply: the enforcement-events feed carries these and no others.
     public static let enforcement: [AuditEventType] = [.subjectStateChanged, .accountActionApplied, .accountActionLifted]

@@ -41,3 +41,20 @@ public struct ConsoleSignIn: EventPayload {
         self.lockedUntil = lockedUntil
     }
 }
+
+/// `reporter.unsealed`: a privacy officer revealed who filed a report, for a legal request. The
+/// event names the officer, the report, the reason and the legal reference; never the reporter.
+public struct ReporterUnsealed: EventPayload {
+    public static let eventTypes: Set<AuditEventType> = [.reporterUnsealed]
+    public var reportId: String
+    public var moderatorId: String
+    public var reason: String
+    public var legalReference: String
+
+    public init(reportId: String, moderatorId: String, reason: String, legalReference: String) {
+        self.reportId = reportId
+        self.moderatorId = moderatorId
+        self.reason = reason
+        self.legalReference = legalReference
+    }
+}

@@ -50,6 +50,7 @@ extension AuditEventType {
         case .consoleEnrolmentIssued: ConsoleEnrolmentIssued.self
         case .consoleEnrolled: ConsoleEnrolled.self
         case .consoleSignedIn, .consoleSignInFailed, .consoleSignedOut: ConsoleSignIn.self
+        case .reporterUnsealed: ReporterUnsealed.self
         }
     }
 }

@@ -95,7 +95,7 @@ struct ConsoleController {
     // MARK: Queue
 
     @Sendable func queue(_ request: Request, context: VigilRequestContext) async throws -> Response {
-        let signedIn = try signedIn(context, .triage, .moderator)
+        let signedIn = try context.requireConsole(.triage, .moderator)
         var values = try await queueValues(request)
         values["categories"] = policy.categoryIDs.map { ["id": $0, "selected": $0 == (values["category"] as? String)] }
         values["may_claim"] = [.moderator, .admin].contains(signedIn.moderator.role)
@@ -104,7 +104,7 @@ struct ConsoleController {
 
     /// The queue's rows alone, for the page's refresh without reloading.
     @Sendable func queueRows(_ request: Request, context: VigilRequestContext) async throws -> Response {
-        let signedIn = try signedIn(context, .triage, .moderator)
+        let signedIn = try context.requireConsole(.triage, .moderator)
         return pages.render("queue-rows", title: "Queue", signedIn: signedIn, try await queueValues(request))
     }
 
@@ -149,7 +149,7 @@ struct ConsoleController {
     }
 
     @Sendable func next(_ request: Request, context: VigilRequestContext) async throws -> Response {
-        let signedIn = try signedIn(context, .moderator)
+        let signedIn = try context.requireConsole(.moderator)
         guard let claimed = try await review.claimNext(by: signedIn.moderator) else { return ConsolePages.redirect(to: "/console?empty=1") }
         return ConsolePages.redirect(to: "/console/cases/\(Self.pathComponent(claimed.id))")
     }
@@ -157,7 +157,7 @@ struct ConsoleController {
     // MARK: Case
 
     @Sendable func showCase(_ request: Request, context: VigilRequestContext) async throws -> Response {
-        let signedIn = try signedIn(context, .triage, .moderator, .appeals)
+        let signedIn = try context.requireConsole(.triage, .moderator, .appeals)
         let caseID = try context.pathID("id")
         let overview = try await review.caseOverview(caseID: caseID)
         let reports = try await review.caseReports(caseID: caseID, reason: nil, cursor: nil, limit: 100)
@@ -182,21 +182,21 @@ struct ConsoleController {
     }
 
     @Sendable func claim(_ request: Request, context: VigilRequestContext) async throws -> Response {
-        let signedIn = try signedIn(context, .moderator)
+        let signedIn = try context.requireConsole(.moderator)
         let caseID = try context.pathID("id")
         _ = try await review.claim(caseID: caseID, by: signedIn.moderator)
         return ConsolePages.redirect(to: "/console/cases/\(Self.pathComponent(caseID))")
     }
 
     @Sendable func release(_ request: Request, context: VigilRequestContext) async throws -> Response {
-        let signedIn = try signedIn(context, .moderator)
+        let signedIn = try context.requireConsole(.moderator)
         try await review.release(caseID: try context.pathID("id"), by: signedIn.moderator)
         return ConsolePages.redirect(to: "/console")
     }
 
     /// Decides the held case from the form (outcome, policies, action, strike, note), then takes the next case.
     @Sendable func decide(_ request: Request, context: VigilRequestContext) async throws -> Response {
-        let signedIn = try signedIn(context, .moderator)
+        let signedIn = try context.requireConsole(.moderator)
         let caseID = try context.pathID("id")
         let form = context.consoleForm ?? FormQuery(encoded: "")
         let input: DecisionInput
@@ -233,15 +233,18 @@ struct ConsoleController {
         }
     }
 
-    private func signedIn(_ context: VigilRequestContext, _ roles: ModeratorRole...) throws(VigilError) -> ConsoleSignedIn {
-        guard let signedIn = context.console else { throw .unauthenticated(detail: "sign in first") }
-        guard signedIn.moderator.role == .admin || roles.contains(signedIn.moderator.role) else {
+    static func pathComponent(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? id
+    }
+}
+
+extension VigilRequestContext {
+    /// The signed-in console moderator, if their role is among `roles` (admins always are, unless `adminToo` is false).
+    func requireConsole(_ roles: ModeratorRole..., adminToo: Bool = true) throws(VigilError) -> ConsoleSignedIn {
+        guard let signedIn = console else { throw .unauthenticated(detail: "sign in first") }
+        guard (adminToo && signedIn.moderator.role == .admin) || roles.contains(signedIn.moderator.role) else {
             throw .forbiddenRole(role: signedIn.moderator.role.rawValue, allowed: roles.map(\.rawValue))
         }
         return signedIn
-    }
-
-    static func pathComponent(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? id
     }
 }

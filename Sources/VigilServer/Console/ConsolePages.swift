@@ -31,7 +31,11 @@ struct ConsolePages: Sendable {
         var context = values
         context["page_title"] = title
         if let signedIn {
-            context["me"] = ["name": signedIn.moderator.name, "role": signedIn.moderator.role.rawValue]
+            let role = signedIn.moderator.role
+            // The desks this role may open, for the navigation (each page checks again).
+            context["me"] = ["name": signedIn.moderator.name, "role": role.rawValue,
+                             "queue": [.triage, .moderator, .admin].contains(role), "appeals": [.appeals, .admin].contains(role),
+                             "unseal": role == .privacyOfficer, "audit": [.admin, .privacyOfficer].contains(role)] as [String: Any]
             context["csrf"] = signedIn.csrfToken
         }
         let html = library.render(context, withTemplate: template) ?? "<!doctype html><title>Vigil</title><p>This page could not be drawn.</p>"

@@ -105,7 +105,11 @@ public struct VigilApp: Sendable {
         TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
         RulesController(rules: RulesReporting(store: store, ruleSet: detection.ruleSet, policy: policy)).addRoutes(to: mod)
         BanksController(banks: banks).addRoutes(to: mod)
-        ConsoleController(accounts: console, review: review, policy: policy, credibility: rules.credibility, pages: try ConsolePages()).addRoutes(to: router)
+        let pages = try ConsolePages()
+        ConsoleController(accounts: console, review: review, policy: policy, credibility: rules.credibility, pages: pages).addRoutes(to: router)
+        ConsoleOversightController(
+            accounts: console, appeals: appeals, privacy: PrivacyWorkflow(store: store, keyring: keyring, clock: clock),
+            audit: AuditLogBrowsing(store: store), pages: pages, clock: clock).addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store, detection: detection, clock: clock), policy: policy).addRoutes(to: v1)
         let hashing = MediaHashing(index: banks.index)

@@ -146,6 +146,16 @@ public struct AppealsWorkflow: Sendable {
         return try await store.read { try await $0.appeals(ofType: .creator, appellant: creatorID, limit: 100) }
     }
 
+    /// An appeal with the decision it contests (none for an appeal against a misuse measure).
+    public func overview(appealID: String) async throws -> (appeal: AppealRecord, decision: DecisionRecord?) {
+        try Validate.identifier(appealID, field: "id")
+        return try await store.read { session in
+            guard let appeal = try await session.appeal(id: appealID) else { throw VigilError.notFound(resource: "appeal", id: appealID) }
+            guard case .decision(let decisionID) = appeal.target else { return (appeal, nil) }
+            return (appeal, try await session.decision(id: decisionID))
+        }
+    }
+
     /// A page of open appeals, oldest first, and the cursor of the next page if there is one.
     public func queue(cursor: String?, limit: Int) async throws -> (appeals: [AppealRecord], nextCursor: String?) {
         guard (1...100).contains(limit) else { throw VigilError.invalidField(field: "limit", detail: "must be between 1 and 100") }
