@@ -14,11 +14,15 @@ SHOTS=${CONSOLE_SHOTS:-$(mktemp -d)}
 mkdir -p "$SHOTS"
 PORT=${CONSOLE_PORT:-18190}
 trap 'kill $SERVER 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
-KEY=$("$BIN" keys create --scope subjects:write --scope reports:write --data-dir "$DATA" 2>/dev/null)
+KEY=$("$BIN" keys create --scope subjects:write --scope subjects:read --scope reports:write --scope notices:read --scope appeals:write --data-dir "$DATA" 2>/dev/null)
 "$BIN" moderators add console-check --role moderator --data-dir "$DATA" >/dev/null 2>"$DATA/enrol.txt"
 ENROL=$(grep -o '/console/enrol/[0-9a-f]*' "$DATA/enrol.txt")
+"$BIN" moderators add console-appeals --role appeals --data-dir "$DATA" >/dev/null 2>"$DATA/appeals.txt"
+"$BIN" moderators add console-officer --role privacy_officer --data-dir "$DATA" >/dev/null 2>"$DATA/officer.txt"
+APPEALS_ENROL=$(grep -o '/console/enrol/[0-9a-f]*' "$DATA/appeals.txt")
+OFFICER_ENROL=$(grep -o '/console/enrol/[0-9a-f]*' "$DATA/officer.txt")
 "$BIN" serve --data-dir "$DATA" --port "$PORT" --log-level warning &
 SERVER=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
-"$VENV/bin/python" scripts/console/browser_check.py "http://127.0.0.1:$PORT" "$ENROL" "$KEY" "$SHOTS"
+"$VENV/bin/python" scripts/console/browser_check.py "http://127.0.0.1:$PORT" "$ENROL" "$KEY" "$SHOTS" "$APPEALS_ENROL" "$OFFICER_ENROL"
 echo "screenshots: $SHOTS"

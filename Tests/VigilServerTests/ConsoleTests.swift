@@ -304,4 +304,40 @@ struct ConsoleTests {
             #expect(!String(buffer: reload.body).contains("the-reporter-account-42"), "shown once")
         }
     }
+
+    @Test("admin: add a moderator (token and enrolment link shown once), change a role, disable; create and revoke a key; nobody else may")
+    func admin() async throws {
+        try await withHarness { client, h async throws in
+            let root = try await signedInBrowser(client, h, "root", role: .admin)
+            let page = try await root.get("/console/admin")
+            #expect(page.status == .ok)
+            var token = try csrf(in: String(buffer: page.body))
+            let added = try await root.post("/console/admin/moderators", ["csrf": token, "name": "newbie", "role": "triage"])
+            #expect(added.status == .ok)
+            let addedHTML = String(buffer: added.body)
+            #expect(addedHTML.contains("vmod_") && addedHTML.contains("/console/enrol/"), "the token and the link are shown once")
+            #expect(!String(buffer: try await root.get("/console/admin").body).contains("vmod_"), "and not again")
+            token = try csrf(in: addedHTML)
+            #expect(try await root.post("/console/admin/moderators/newbie/role", ["csrf": token, "role": "moderator"]).status == .ok)
+            #expect(try await h.app.moderators.list().first { $0.name == "newbie" }?.role == .moderator)
+            #expect(try await root.post("/console/admin/moderators/newbie/disable", ["csrf": token]).status == .ok)
+            #expect(try await h.app.moderators.list().first { $0.name == "newbie" }?.disabled == true)
+            let duplicate = try await root.post("/console/admin/moderators", ["csrf": token, "name": "newbie", "role": "triage"])
+            #expect(duplicate.status == .conflict)
+
+            let key = try await root.post("/console/admin/keys", ["csrf": token, "scope.reports:write": "on", "scope.subjects:write": "on", "label": "<b>app</b>"])
+            #expect(key.status == .ok)
+            let keyHTML = String(buffer: key.body)
+            #expect(keyHTML.contains("vgl_") && keyHTML.contains("&lt;b&gt;app&lt;/b&gt;"))
+            let keyID = try #require(try await h.app.accessKeys.list().first { $0.label == "<b>app</b>" }?.id)
+            #expect(try await root.post("/console/admin/keys", ["csrf": token, "label": "none"]).status == .unprocessableContent, "a key needs a scope")
+            #expect(try await root.post("/console/admin/keys/\(keyID)/revoke", ["csrf": token]).status == .ok)
+            #expect(try await h.app.accessKeys.list().first { $0.id == keyID }?.revokedAt != nil)
+
+            for role in [ModeratorRole.triage, .moderator, .appeals, .privacyOfficer] {
+                let other = try await signedInBrowser(client, h, "other-\(role.rawValue)", role: role)
+                #expect(try await other.get("/console/admin").status == .forbidden, "\(role) may not open the admin page")
+            }
+        }
+    }
 }

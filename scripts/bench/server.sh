@@ -9,7 +9,7 @@ BIN=$(swift build -c release --show-bin-path)/vigil
 DATA=$(mktemp -d)
 trap 'kill $SERVER ${SERVER_B:-} 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${VIGIL_BENCH_KEEP:-}" ] && echo "data kept in $DATA" || rm -rf "$DATA"; ${BENCH_CLEANUP:-true}' EXIT
 KEY=$("$BIN" keys create ${BENCH_SCOPES:---scope subjects:write --scope reports:write} --data-dir "$DATA" 2>/dev/null)
-MOD=$("$BIN" moderators add bench --role moderator --data-dir "$DATA" 2>/dev/null)
+MOD=$("$BIN" moderators add bench --role moderator --data-dir "$DATA" 2>"$DATA/moderator.txt")
 # Each benchmark reporter files a handful of reports at most; the default per-reporter limit stays in force.
 VIGIL_REPORTER_RATE_LIMIT=600 "$BIN" serve --data-dir "$DATA" --port "$PORT" --log-level warning &
 SERVER=$!

@@ -3,7 +3,11 @@ factor, sign-in, the queue, taking the next case by keyboard, a note with markup
 deciding by keyboard, a form without its CSRF token refused, and no reporter id on any page.
 Saves a screenshot of every page it visits into SHOTS.
 
-    browser_check.py BASE_URL ENROL_PATH API_KEY SHOTS
+Then: the creator's statement of reasons exists (API), the creator appeals (API), an appeals
+moderator grants the appeal in the console, a privacy officer unseals a report with a reason and
+the audit page lists the unseal, and a moderator without the role is refused.
+
+    browser_check.py BASE_URL ENROL_PATH API_KEY SHOTS APPEALS_ENROL_PATH OFFICER_ENROL_PATH
 """
 import base64
 import json
@@ -21,7 +25,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-base, enrol_path, api_key, shots = sys.argv[1:5]
+base, enrol_path, api_key, shots, appeals_enrol, officer_enrol = sys.argv[1:7]
 REPORTERS = ["console-check-reporter-5f1e", "console-check-reporter-a9c2", "console-check-reporter-03bd"]
 failures = []
 
@@ -32,22 +36,24 @@ def check(condition, what):
         failures.append(what)
 
 
-def api(method, path, body):
-    request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode(),
+def api(method, path, body=None):
+    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
                                      headers={"Authorization": "Bearer " + api_key, "Content-Type": "application/json"})
     with urllib.request.urlopen(request) as response:
-        return response.status
+        text = response.read()
+        return json.loads(text) if text else {}
 
 
 # A subject reported by three people, one note carrying markup.
 api("PUT", "/v1/subjects/console-clip", {"kind": "video", "creator_id": "console-creator", "title": "Skate clip <b>bold?</b>",
                                          "reach": {"views": 50000, "live_viewers": 0}})
+report_ids = []
 for index, reporter in enumerate(REPORTERS):
     note = "<script>alert('x')</script> at 0:14" if index == 0 else None
     body = {"reporter_id": reporter, "subject_id": "console-clip", "reason": "child_safety"}
     if note:
         body["note"] = note
-    api("POST", "/v1/reports", body)
+    report_ids.append(api("POST", "/v1/reports", body)["report_id"])
 
 options = webdriver.ChromeOptions()
 for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"]:
@@ -55,6 +61,34 @@ for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--win
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 wait = WebDriverWait(driver, 10)
 pages = {}
+
+
+def sign_out():
+    driver.find_element(By.CSS_SELECTOR, "header form button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.ID, "name")))
+
+
+def enrol_and_sign_in(path, name, password):
+    """Enrols through a link (with the second factor when the form asks for it) and signs in."""
+    driver.get(base + path)
+    secret = driver.find_element(By.ID, "totp-secret").text.strip()
+    totp = pyotp.TOTP(base64.b32encode(secret.encode()).decode().rstrip("="))
+    required = driver.find_element(By.ID, "code").get_attribute("required") is not None
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "confirmation").send_keys(password)
+    if required:
+        driver.find_element(By.ID, "code").send_keys(totp.now())
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: "Your password is set" in d.page_source or d.find_elements(By.CSS_SELECTOR, ".error"))
+    check("Your password is set" in driver.page_source, f"{name} enrolled")
+    driver.get(base + "/console/signin")
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password)
+    if required:
+        time.sleep(max(0.0, 30.5 - time.time() % 30))
+        driver.find_element(By.ID, "code").send_keys(totp.now())
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "header .who")))
 
 
 def shot(name):
@@ -72,6 +106,7 @@ try:
     driver.find_element(By.ID, "confirmation").send_keys("browser check password")
     driver.find_element(By.ID, "code").send_keys(totp.now())
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: "Your password is set" in d.page_source or d.find_elements(By.CSS_SELECTOR, ".error"))
     check("Your password is set" in driver.page_source, "enrolment with a second factor")
     shot("enrolled")
 
@@ -125,6 +160,52 @@ try:
         raise
     check("done=case_" in driver.current_url, "Ctrl+Enter decides")
     shot("after-decision")
+
+    # A moderator without the role is refused the unseal page.
+    driver.get(base + "/console/unseal")
+    check("Role not allowed" in driver.page_source, "a moderator may not open the unseal page")
+    shot("unseal-refused")
+    sign_out()
+
+    # The creator's statement of reasons exists; the creator appeals.
+    notices = api("GET", "/v1/creators/console-creator/notices")["notices"]
+    decision_id = next((n["decision_id"] for n in notices if n.get("decision_id")), None)
+    check(decision_id is not None, "the creator's statement of reasons exists (API)")
+    appeal = api("POST", "/v1/appeals", {"decision_id": decision_id, "creator_id": "console-creator", "statement": "It is a <em>skate</em> clip."})
+    appeal_id = appeal["appeal_id"]
+
+    # An appeals moderator grants it in the console.
+    enrol_and_sign_in(appeals_enrol, "console-appeals", "appeals moderator password")
+    driver.get(base + "/console/appeals")
+    check(appeal_id in driver.page_source, "the appeal is in the appeals queue")
+    shot("appeals")
+    driver.get(base + f"/console/appeals/{appeal_id}")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/claim'] button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "a-granted")))
+    shot("appeal")
+    driver.find_element(By.ID, "a-granted").click()
+    driver.find_element(By.ID, "appeal-note").send_keys("Skateboarding is not a violation.")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/decision'] button").click()
+    wait.until(lambda d: "This appeal is decided" in d.page_source)
+    check(api("GET", "/v1/subjects/console-clip").get("state") == "visible", "the granted appeal reinstated the clip")
+    shot("appeal-decided")
+    sign_out()
+
+    # A privacy officer unseals one report, with a reason and a legal reference.
+    enrol_and_sign_in(officer_enrol, "console-officer", "privacy officer password")
+    driver.get(base + "/console/unseal")
+    driver.find_element(By.ID, "report_id").send_keys(report_ids[1])
+    driver.find_element(By.ID, "reason").send_keys("Court order in a harassment case")
+    driver.find_element(By.ID, "legal_reference").send_keys("AG Köln 12 C 34/26")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/console/unseal'] button").click()
+    wait.until(EC.presence_of_element_located((By.ID, "revealed-reporter")))
+    check(driver.find_element(By.ID, "revealed-reporter").text == REPORTERS[1], "the unseal shows the reporter's id once")
+    driver.save_screenshot(f"{shots}/unseal-revealed.png")
+    driver.get(base + "/console/audit?type=reporter.unsealed")
+    check("AG Köln 12 C 34/26" in driver.page_source and report_ids[1] in driver.page_source, "the audit page lists the unseal")
+    shot("audit")
+    driver.get(base + "/console/unseal")
+    shot("unseal")
 
     for name, html in pages.items():
         for reporter in REPORTERS:

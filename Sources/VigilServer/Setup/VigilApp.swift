@@ -110,6 +110,8 @@ public struct VigilApp: Sendable {
         ConsoleOversightController(
             accounts: console, appeals: appeals, privacy: PrivacyWorkflow(store: store, keyring: keyring, clock: clock),
             audit: AuditLogBrowsing(store: store), pages: pages, clock: clock).addRoutes(to: router)
+        ConsoleAdminController(accounts: console, moderators: moderators, keys: accessKeys, policy: policy, ruleSet: detection.ruleSet, pages: pages)
+            .addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
         SubjectsController(subjects: SubjectWorkflow(store: store, detection: detection, clock: clock), policy: policy).addRoutes(to: v1)
         let hashing = MediaHashing(index: banks.index)
