@@ -45,6 +45,7 @@ measure() {  # name, wrk arguments…
 echo
 echo "== $CASES open cases, 8 connections, 15 s each =="
 measure "GET /healthz (baseline)" "http://127.0.0.1:$PORT/healthz"
+measure "GET /v1/mod/queue (API, same page)" -H "Authorization: Bearer $MOD" "http://127.0.0.1:$PORT/v1/mod/queue?limit=50"
 measure "GET /console (queue page)" -H "Cookie: vigil_console=$COOKIE" "http://127.0.0.1:$PORT/console"
 measure "GET /console?kind=live&category=…" -H "Cookie: vigil_console=$COOKIE" "http://127.0.0.1:$PORT/console?kind=live&category=child_safety"
 measure "GET /console/queue/rows (refresh)" -H "Cookie: vigil_console=$COOKIE" "http://127.0.0.1:$PORT/console/queue/rows"

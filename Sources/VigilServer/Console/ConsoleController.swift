@@ -134,14 +134,10 @@ struct ConsoleController {
             chosen["\(flag)_\(value)"] = true
         }
         let page = try await review.queue(filter: filter, cursor: try query.get("cursor").flatMap { $0.isEmpty ? nil : $0 }, limit: 50)
-        var values = try TemplateValues.from(QueueView(entries: page.entries, now: page.now, nextCursor: page.nextCursor)) as? [String: Any] ?? [:]
+        let view = QueueView(entries: page.entries, now: page.now, nextCursor: page.nextCursor)
+        var values: [String: Any] = ["cases": view.cases, "as_of": view.asOf]
+        values["next_cursor"] = view.nextCursor
         values.merge(chosen) { _, new in new }
-        // Mustache treats 0 as true: the templates test flags the view does not carry.
-        values["cases"] = (values["cases"] as? [[String: Any]] ?? []).map { item in
-            var item = item
-            item["watching"] = ((item["live_viewers"] as? Int) ?? 0) > 0
-            return item
-        }
         values["more"] = page.nextCursor != nil && page.entries.count == 50
         values["query"] = request.uri.query ?? ""
         values["empty"] = page.entries.isEmpty
