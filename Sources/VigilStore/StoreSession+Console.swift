@@ -122,3 +122,49 @@ extension StoreSession {
         }
     }
 }
+
+extension StoreSession {
+    /// The dashboard's figures since `since`, with reports counted in buckets of `bucketSeconds`.
+    /// Reports are read by id range (ids begin with their time), so only the period's are touched.
+    public func moderationFigures(since: Timestamp, bucketSeconds: Int64, decisionSample: Int) async throws -> ModerationFigures {
+        let bucket = max(1, bucketSeconds) * 1_000
+        // The smallest report id of the period: the prefix and the time part of an id made then.
+        let firstID = String(Identifier.make(prefix: "rpt", at: since).prefix(14))
+        var reports: [ModerationFigures.CategoryBucket] = []
+        for row in try await sql.raw("""
+            SELECT reason, (received_at / \(literal: bucket)) AS b, COUNT(*) AS n FROM reports
+            WHERE id >= \(bind: firstID) AND received_at >= \(bind: since.milliseconds) GROUP BY reason, b ORDER BY b, reason
+            """).all() {
+            reports.append(.init(category: try row.decode(column: "reason", as: String.self),
+                                 bucket: Timestamp(milliseconds: try row.decode(column: "b", as: Int64.self) * bucket),
+                                 reports: try row.decode(column: "n", as: Int.self)))
+        }
+        // A provisional takedown's notice is a statement of reasons that no decision made.
+        let provisional = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM notices WHERE kind = 'statement_of_reasons' AND decision_id IS NULL AND created_at >= \(bind: since.milliseconds)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let removals = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM decisions WHERE resulting_state = 'removed' AND automated = 0 AND decided_at >= \(bind: since.milliseconds)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let queue = try await sql.raw("SELECT COUNT(*) AS n, MIN(opened_at) AS oldest FROM cases WHERE status = 'open'").first()
+        let durations = try await sql.raw("""
+            SELECT d.decided_at - c.opened_at AS ms FROM decisions d JOIN cases c ON c.id = d.case_id
+            WHERE d.decided_at >= \(bind: since.milliseconds) AND d.automated = 0 ORDER BY d.decided_at DESC LIMIT \(literal: decisionSample)
+            """).all().map { Double(try $0.decode(column: "ms", as: Int64.self)) / 1_000 }
+        var granted = 0, denied = 0
+        for row in try await sql.raw("""
+            SELECT status, COUNT(*) AS n FROM appeals WHERE decided_at >= \(bind: since.milliseconds) GROUP BY status
+            """).all() {
+            switch try row.decode(column: "status", as: String.self) {
+            case "granted": granted = try row.decode(column: "n", as: Int.self)
+            case "denied": denied = try row.decode(column: "n", as: Int.self)
+            default: break
+            }
+        }
+        return ModerationFigures(
+            reports: reports, provisionalTakedowns: provisional, confirmedRemovals: removals,
+            openCases: try queue?.decode(column: "n", as: Int.self) ?? 0,
+            oldestOpenCase: try queue?.decode(column: "oldest", as: Int64?.self).map(Timestamp.init(milliseconds:)),
+            decisionSeconds: durations, appealsGranted: granted, appealsDenied: denied)
+    }
+}

@@ -340,4 +340,30 @@ struct ConsoleTests {
             }
         }
     }
+
+    @Test("dashboard: open cases, confirmed removals, time to decision, the report chart; periods checked; no reporter ids")
+    func dashboard() async throws {
+        try await withHarness { client, h async throws in
+            for id in ["d-1", "d-2", "d-3"] {
+                try await client.register(h, id: id, creator: "creator-D")
+                _ = try await client.report(h, reporter: "dash-reporter-\(id)", subject: id, reason: "child_safety")
+            }
+            let token = try await h.moderator("deci")
+            h.time.advance(seconds: 600)
+            _ = try await client.decideNext(token, #"{"outcome":"violation","policy_ids":["child_safety"],"action":"remove","note":"removed"}"#)
+            let viewer = try await signedInBrowser(client, h, "vera", role: .triage)
+            let page = try await viewer.get("/console/dashboard?period=7d")
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains(#"<dd id="open-cases">2"#), "two cases still open")
+            #expect(html.contains("Confirmed removals: 1"))
+            #expect(html.contains("10 min over 1 decision"), "the median time to decision")
+            #expect(html.contains("3 in the last 7d"), "three reports in the chart")
+            #expect(html.contains("<rect"), "the chart is drawn")
+            for id in ["d-1", "d-2", "d-3"] { #expect(!html.contains("dash-reporter-\(id)")) }
+            #expect(try await viewer.get("/console/dashboard?period=1y").status == .unprocessableContent)
+            let officer = try await signedInBrowser(client, h, "pol", role: .privacyOfficer)
+            #expect(try await officer.get("/console/dashboard").status == .forbidden)
+        }
+    }
 }

@@ -161,6 +161,12 @@ try:
     check("done=case_" in driver.current_url, "Ctrl+Enter decides")
     shot("after-decision")
 
+    # The dashboard draws its charts.
+    driver.get(base + "/console/dashboard?period=24h")
+    check(len(driver.find_elements(By.CSS_SELECTOR, "svg.wide-chart rect")) > 0, "the dashboard draws the report chart")
+    check("Confirmed removals: 1" in driver.page_source, "the dashboard counts the removal")
+    shot("dashboard")
+
     # A moderator without the role is refused the unseal page.
     driver.get(base + "/console/unseal")
     check("Role not allowed" in driver.page_source, "a moderator may not open the unseal page")

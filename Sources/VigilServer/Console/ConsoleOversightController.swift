@@ -12,6 +12,7 @@ struct ConsoleOversightController {
     let privacy: PrivacyWorkflow
     let audit: AuditLogBrowsing
     let pages: ConsolePages
+    let dashboard: ConsoleDashboard
     let clock: VigilClock
 
     func addRoutes(to router: Router<VigilRequestContext>) {
@@ -23,6 +24,7 @@ struct ConsoleOversightController {
         console.get("unseal", use: unsealForm)
         console.post("unseal", use: unseal)
         console.get("audit", use: auditLog)
+        console.get("dashboard", use: showDashboard)
     }
 
     // MARK: Appeals
@@ -101,6 +103,17 @@ struct ConsoleOversightController {
             ["at": entry.at.iso8601, "officer": entry.officer, "report_id": entry.event.reportId, "reason": entry.event.reason,
              "legal_reference": entry.event.legalReference]
         }]
+    }
+
+    // MARK: Dashboard
+
+    @Sendable func showDashboard(_ request: Request, context: VigilRequestContext) async throws -> Response {
+        let signedIn = try context.requireConsole(.triage, .moderator, .appeals)
+        let chosen = try FormQuery(request).get("period").flatMap { $0.isEmpty ? nil : $0 }
+        guard let period = chosen.map(DashboardPeriod.init(rawValue:)) ?? .day else {
+            throw VigilError.invalidField(field: "period", detail: "must be one of: \(DashboardPeriod.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return pages.render("dashboard", title: "Dashboard", signedIn: signedIn, try await dashboard.values(period: period))
     }
 
     // MARK: Audit log

@@ -35,7 +35,7 @@ struct ConsolePages: Sendable {
             // The desks this role may open, for the navigation (each page checks again).
             context["me"] = ["name": signedIn.moderator.name, "role": role.rawValue,
                              "queue": [.triage, .moderator, .admin].contains(role), "appeals": [.appeals, .admin].contains(role),
-                             "unseal": role == .privacyOfficer, "audit": [.admin, .privacyOfficer].contains(role), "admin": role == .admin] as [String: Any]
+                             "unseal": role == .privacyOfficer, "audit": [.admin, .privacyOfficer].contains(role), "admin": role == .admin, "dashboard": role != .privacyOfficer] as [String: Any]
             context["csrf"] = signedIn.csrfToken
         }
         let html = library.render(context, withTemplate: template) ?? "<!doctype html><title>Vigil</title><p>This page could not be drawn.</p>"

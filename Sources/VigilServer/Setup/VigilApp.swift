@@ -109,7 +109,9 @@ public struct VigilApp: Sendable {
         ConsoleController(accounts: console, review: review, policy: policy, credibility: rules.credibility, pages: pages).addRoutes(to: router)
         ConsoleOversightController(
             accounts: console, appeals: appeals, privacy: PrivacyWorkflow(store: store, keyring: keyring, clock: clock),
-            audit: AuditLogBrowsing(store: store), pages: pages, clock: clock).addRoutes(to: router)
+            audit: AuditLogBrowsing(store: store), pages: pages,
+            dashboard: ConsoleDashboard(store: store, rules: RulesReporting(store: store, ruleSet: detection.ruleSet, policy: policy), clock: clock),
+            clock: clock).addRoutes(to: router)
         ConsoleAdminController(accounts: console, moderators: moderators, keys: accessKeys, policy: policy, ruleSet: detection.ruleSet, pages: pages)
             .addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))
