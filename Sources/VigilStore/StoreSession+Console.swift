@@ -168,3 +168,25 @@ extension StoreSession {
             decisionSeconds: durations, appealsGranted: granted, appealsDenied: denied)
     }
 }
+
+extension StoreSession {
+    /// The open cases each queue filter holds at `now`, in one pass over the open cases (sums cast
+    /// back to BIGINT: PostgreSQL sums a BIGINT column as NUMERIC).
+    public func queueCounts(at now: Timestamp) async throws -> QueueCounts {
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS open, CAST(COALESCE(SUM(is_live), 0) AS BIGINT) AS live, CAST(COALESCE(SUM(overdue), 0) AS BIGINT) AS overdue, CAST(COALESCE(SUM(urgent), 0) AS BIGINT) AS urgent,
+              CAST(COALESCE(SUM(coordination), 0) AS BIGINT) AS coordinated,
+              CAST(COALESCE(SUM(CASE WHEN detected_by IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS automated,
+              CAST(COALESCE(SUM(CASE WHEN claimed_by IS NOT NULL AND claim_expires_at > \(bind: now.milliseconds) THEN 1 ELSE 0 END), 0) AS BIGINT) AS claimed
+            FROM cases WHERE status = 'open'
+            """).first()
+        var byCategory: [String: Int] = [:]
+        for category in try await sql.raw("SELECT category, COUNT(*) AS n FROM cases WHERE status = 'open' GROUP BY category").all() {
+            byCategory[try category.decode(column: "category", as: String.self)] = try category.decode(column: "n", as: Int.self)
+        }
+        func count(_ column: String) throws -> Int { try row?.decode(column: column, as: Int.self) ?? 0 }
+        return QueueCounts(open: try count("open"), live: try count("live"), overdue: try count("overdue"), urgent: try count("urgent"),
+                           claimed: try count("claimed"), coordinated: try count("coordinated"), automated: try count("automated"),
+                           byCategory: byCategory, asOf: now)
+    }
+}

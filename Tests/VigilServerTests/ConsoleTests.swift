@@ -106,6 +106,7 @@ struct ConsoleTests {
             #expect(queue.status == .ok)
             let queueHTML = String(buffer: queue.body)
             #expect(queueHTML.contains("child_safety") && queueHTML.contains("urgent"))
+            #expect(queueHTML.contains(#"<a href="/console">1 open</a>"#) && queueHTML.contains("child_safety (1)"), "counts per filter")
             let token1 = try csrf(in: queueHTML)
 
             #expect(try await browser.post("/console/next", [:]).status == .forbidden, "no CSRF token")
@@ -341,9 +342,9 @@ struct ConsoleTests {
         }
     }
 
-    @Test("dashboard: open cases, confirmed removals, time to decision, the report chart; periods checked; no reporter ids")
-    func dashboard() async throws {
-        try await withHarness { client, h async throws in
+    @Test("dashboard: open cases, confirmed removals, time to decision, the report chart; periods checked; no reporter ids", arguments: TestDatabase.all)
+    func dashboard(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
             for id in ["d-1", "d-2", "d-3"] {
                 try await client.register(h, id: id, creator: "creator-D")
                 _ = try await client.report(h, reporter: "dash-reporter-\(id)", subject: id, reason: "child_safety")

@@ -97,7 +97,10 @@ struct ConsoleController {
     @Sendable func queue(_ request: Request, context: VigilRequestContext) async throws -> Response {
         let signedIn = try context.requireConsole(.triage, .moderator)
         var values = try await queueValues(request)
-        values["categories"] = policy.categoryIDs.map { ["id": $0, "selected": $0 == (values["category"] as? String)] }
+        let counts = try await review.queueCounts()
+        values["categories"] = policy.categoryIDs.map { ["id": $0, "selected": $0 == (values["category"] as? String), "count": counts.byCategory[$0] ?? 0] }
+        values["counts"] = ["open": counts.open, "live": counts.live, "overdue": counts.overdue, "urgent": counts.urgent, "claimed": counts.claimed,
+                            "coordinated": counts.coordinated, "automated": counts.automated, "as_of": counts.asOf.iso8601] as [String: Any]
         values["may_claim"] = [.moderator, .admin].contains(signedIn.moderator.role)
         return pages.render("queue", title: "Queue", signedIn: signedIn, values)
     }

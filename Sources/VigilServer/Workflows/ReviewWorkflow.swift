@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 import VigilStore
 
@@ -13,6 +14,8 @@ public struct ReviewWorkflow: Sendable {
     /// This node's bank index, refreshed after a removal banked the subject's hashes, so a
     /// re-upload is caught here at once (other nodes follow within their refresh interval).
     let banks: BankIndex?
+    /// The last queue counts, shared by the copies of this workflow.
+    private let counts = KeptQueueCounts()
 
     public static let maxPageSize = 100
     /// The newest signals and rule matches a case view lists.
@@ -53,6 +56,16 @@ public struct ReviewWorkflow: Sendable {
     }
 
     // MARK: Claims
+
+    /// How many open cases each queue filter holds. Kept 10 seconds: counting every open case on
+    /// each page view would cost the queue page more than the page itself.
+    public func queueCounts() async throws -> QueueCounts {
+        let now = clock.now()
+        if let kept = counts.value.withLock({ $0 }), kept.asOf.seconds(until: now) < 10, kept.asOf <= now { return kept }
+        let fresh = try await store.read { try await $0.queueCounts(at: now) }
+        counts.value.withLock { $0 = fresh }
+        return fresh
+    }
 
     public func claim(caseID: String, by moderator: AuthenticatedModerator) async throws -> CaseRecord {
         let now = clock.now()
@@ -247,3 +260,8 @@ struct QueueCursor {
     static let maxOffset = 1_000_000_000
 }
 
+
+/// The queue counts a ``ReviewWorkflow`` keeps between page views.
+final class KeptQueueCounts: Sendable {
+    let value = Mutex<QueueCounts?>(nil)
+}
