@@ -367,4 +367,24 @@ struct ConsoleTests {
             #expect(try await officer.get("/console/dashboard").status == .forbidden)
         }
     }
+
+    @Test("queue counts are kept 10 seconds, then recounted in the background while the kept ones are shown")
+    func queueCountsKept() async throws {
+        try await withHarness { client, h async throws in
+            try await client.register(h, id: "k-1")
+            _ = try await client.report(h, reporter: "count-reporter-1", subject: "k-1", reason: "child_safety")
+            let browser = try await signedInBrowser(client, h, "cora", role: .moderator)
+            #expect(String(buffer: try await browser.get("/console").body).contains(#"<a href="/console">1 open</a>"#))
+            try await client.register(h, id: "k-2")
+            _ = try await client.report(h, reporter: "count-reporter-2", subject: "k-2", reason: "child_safety")
+            #expect(String(buffer: try await browser.get("/console").body).contains(#"<a href="/console">1 open</a>"#), "kept")
+            h.time.advance(seconds: 11)
+            var counted = false
+            for _ in 0..<50 where !counted {
+                counted = String(buffer: try await browser.get("/console").body).contains(#"<a href="/console">2 open</a>"#)
+                if !counted { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(counted, "recounted after 10 seconds")
+        }
+    }
 }
