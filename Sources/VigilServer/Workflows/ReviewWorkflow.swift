@@ -66,29 +66,32 @@ public struct ReviewWorkflow: Sendable {
     /// queue page's p99 at 100,000 open cases to 50 ms; a page says when its counts were taken.
     public func queueCounts() async throws -> QueueCounts {
         let now = clock.now()
-        let (kept, recount) = counts.value.withLock { state -> (QueueCounts?, Bool) in
-            guard let kept = state.counts else { return (nil, false) }
-            let stale = !(kept.asOf <= now && kept.asOf.seconds(until: now) < Self.countsLifetimeSeconds)
-            guard stale, !state.counting else { return (kept, false) }
-            state.counting = true
-            return (kept, true)
-        }
-        if let kept {
-            if recount {
-                let store = self.store, counts = self.counts
-                Task {
-                    let fresh = try? await store.read { try await $0.queueCounts(at: now) }
-                    counts.value.withLock { state in
-                        if let fresh { state.counts = fresh }
-                        state.counting = false
-                    }
+        let store = self.store, counts = self.counts
+        // One count at a time: the first callers all wait for the same one.
+        @Sendable func recount() -> Task<QueueCounts, any Error> {
+            Task {
+                do {
+                    let fresh = try await store.read { try await $0.queueCounts(at: now) }
+                    counts.value.withLock { $0 = (fresh, nil) }
+                    return fresh
+                } catch {
+                    counts.value.withLock { $0.counting = nil }
+                    throw error
                 }
             }
-            return kept
         }
-        let fresh = try await store.read { try await $0.queueCounts(at: now) }
-        counts.value.withLock { $0.counts = fresh }
-        return fresh
+        let (kept, counting) = counts.value.withLock { state -> (QueueCounts?, Task<QueueCounts, any Error>?) in
+            if let kept = state.counts {
+                let stale = !(kept.asOf <= now && kept.asOf.seconds(until: now) < Self.countsLifetimeSeconds)
+                if stale, state.counting == nil { state.counting = recount() }
+                return (kept, nil)
+            }
+            if state.counting == nil { state.counting = recount() }
+            return (nil, state.counting)
+        }
+        if let kept { return kept }
+        guard let counting else { throw VigilError.unavailable(detail: "the queue could not be counted") }
+        return try await counting.value
     }
 
     public func claim(caseID: String, by moderator: AuthenticatedModerator) async throws -> CaseRecord {
@@ -287,5 +290,5 @@ struct QueueCursor {
 
 /// The queue counts a ``ReviewWorkflow`` keeps between page views, and whether a recount runs.
 final class KeptQueueCounts: Sendable {
-    let value = Mutex<(counts: QueueCounts?, counting: Bool)>((nil, false))
+    let value = Mutex<(counts: QueueCounts?, counting: Task<QueueCounts, any Error>?)>((nil, nil))
 }
