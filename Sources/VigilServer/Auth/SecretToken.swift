@@ -34,14 +34,19 @@ struct SecretToken: Sendable {
 
     /// Compares with a stored hash without an early exit, so timing does not reveal how much matched.
     func matches(storedHash: String) -> Bool {
-        let x = Array(secretHash.utf8), y = Array(storedHash.utf8)
+        Self.constantTimeEqual(secretHash, storedHash)
+    }
+
+    /// Compares two secrets without an early exit (the console's CSRF tokens use it too).
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var difference: UInt8 = 0
         for i in x.indices { difference |= x[i] ^ y[i] }
         return difference == 0
     }
 
-    private static func randomBytes(_ count: Int) -> [UInt8] {
+    static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }

@@ -42,7 +42,7 @@ public final class ConsoleAccounts: Sendable {
         self.rules = rules
         self.bcryptCost = bcryptCost
         self.clock = clock
-        decoyHash = Bcrypt.hash(Hex.encode(Self.randomBytes(16)), cost: bcryptCost)
+        decoyHash = Bcrypt.hash(Hex.encode(SecretToken.randomBytes(16)), cost: bcryptCost)
     }
 
     // MARK: Enrolment
@@ -50,7 +50,7 @@ public final class ConsoleAccounts: Sendable {
     /// Issues a one-time enrolment link secret for a moderator, withdrawing earlier unused ones and
     /// ending their sessions (a reset). Returns the secret, shown once; only its hash is stored.
     public func issueEnrolment(name: String) async throws -> (moderatorID: String, token: String, expiresAt: Timestamp) {
-        let token = Hex.encode(Self.randomBytes(32))
+        let token = Hex.encode(SecretToken.randomBytes(32))
         let now = clock.now()
         let expires = now.adding(seconds: rules.enrolmentHours * 3_600)
         let id = try await store.write { tx in
@@ -143,7 +143,7 @@ public final class ConsoleAccounts: Sendable {
             }
             step = matched
         }
-        let secret = Hex.encode(Self.randomBytes(32))
+        let secret = Hex.encode(SecretToken.randomBytes(32))
         let session = ConsoleSessionRecord(idHash: Self.hash(secret), moderatorID: record.id, createdAt: now, lastSeenAt: now)
         try await store.write { [step] tx in
             try await tx.updateSignInState(moderatorID: record.id, failures: 0, lockedUntil: nil, lastTOTPStep: step)
@@ -214,15 +214,6 @@ public final class ConsoleAccounts: Sendable {
         Hex.encode(SHA256.hash(data: Data("vigil-console-csrf:\(cookie)".utf8)))
     }
 
-    /// Compares without an early exit.
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
-    }
-
     static func hash(_ secret: String) -> String { Hex.encode(SHA256.hash(data: Data(secret.utf8))) }
 
     static func isToken(_ text: String) -> Bool { text.utf8.count == 64 && text.allSatisfy(\.isHexDigit) }
@@ -259,10 +250,5 @@ public final class ConsoleAccounts: Sendable {
     /// bcrypt is a quarter second of CPU: kept off Swift's cooperative pool, which serves every request.
     private static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(work)
-    }
-
-    private static func randomBytes(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 }

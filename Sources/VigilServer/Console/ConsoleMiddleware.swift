@@ -33,7 +33,7 @@ struct ConsoleMiddleware: RouterMiddleware {
                 let form = FormQuery(encoded: String(buffer: body))
                 if !Self.isPublic(path) {
                     guard let signedIn = context.console else { return ConsolePages.redirect(to: "/console/signin") }
-                    guard let sent = try form.get("csrf"), ConsoleAccounts.constantTimeEqual(sent, signedIn.csrfToken) else {
+                    guard let sent = try form.get("csrf"), SecretToken.constantTimeEqual(sent, signedIn.csrfToken) else {
                         throw VigilError.forbidden(detail: "the form's security token is missing or stale: reload the page and try again")
                     }
                 }
