@@ -42,6 +42,8 @@ public struct Subject: Sendable, Equatable {
     public var reach: Reach
     public var title: String?
     public var text: String?
+    /// Where the platform serves the subject's media, for the console's preview; nil when it gave none.
+    public var media: MediaReference?
     public var state: VisibilityState
     /// The policy category whose threshold or decision put the subject in its current state, if any.
     public var stateGround: String?
@@ -54,7 +56,7 @@ public struct Subject: Sendable, Equatable {
 
     public init(
         id: String, kind: SubjectKind, creatorID: String, reach: Reach, title: String? = nil,
-        text: String? = nil, state: VisibilityState = .visible, stateGround: String? = nil,
+        text: String? = nil, media: MediaReference? = nil, state: VisibilityState = .visible, stateGround: String? = nil,
         stateChangedAt: Timestamp
     ) {
         self.id = id
@@ -63,6 +65,7 @@ public struct Subject: Sendable, Equatable {
         self.reach = reach
         self.title = title
         self.text = text
+        self.media = media
         self.state = state
         self.stateGround = stateGround
         self.stateChangedAt = stateChangedAt

@@ -339,6 +339,18 @@ enum Migrations {
                 "CREATE INDEX console_sessions_moderator ON console_sessions (moderator_id, ended_at)",
             ]
         },
+        // Media previews in the console: where the platform serves a subject's media (the address,
+        // never the media), and each moderator's own console settings, such as how strongly media is blurred.
+        Migration(version: 11, name: "console media") { _ in
+            [
+                "ALTER TABLE subjects ADD COLUMN media_url TEXT",
+                "ALTER TABLE subjects ADD COLUMN media_kind TEXT",
+                """
+                CREATE TABLE console_preferences (
+                    moderator_id TEXT PRIMARY KEY REFERENCES moderators (id), media_blur BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -55,6 +55,25 @@ extension StoreSession {
             lastTOTPStep: try row.decode(column: "last_totp_step", as: Int64?.self))
     }
 
+    /// A moderator's console settings: the standard ones until the moderator changes any.
+    public func consolePreferences(moderatorID: String) async throws -> ConsolePreferences {
+        guard let row = try await sql.raw("SELECT media_blur FROM console_preferences WHERE moderator_id = \(bind: moderatorID)").first() else {
+            return .standard
+        }
+        let blur = try row.decode(column: "media_blur", as: Int.self)
+        guard let mediaBlur = ConsolePreferences.MediaBlur(rawValue: blur) else {
+            throw StoreCorruption(detail: "moderator '\(moderatorID)' has media blur \(blur)")
+        }
+        return ConsolePreferences(mediaBlur: mediaBlur)
+    }
+
+    /// Replaces a moderator's console settings.
+    public func saveConsolePreferences(_ preferences: ConsolePreferences, moderatorID: String, at time: Timestamp) async throws {
+        try await sql.raw("DELETE FROM console_preferences WHERE moderator_id = \(bind: moderatorID)").run()
+        try await sql.insert(into: "console_preferences").columns("moderator_id", "media_blur", "updated_at")
+            .values(moderatorID, preferences.mediaBlur.rawValue, time.milliseconds).run()
+    }
+
     /// Records the outcome of a sign-in attempt on the credential: the failures in a row, the lock, the TOTP step used.
     public func updateSignInState(moderatorID: String, failures: Int, lockedUntil: Timestamp?, lastTOTPStep: Int64?) async throws {
         try await sql.raw("""

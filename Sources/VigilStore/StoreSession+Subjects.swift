@@ -4,6 +4,7 @@ import VigilCore
 extension StoreSession {
     private static let subjectColumns = [
         "id", "kind", "creator_id", "views", "live_viewers", "title", "body_text", "state", "state_ground", "state_changed_at",
+        "media_url", "media_kind",
     ]
     private static let readColumns = subjectColumns + ["reviewed_reasons", "detected_categories"]
 
@@ -29,17 +30,19 @@ extension StoreSession {
             .values(
                 subject.id, subject.kind.rawValue, subject.creatorID, subject.reach.views, subject.reach.liveViewers,
                 subject.title, subject.text, subject.state.rawValue, subject.stateGround, subject.stateChangedAt.milliseconds,
-                time.milliseconds, time.milliseconds)
+                subject.media?.url, subject.media?.kind.rawValue, time.milliseconds, time.milliseconds)
             .run()
     }
 
-    /// Updates what the platform may change about a subject: reach and descriptive text.
+    /// Updates what the platform may change about a subject: reach, descriptive text and media address.
     public func updateSubjectDetails(_ subject: Subject, at time: Timestamp) async throws {
         try await sql.update("subjects")
             .set("views", to: subject.reach.views)
             .set("live_viewers", to: subject.reach.liveViewers)
             .set("title", to: subject.title)
             .set("body_text", to: subject.text)
+            .set("media_url", to: subject.media?.url)
+            .set("media_kind", to: subject.media?.kind.rawValue)
             .set("updated_at", to: time.milliseconds)
             .where("id", .equal, subject.id)
             .run()
@@ -94,6 +97,13 @@ extension StoreSession {
             state: state,
             stateGround: try row.decode(column: "state_ground", as: String?.self),
             stateChangedAt: Timestamp(milliseconds: try row.decode(column: "state_changed_at", as: Int64.self)))
+        if let url = try row.decode(column: "media_url", as: String?.self) {
+            let kindText = try row.decode(column: "media_kind", as: String?.self) ?? ""
+            guard let kind = MediaReference.Kind(rawValue: kindText) else {
+                throw StoreCorruption(detail: "subject '\(subject.id)' has media kind '\(kindText)'")
+            }
+            subject.media = MediaReference(url: url, kind: kind)
+        }
         subject.reviewedReasons = Set(try row.decode(column: "reviewed_reasons", as: String.self).split(separator: " ").map(String.init))
         subject.detectedCategories = Set(try row.decode(column: "detected_categories", as: String.self).split(separator: " ").map(String.init))
         return subject

@@ -390,3 +390,151 @@ struct ConsoleTests {
         }
     }
 }
+
+@Suite("Moderator console: media, preferences, settings")
+struct ConsoleMediaTests {
+    @Test("media: previewed from the platform's address, greyscale and blurred at the moderator's strength; the policy allows only the media hosts", arguments: TestDatabase.all)
+    func mediaPreview(database: TestDatabase) async throws {
+        var settings = ConsoleSettings()
+        settings.mediaSources = ["https://media.example.com"]
+        try await withHarness(database: database, console: settings) { client, h async throws in
+            var browser = try await signedInBrowser(client, h, "mia", role: .moderator)
+            let body = #"{"kind":"video","creator_id":"creator-m","media":{"url":"https://media.example.com/v/clip-m.jpg?size=720","type":"image"}}"#
+            #expect(try await client.json(.put, "/v1/subjects/clip-m", h, body).status == .created)
+            _ = try await client.report(h, reporter: "media-reporter-1", subject: "clip-m", reason: "child_safety")
+
+            let next = try await browser.post("/console/next", ["csrf": try csrf(in: String(buffer: try await browser.get("/console").body))])
+            let casePath = try #require(next.headers[.location])
+            let page = try await browser.get(casePath)
+            let html = String(buffer: page.body)
+            #expect(html.contains(#"<div class="media-preview blur-2">"#), "blurred at the standard strength")
+            #expect(html.contains(#"<img id="subject-media" src="https://media.example.com/v/clip-m.jpg?size=720""#))
+            #expect(html.contains(#"<input type="checkbox" id="reveal-media" class="reveal-toggle">"#), "revealed on request")
+            let policy = try #require(page.headers[.contentSecurityPolicy])
+            #expect(policy.contains("img-src 'self' data: https://media.example.com;") && policy.contains("media-src https://media.example.com;"))
+            #expect(!policy.contains("unsafe-inline"))
+
+            // The moderator's own blur strength, kept across pages.
+            let preferences = String(buffer: try await browser.get("/console/preferences").body)
+            #expect(preferences.contains(#"value="2" id="blur-2" checked"#))
+            #expect(try await browser.post("/console/preferences", ["media_blur": "3"]).status == .forbidden, "no CSRF token")
+            #expect(try await browser.post("/console/preferences", ["csrf": try csrf(in: preferences), "media_blur": "9"]).status == .unprocessableContent)
+            #expect(try await browser.post("/console/preferences", ["csrf": try csrf(in: preferences), "media_blur": "3"]).status == .seeOther)
+            #expect(String(buffer: try await browser.get(casePath).body).contains(#"<div class="media-preview blur-3">"#))
+
+            // Another moderator keeps the standard strength.
+            let other = try await signedInBrowser(client, h, "noor", role: .moderator)
+            #expect(String(buffer: try await other.get(casePath).body).contains(#"<div class="media-preview blur-2">"#))
+
+            // The platform may change the address, or take it away.
+            let video = #"{"kind":"video","creator_id":"creator-m","media":{"url":"https://media.example.com/v/clip-m.mp4","type":"video"}}"#
+            #expect(try await client.json(.put, "/v1/subjects/clip-m", h, video).status == .ok)
+            #expect(String(buffer: try await browser.get(casePath).body).contains(#"<video id="subject-media" src="https://media.example.com/v/clip-m.mp4" controls muted"#))
+            #expect(try await client.json(.put, "/v1/subjects/clip-m", h, #"{"kind":"video","creator_id":"creator-m"}"#).status == .ok)
+            #expect(!String(buffer: try await browser.get(casePath).body).contains("media-preview"))
+            browser.cookie = nil
+        }
+    }
+
+    @Test("a media address that is not a plain https or http URL is refused, the field named")
+    func mediaAddressRefused() async throws {
+        try await withHarness { client, h async throws in
+            for url in ["javascript:alert(1)", "data:image/png;base64,AAAA", "https://user:pw@media.example.com/a.jpg", "https://media.example.com/a b.jpg",
+                        "//media.example.com/a.jpg", "https://media.example.com/\\\"onerror=\\\"x", "ftp://media.example.com/a.jpg",
+                        "https://media.example.com/" + String(repeating: "a", count: 2_048)] {
+                let body = #"{"kind":"video","creator_id":"c","media":{"url":"\#(url)"}}"#
+                let response = try await client.json(.put, "/v1/subjects/bad-media", h, body)
+                #expect(response.status == .unprocessableContent, "\(url)")
+                #expect(String(buffer: response.body).contains("media.url"), "\(url)")
+            }
+            let kind = try await client.json(.put, "/v1/subjects/bad-media", h, #"{"kind":"video","creator_id":"c","media":{"url":"https://m.example/a","type":"audio"}}"#)
+            #expect(kind.status == .unprocessableContent && String(buffer: kind.body).contains("media.type"))
+            #expect(try await client.json(.put, "/v1/subjects/bad-media", h, #"{"kind":"video","creator_id":"c","media":{"url":"https://m.example/a","extra":1}}"#).status == .unprocessableContent)
+        }
+    }
+
+    @Test("a page's background refresh does not keep a session alive past its idle timeout")
+    func refreshIsNotActivity() async throws {
+        var settings = ConsoleSettings()
+        settings.rules.idleTimeoutSeconds = 120
+        try await withHarness(console: settings) { client, h async throws in
+            let browser = try await signedInBrowser(client, h, "rae", role: .moderator)
+            var refresh: HTTPFields = [.cookie: "\(ConsoleAccounts.cookieName)=\(try #require(browser.cookie))"]
+            refresh[ConsoleMiddleware.refreshHeader] = "1"
+            let active = try await signedInBrowser(client, h, "sol", role: .moderator)
+            for _ in 0..<2 {
+                h.time.advance(seconds: 50)
+                #expect(try await client.execute(uri: "/console/queue/rows", method: .get, headers: refresh, body: nil).status == .ok)
+                #expect(try await active.get("/console").status == .ok)
+            }
+            h.time.advance(seconds: 50)
+            // 150 seconds since the moderator last did anything: the refreshes did not count.
+            let after = try await client.execute(uri: "/console/queue/rows", method: .get, headers: refresh, body: nil)
+            #expect(after.status == .seeOther && after.headers[.location] == "/console/signin")
+            #expect(try await active.get("/console").status == .ok, "a moderator who keeps working stays signed in")
+        }
+    }
+
+    @Test("sign-in attempts are limited per address over all names, before any password is checked")
+    func signInRateLimit() async throws {
+        var settings = ConsoleSettings()
+        settings.signInsPerMinutePerAddress = 5
+        try await withHarness(console: settings) { client, h async throws in
+            var browser = ConsoleBrowser(client: client)
+            for index in 0..<5 {
+                #expect(try await browser.signIn("nobody-\(index)", "a wrong password").status == .unauthorized)
+            }
+            let limited = try await browser.signIn("nobody-5", "a wrong password")
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            #expect(String(buffer: limited.body).contains("Too many sign-in attempts from this address"))
+        }
+    }
+}
+
+extension ConsoleMediaTests {
+    @Test("console settings from the environment: timeouts, lockout, second-factor roles, sign-in rate, media sources; bad values named")
+    func settingsFromEnvironment() throws {
+        let configuration = try ServerConfiguration.resolve(flags: .init(dataDirectory: "/tmp/x"), environment: [
+            "VIGIL_CONSOLE_IDLE_MINUTES": "10", "VIGIL_CONSOLE_SESSION_HOURS": "8", "VIGIL_CONSOLE_LOCK_AFTER": "3",
+            "VIGIL_CONSOLE_LOCK_MINUTES": "30", "VIGIL_CONSOLE_SECOND_FACTOR_ROLES": "moderator, appeals",
+            "VIGIL_CONSOLE_SIGNIN_RATE_LIMIT": "12", "VIGIL_CONSOLE_MEDIA_SOURCES": "https://media.example.com https://*.cdn.example.com:8443",
+        ])
+        let console = configuration.console
+        #expect(console.rules.idleTimeoutSeconds == 600 && console.rules.absoluteTimeoutSeconds == 28_800)
+        #expect(console.rules.lockAfterFailures == 3 && console.rules.lockSeconds == 1_800)
+        #expect(console.rules.secondFactorRequired == [.admin, .privacyOfficer, .moderator, .appeals], "admin and privacy_officer always need one")
+        #expect(console.signInsPerMinutePerAddress == 12)
+        #expect(console.mediaSources == ["https://media.example.com", "https://*.cdn.example.com:8443"])
+
+        #expect(throws: ServerConfiguration.Invalid.self) {
+            try ServerConfiguration.resolve(flags: .init(dataDirectory: "/tmp/x"), environment: ["VIGIL_CONSOLE_IDLE_MINUTES": "0"])
+        }
+        for (name, value) in [("VIGIL_CONSOLE_MEDIA_SOURCES", "https://a.example; script-src *"), ("VIGIL_CONSOLE_MEDIA_SOURCES", "'unsafe-inline'"),
+                              ("VIGIL_CONSOLE_MEDIA_SOURCES", "https://a.example/path"), ("VIGIL_CONSOLE_SECOND_FACTOR_ROLES", "moderator,root"),
+                              ("VIGIL_CONSOLE_SIGNIN_RATE_LIMIT", "0"), ("VIGIL_CONSOLE_LOCK_AFTER", "1e99")] {
+            do {
+                _ = try ServerConfiguration.resolve(flags: .init(dataDirectory: "/tmp/x"), environment: [name: value])
+                Issue.record("\(name)=\(value) was accepted")
+            } catch let invalid as ServerConfiguration.Invalid {
+                #expect(invalid.problems.contains { $0.hasPrefix(name) }, "\(invalid.problems)")
+            }
+        }
+    }
+}
+
+extension ConsoleMediaTests {
+    @Test("the API document states the media address rule Vigil enforces")
+    func documentedPattern() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: try OpenAPIDocument.json(policy: .builtIn)) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let variants = try #require((schemas["SubjectRegistration"] as? [String: Any])?["oneOf"] as? [[String: Any]])
+        #expect(variants.count == 2)
+        for variant in variants {
+            let media = try #require((variant["properties"] as? [String: Any])?["media"] as? [String: Any])
+            let url = try #require((media["properties"] as? [String: Any])?["url"] as? [String: Any])
+            #expect(url["pattern"] as? String == MediaReference.urlPattern)
+            #expect(url["maxLength"] as? Int == MediaReference.maxURLBytes)
+        }
+    }
+}

@@ -177,7 +177,9 @@ public final class ConsoleAccounts: Sendable {
 
     /// The signed-in moderator of a session cookie, if the session holds (not signed out, idle or
     /// past its lifetime, and the moderator still enabled). An ended session is recorded as such once.
-    public func session(cookie: String) async throws -> ConsoleSignedIn? {
+    /// `activity` is false for a page's own background refresh: it must not keep an abandoned
+    /// session alive past its idle timeout.
+    public func session(cookie: String, activity: Bool = true) async throws -> ConsoleSignedIn? {
         guard Self.isToken(cookie) else { return nil }
         let hash = Self.hash(cookie)
         let now = clock.now()
@@ -187,11 +189,25 @@ public final class ConsoleAccounts: Sendable {
             return nil
         }
         guard let moderator = try await moderators.enabled(id: record.moderatorID) else { return nil }
-        // Written at most once a minute: a page view is not worth a write each.
-        if record.lastSeenAt.seconds(until: now) >= 60 {
+        // Written at most once a minute (or a tenth of the idle timeout): a page view is not worth a write each.
+        if activity, record.lastSeenAt.seconds(until: now) >= min(60, rules.idleTimeoutSeconds / 10) {
             try await store.writeBesideChain { try await $0.touchConsoleSession(idHash: hash, at: now) }
         }
         return ConsoleSignedIn(moderator: moderator, csrfToken: Self.csrfToken(forSession: cookie), sessionHash: hash)
+    }
+
+    // MARK: Preferences
+
+    /// The moderator's own console settings.
+    public func preferences(of signedIn: ConsoleSignedIn) async throws -> ConsolePreferences {
+        try await store.read { try await $0.consolePreferences(moderatorID: signedIn.moderator.id) }
+    }
+
+    /// Replaces the moderator's own console settings. Not an audit event: they change what one
+    /// moderator sees, not what anyone may do.
+    public func setPreferences(_ preferences: ConsolePreferences, of signedIn: ConsoleSignedIn) async throws {
+        let now = clock.now()
+        try await store.writeBesideChain { try await $0.saveConsolePreferences(preferences, moderatorID: signedIn.moderator.id, at: now) }
     }
 
     public func signOut(_ signedIn: ConsoleSignedIn) async throws {

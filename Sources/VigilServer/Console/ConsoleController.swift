@@ -12,6 +12,8 @@ struct ConsoleController {
     let policy: Policy
     let credibility: CredibilityModel
     let pages: ConsolePages
+    /// Sign-in attempts per client address.
+    let signInLimiter: RateLimiter
 
     func addRoutes(to router: Router<VigilRequestContext>) {
         let console = router.group("console").add(middleware: ConsoleMiddleware(accounts: accounts, pages: pages))
@@ -47,6 +49,16 @@ struct ConsoleController {
     @Sendable func signIn(_ request: Request, context: VigilRequestContext) async throws -> Response {
         let form = context.consoleForm ?? FormQuery(encoded: "")
         let name = try form.get("name") ?? ""
+        do {
+            try signInLimiter.admit(context.remoteAddress ?? "unknown")
+        } catch {
+            guard case .rateLimited(let seconds) = error else { throw error }
+            var response = pages.render("signin", title: "Sign in", signedIn: nil, [
+                "error": "Too many sign-in attempts from this address: wait \(seconds) seconds and try again.", "name": name,
+            ], status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
         do {
             let (cookie, _) = try await accounts.signIn(name: name, password: try form.get("password") ?? "", code: try form.get("code"))
             let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
@@ -167,6 +179,11 @@ struct ConsoleController {
             subject["watching"] = overview.subject.reach.liveViewers > 0
             values["subject"] = subject
         }
+        if let media = overview.subject.media {
+            // Blurred and greyscale until the moderator reveals it, at the moderator's own strength.
+            let blur = try await accounts.preferences(of: signedIn).mediaBlur
+            values["preview"] = ["url": media.url, "image": media.kind == .image, "video": media.kind == .video, "blur": blur.rawValue] as [String: Any]
+        }
         values["more_reports"] = reports.nextCursor != nil
         let holds = overview.record.holder(at: overview.asOf) == signedIn.moderator.id
         let decider = [.moderator, .admin].contains(signedIn.moderator.role)
@@ -240,6 +257,10 @@ struct ConsoleController {
 extension VigilRequestContext {
     /// The signed-in console moderator, if their role is among `roles` (admins always are, unless `adminToo` is false).
     func requireConsole(_ roles: ModeratorRole..., adminToo: Bool = true) throws(VigilError) -> ConsoleSignedIn {
+        try requireConsole(roles, adminToo: adminToo)
+    }
+
+    func requireConsole(_ roles: [ModeratorRole], adminToo: Bool = true) throws(VigilError) -> ConsoleSignedIn {
         guard let signedIn = console else { throw .unauthenticated(detail: "sign in first") }
         guard (adminToo && signedIn.moderator.role == .admin) || roles.contains(signedIn.moderator.role) else {
             throw .forbiddenRole(role: signedIn.moderator.role.rawValue, allowed: roles.map(\.rawValue))

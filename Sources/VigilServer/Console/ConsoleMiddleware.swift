@@ -13,6 +13,8 @@ struct ConsoleMiddleware: RouterMiddleware {
     let pages: ConsolePages
 
     static let formLimit = 16 * 1024
+    /// Sent by a page's background refresh (console.js), which is not the moderator's activity.
+    static let refreshHeader = HTTPField.Name("X-Vigil-Refresh")!
     /// Routes open without a session (paths below `/console/`).
     static func isPublic(_ path: String) -> Bool {
         path == "/console/signin" || path.hasPrefix("/console/enrol/") || path.hasPrefix("/console/static/")
@@ -23,7 +25,7 @@ struct ConsoleMiddleware: RouterMiddleware {
         do {
             let path = request.uri.path
             if let cookie = request.cookies[ConsoleAccounts.cookieName]?.value {
-                context.console = try await accounts.session(cookie: cookie)
+                context.console = try await accounts.session(cookie: cookie, activity: request.headers[Self.refreshHeader] == nil)
             }
             if request.method == .post {
                 guard Self.sameOrigin(request) else {

@@ -10,8 +10,10 @@ struct ConsolePages: Sendable {
     private let library: MustacheLibrary
     let stylesheet: ByteBuffer
     let script: ByteBuffer
+    /// The pages' policy: the strict one, with the platform's media hosts allowed for images and video.
+    private let pagePolicy: String
 
-    init() throws {
+    init(mediaSources: [String] = ConsoleSettings().mediaSources) throws {
         guard let directory = Bundle.module.url(forResource: "console", withExtension: nil) else {
             throw ConsoleResourceMissing(name: "console")
         }
@@ -24,6 +26,8 @@ struct ConsolePages: Sendable {
         self.library = library
         stylesheet = ByteBuffer(bytes: try Data(contentsOf: directory.appendingPathComponent("console.css")))
         script = ByteBuffer(bytes: try Data(contentsOf: directory.appendingPathComponent("console.js")))
+        let media = mediaSources.joined(separator: " ")
+        pagePolicy = Self.policy(images: "'self' data: \(media)", media: media)
     }
 
     /// A page: `values` are the template's, plus the layout's (title, the signed-in moderator, the CSRF token).
@@ -39,7 +43,9 @@ struct ConsolePages: Sendable {
             context["csrf"] = signedIn.csrfToken
         }
         let html = library.render(context, withTemplate: template) ?? "<!doctype html><title>Vigil</title><p>This page could not be drawn.</p>"
-        return Response(status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"), body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        var headers = Self.headers(contentType: "text/html; charset=utf-8")
+        headers[.contentSecurityPolicy] = pagePolicy
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// A redirect after a form (303: the browser follows with GET).
@@ -50,12 +56,19 @@ struct ConsolePages: Sendable {
         return Response(status: .seeOther, headers: headers)
     }
 
+    /// No inline script or style, no plugin, no frame, forms only to the console; images and video
+    /// from the sources given. Media is loaded without credentials or referrer (see the templates).
+    static func policy(images: String, media: String) -> String {
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src \(images); media-src \(media); connect-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    }
+
     /// What every console response carries: no inline script or style may run, the page may not be
     /// framed, nothing is cached, and no address goes to another site as referrer.
     static func headers(contentType: String) -> HTTPFields {
         var fields = HTTPFields()
         fields[.contentType] = contentType
-        fields[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        fields[.contentSecurityPolicy] = policy(images: "'self' data:", media: "'none'")
         fields[.xFrameOptions] = "DENY"
         fields[.xContentTypeOptions] = "nosniff"
         // Same-origin: other sites never see a console address (an enrolment link is one), and the

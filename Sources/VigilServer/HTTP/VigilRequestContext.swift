@@ -16,9 +16,12 @@ public struct VigilRequestContext: RequestContext {
     public var console: ConsoleSignedIn?
     /// A console form's fields, read and CSRF-checked by ``ConsoleMiddleware``.
     var consoleForm: FormQuery?
+    /// The connected client's IP address (the proxy's, behind one), for per-address limits.
+    let remoteAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var maxUploadSize: Int { Self.bodyLimit }

@@ -958,7 +958,7 @@ paths:
       required: true
       schema: *id001
     get:
-      summary: A case — subject, a summary of its reports by reason and channel, the score's growth by hour, category scores, creator history
+      summary: A case — subject (with its media address, if the platform gave one), a summary of its reports by reason and channel, the score's growth by hour, category scores, creator history
         and shield, and how the reports combine into independent voices (coordinated groups by per-case pseudonym, with their signals
         and evidence), when a takedown waiting out its settle period is due (case.takedown_due_at), and automated detection's part
         (case.detected_by, and detection - the subject's newest signals and the rules that matched, with their mode, action and verdict)
@@ -1793,6 +1793,31 @@ components:
             - 'null'
             maxLength: 10000
             pattern: ^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+          media:
+            type:
+            - object
+            - 'null'
+            additionalProperties: false
+            required:
+            - url
+            properties:
+              url:
+                type: string
+                minLength: 1
+                maxLength: 2048
+                pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#]([A-Za-z0-9._~!$&''()*+,;=:@/?#-]|%[0-9A-Fa-f]{2})*)?$(?!\n)'
+                description: An absolute https or http address, RFC 3986 characters only (anything else percent-encoded), no credentials
+              type:
+                type:
+                - string
+                - 'null'
+                enum:
+                - image
+                - video
+                - null
+                description: How the console shows it; image when left out
+            description: Where the platform serves the subject's media, for the moderator console's preview (blurred until the moderator
+              reveals it). Vigil keeps the address, never the media
         description: A live stream
       - type: object
         required:
@@ -1840,6 +1865,31 @@ components:
             - 'null'
             maxLength: 10000
             pattern: ^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$(?!\n)
+          media:
+            type:
+            - object
+            - 'null'
+            additionalProperties: false
+            required:
+            - url
+            properties:
+              url:
+                type: string
+                minLength: 1
+                maxLength: 2048
+                pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#]([A-Za-z0-9._~!$&''()*+,;=:@/?#-]|%[0-9A-Fa-f]{2})*)?$(?!\n)'
+                description: An absolute https or http address, RFC 3986 characters only (anything else percent-encoded), no credentials
+              type:
+                type:
+                - string
+                - 'null'
+                enum:
+                - image
+                - video
+                - null
+                description: How the console shows it; image when left out
+            description: Where the platform serves the subject's media, for the moderator console's preview (blurred until the moderator
+              reveals it). Vigil keeps the address, never the media
         description: A video, comment or account
     Subject:
       type: object

@@ -32,6 +32,8 @@ public struct ServerConfiguration: Sendable {
     public var connectionTimeouts: ConnectionTimeouts = .standard
     /// Webhook delivery: retries, concurrency, and where webhook URLs may point.
     public var webhooks = WebhookDispatcher.Settings()
+    /// The moderator console: session timeouts, lockout, second factors, media sources, sign-in rate.
+    public var console = ConsoleSettings()
 
     public struct Flags: Sendable {
         public var host: String?
@@ -152,6 +154,7 @@ public struct ServerConfiguration: Sendable {
         timeouts.body = seconds("VIGIL_BODY_TIMEOUT_SECONDS", timeouts.body)
 
         let webhooks = webhookSettings(environment, problems: &problems)
+        let console = consoleSettings(environment, problems: &problems)
 
         guard problems.isEmpty, let logLevel else { throw Invalid(problems: problems) }
         var configuration = ServerConfiguration(
@@ -162,6 +165,7 @@ public struct ServerConfiguration: Sendable {
         configuration.rulesPath = rulesPath
         configuration.textClassifier = textClassifier
         configuration.classifiersPath = classifiersPath
+        configuration.console = console
         return configuration
     }
 
@@ -197,6 +201,50 @@ public struct ServerConfiguration: Sendable {
         }
         settings.allowHTTPLoopback = flag("VIGIL_WEBHOOK_ALLOW_HTTP_LOOPBACK")
         settings.allowPrivateRanges = flag("VIGIL_WEBHOOK_ALLOW_PRIVATE")
+        return settings
+    }
+
+    /// Console settings from `VIGIL_CONSOLE_IDLE_MINUTES`, `VIGIL_CONSOLE_SESSION_HOURS`,
+    /// `VIGIL_CONSOLE_LOCK_AFTER`, `VIGIL_CONSOLE_LOCK_MINUTES`, `VIGIL_CONSOLE_ENROLMENT_HOURS`,
+    /// `VIGIL_CONSOLE_SECOND_FACTOR_ROLES` (comma-separated; admin and privacy_officer always need one),
+    /// `VIGIL_CONSOLE_SIGNIN_RATE_LIMIT` (attempts a minute per address) and `VIGIL_CONSOLE_MEDIA_SOURCES`
+    /// (space-separated Content-Security-Policy sources media previews may load from).
+    static func consoleSettings(_ environment: [String: String], problems: inout [String]) -> ConsoleSettings {
+        var settings = ConsoleSettings()
+        func number(_ name: String, _ current: Double, range: ClosedRange<Double>) -> Double {
+            guard let text = environment[name] else { return current }
+            guard let value = Double(text), range.contains(value) else {
+                problems.append("\(name): '\(text)' must be a number from \(range.lowerBound) to \(range.upperBound)")
+                return current
+            }
+            return value
+        }
+        var rules = settings.rules
+        rules.idleTimeoutSeconds = number("VIGIL_CONSOLE_IDLE_MINUTES", rules.idleTimeoutSeconds / 60, range: 0.1...1_440) * 60
+        rules.absoluteTimeoutSeconds = number("VIGIL_CONSOLE_SESSION_HOURS", rules.absoluteTimeoutSeconds / 3_600, range: 0.1...168) * 3_600
+        rules.lockAfterFailures = Int(number("VIGIL_CONSOLE_LOCK_AFTER", Double(rules.lockAfterFailures), range: 1...100))
+        rules.lockSeconds = number("VIGIL_CONSOLE_LOCK_MINUTES", rules.lockSeconds / 60, range: 0.1...10_080) * 60
+        rules.enrolmentHours = number("VIGIL_CONSOLE_ENROLMENT_HOURS", rules.enrolmentHours, range: 0.1...720)
+        if let text = environment["VIGIL_CONSOLE_SECOND_FACTOR_ROLES"] {
+            for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                if let role = ModeratorRole(rawValue: name) { rules.secondFactorRequired.insert(role) } else {
+                    problems.append("VIGIL_CONSOLE_SECOND_FACTOR_ROLES: '\(name)' is not one of \(ModeratorRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+        }
+        settings.rules = rules
+        settings.signInsPerMinutePerAddress = Int(number("VIGIL_CONSOLE_SIGNIN_RATE_LIMIT", Double(settings.signInsPerMinutePerAddress), range: 1...10_000))
+        if let text = environment["VIGIL_CONSOLE_MEDIA_SOURCES"] {
+            let sources = text.split(whereSeparator: \.isWhitespace).map(String.init)
+            let bad = sources.compactMap(ConsoleSettings.problem(withMediaSource:))
+            if sources.isEmpty || sources.count > 50 {
+                problems.append("VIGIL_CONSOLE_MEDIA_SOURCES: give 1 to 50 sources, separated by spaces")
+            } else if !bad.isEmpty {
+                problems.append("VIGIL_CONSOLE_MEDIA_SOURCES: " + bad.joined(separator: "; "))
+            } else {
+                settings.mediaSources = sources
+            }
+        }
         return settings
     }
 

@@ -23,24 +23,26 @@ public struct VigilApp: Sendable {
     public let classifiers: ExternalClassifiers
     public let banks: HashBanks
     public let console: ConsoleAccounts
+    let consoleSettings: ConsoleSettings
     let bankSync: BankSyncService
     public let clock: VigilClock
     public let metrics: VigilMetrics
-    let rateLimiter: ReporterRateLimiter
+    let rateLimiter: RateLimiter
 
     public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30,
                 webhooks: WebhookDispatcher.Settings = .init(), ruleSet: RuleSet = .empty, textClassifier: LinearTextClassifier? = nil,
-                detectionSettings: DetectionSettings = .init(), bankRefreshInterval: Duration = .seconds(1), console: ConsoleRules = .standard,
+                detectionSettings: DetectionSettings = .init(), bankRefreshInterval: Duration = .seconds(1), console: ConsoleSettings = .init(),
                 bcryptCost: UInt8 = 12, logger: Logger, clock: VigilClock = .system) {
         self.store = store
         self.clock = clock
+        self.consoleSettings = console
         self.metrics = VigilMetrics()
         self.policy = policy
         self.keyring = keyring
         self.rules = rules
         self.accessKeys = AccessKeys(store: store, clock: clock)
         self.moderators = ModeratorAccess(store: store, clock: clock)
-        self.console = ConsoleAccounts(store: store, keyring: keyring, moderators: moderators, rules: console, bcryptCost: bcryptCost, clock: clock)
+        self.console = ConsoleAccounts(store: store, keyring: keyring, moderators: moderators, rules: console.rules, bcryptCost: bcryptCost, clock: clock)
         self.intake = IntakeWorkflow(store: store, policy: policy, rules: rules, logger: logger, clock: clock, metrics: metrics)
         let bankIndex = BankIndex(store: store)
         self.banks = HashBanks(store: store, index: bankIndex, clock: clock)
@@ -51,7 +53,7 @@ public struct VigilApp: Sendable {
         self.detection = DetectionWorkflow(store: store, policy: policy, ruleSet: ruleSet, textClassifier: textClassifier, clock: clock, metrics: metrics)
         self.maintenance = MaintenanceService(
             store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
-        self.rateLimiter = ReporterRateLimiter(perMinute: reportsPerMinutePerReporter)
+        self.rateLimiter = RateLimiter(perMinute: reportsPerMinutePerReporter)
         self.webhookDispatcher = WebhookDispatcher(store: store, keyring: keyring, settings: webhooks, metrics: metrics, logger: logger, clock: clock)
     }
 
@@ -78,7 +80,8 @@ public struct VigilApp: Sendable {
         }
         return VigilApp(store: store, policy: policy, keyring: keyring, rules: configuration.rules,
                         reportsPerMinutePerReporter: configuration.reportsPerMinutePerReporter, webhooks: configuration.webhooks,
-                        ruleSet: ruleSet, textClassifier: textClassifier, detectionSettings: detectionSettings, logger: logger)
+                        ruleSet: ruleSet, textClassifier: textClassifier, detectionSettings: detectionSettings, console: configuration.console,
+                        logger: logger)
     }
 
     /// Runs `body` with the store running and migrated, for commands that use the data directory
@@ -105,13 +108,16 @@ public struct VigilApp: Sendable {
         TransparencyController(reporting: TransparencyReporting(store: store)).addRoutes(to: mod)
         RulesController(rules: RulesReporting(store: store, ruleSet: detection.ruleSet, policy: policy)).addRoutes(to: mod)
         BanksController(banks: banks).addRoutes(to: mod)
-        let pages = try ConsolePages()
-        ConsoleController(accounts: console, review: review, policy: policy, credibility: rules.credibility, pages: pages).addRoutes(to: router)
+        let pages = try ConsolePages(mediaSources: consoleSettings.mediaSources)
+        ConsoleController(
+            accounts: console, review: review, policy: policy, credibility: rules.credibility, pages: pages,
+            signInLimiter: RateLimiter(perMinute: consoleSettings.signInsPerMinutePerAddress)).addRoutes(to: router)
         ConsoleOversightController(
             accounts: console, appeals: appeals, privacy: PrivacyWorkflow(store: store, keyring: keyring, clock: clock),
             audit: AuditLogBrowsing(store: store), pages: pages,
             dashboard: ConsoleDashboard(store: store, rules: RulesReporting(store: store, ruleSet: detection.ruleSet, policy: policy), clock: clock),
             clock: clock).addRoutes(to: router)
+        ConsolePreferencesController(accounts: console, pages: pages).addRoutes(to: router)
         ConsoleAdminController(accounts: console, moderators: moderators, keys: accessKeys, policy: policy, ruleSet: detection.ruleSet, pages: pages)
             .addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: accessKeys))

@@ -22,14 +22,17 @@ public struct SubjectWorkflow: Sendable {
         public var reach: Reach
         public var title: String?
         public var text: String?
+        /// Where the platform serves the media; the console previews it from there.
+        public var media: MediaReference?
 
-        public init(id: String, kind: SubjectKind, creatorID: String, reach: Reach, title: String?, text: String?) {
+        public init(id: String, kind: SubjectKind, creatorID: String, reach: Reach, title: String?, text: String?, media: MediaReference? = nil) {
             self.id = id
             self.kind = kind
             self.creatorID = creatorID
             self.reach = reach
             self.title = title
             self.text = text
+            self.media = media
         }
     }
 
@@ -61,9 +64,11 @@ public struct SubjectWorkflow: Sendable {
                 throw VigilError.conflict(detail: "creator_id: subject '\(registration.id)' belongs to another creator; a subject's creator cannot change")
             }
             let changed = subject.reach != registration.reach || subject.title != registration.title || subject.text != registration.text
+                || subject.media != registration.media
             subject.reach = registration.reach
             subject.title = registration.title
             subject.text = registration.text
+            subject.media = registration.media
             if changed {
                 try await tx.updateSubjectDetails(subject, at: now)
                 try await tx.appendEvents([AuditEventDraft(
@@ -75,7 +80,7 @@ public struct SubjectWorkflow: Sendable {
         }
         let subject = Subject(
             id: registration.id, kind: registration.kind, creatorID: registration.creatorID, reach: registration.reach,
-            title: registration.title, text: registration.text, state: .visible, stateChangedAt: now)
+            title: registration.title, text: registration.text, media: registration.media, state: .visible, stateChangedAt: now)
         try await tx.insertSubject(subject, at: now)
         try await tx.appendEvents([AuditEventDraft(
             type: .subjectRegistered, subjectID: subject.id,

@@ -9,7 +9,7 @@ struct ReportsController {
     let intake: IntakeWorkflow
     let keyring: ReporterKeyring
     let policy: Policy
-    let rateLimiter: ReporterRateLimiter
+    let rateLimiter: RateLimiter
     let metrics: VigilMetrics
 
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!

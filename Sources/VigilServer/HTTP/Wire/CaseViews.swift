@@ -119,6 +119,12 @@ struct CaseDetail: Encodable, Sendable {
         var text: String?
         var views: Int
         var liveViewers: Int
+        var media: Media?
+
+        struct Media: Encodable {
+            var url: String
+            var type: String
+        }
     }
 
     struct ReportSummary: Encodable {
@@ -214,7 +220,8 @@ struct CaseDetail: Encodable, Sendable {
         }
         self.subject = SubjectInfo(
             id: subject.id, kind: subject.kind.rawValue, creatorId: subject.creatorID, state: subject.state.rawValue, title: subject.title,
-            text: subject.text, views: subject.reach.views, liveViewers: subject.reach.liveViewers)
+            text: subject.text, views: subject.reach.views, liveViewers: subject.reach.liveViewers,
+            media: subject.media.map { SubjectInfo.Media(url: $0.url, type: $0.kind.rawValue) })
 
         let reasons = Dictionary(grouping: tally, by: \.reason)
         let channels = Dictionary(grouping: tally, by: \.channel)

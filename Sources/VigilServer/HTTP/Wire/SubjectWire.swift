@@ -6,7 +6,7 @@ import VigilStore
 
 /// The JSON body of `PUT /v1/subjects/{id}`.
 struct SubjectBody: RequestBody {
-    static let fields: Set<String> = ["kind", "creator_id", "reach", "reach.views", "reach.live_viewers", "title", "text"]
+    static let fields: Set<String> = ["kind", "creator_id", "reach", "reach.views", "reach.live_viewers", "title", "text", "media", "media.url", "media.type"]
 
     struct ReachBody: Decodable {
         var views: Int?
@@ -18,14 +18,20 @@ struct SubjectBody: RequestBody {
         }
     }
 
+    struct MediaBody: Decodable {
+        var url: String
+        var type: String?
+    }
+
     var kind: String
     var creatorID: String
     var reach: ReachBody?
     var title: String?
     var text: String?
+    var media: MediaBody?
 
     enum CodingKeys: String, CodingKey {
-        case kind, reach, title, text
+        case kind, reach, title, text, media
         case creatorID = "creator_id"
     }
 
@@ -42,7 +48,15 @@ struct SubjectBody: RequestBody {
         if kind != .live, live > 0 { throw .invalidField(field: "reach.live_viewers", detail: "only a live subject has live viewers") }
         if let title { try Validate.text(title, field: "title", max: 1_000) }
         if let text { try Validate.optionalText(text, field: "text", max: 10_000) }
-        return .init(id: id, kind: kind, creatorID: creatorID, reach: Reach(views: views, liveViewers: live), title: title, text: text)
+        var reference: MediaReference?
+        if let media {
+            if let problem = MediaReference.problem(withURL: media.url) { throw .invalidField(field: "media.url", detail: problem) }
+            guard let mediaKind = MediaReference.Kind(rawValue: media.type ?? MediaReference.Kind.image.rawValue) else {
+                throw .invalidField(field: "media.type", detail: "must be one of: \(MediaReference.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            reference = MediaReference(url: media.url, kind: mediaKind)
+        }
+        return .init(id: id, kind: kind, creatorID: creatorID, reach: Reach(views: views, liveViewers: live), title: title, text: text, media: reference)
     }
 }
 

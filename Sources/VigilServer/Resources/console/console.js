@@ -21,6 +21,7 @@
     switch (event.key) {
       case "?": if (overlay) { overlay.hidden = !overlay.hidden; event.preventDefault(); } break;
       case "c": if (click("button[data-key='c']")) event.preventDefault(); break;
+      case "m": if (click("#reveal-media")) event.preventDefault(); break;
       case "r": if (click("button[data-key='r']")) event.preventDefault(); break;
       case "j": if (click("button[data-key='j']")) event.preventDefault(); break;
       case "v":
@@ -42,8 +43,11 @@
     var rows = document.getElementById("queue-rows");
     if (rows && rows.dataset.refresh && window.fetch) {
       setInterval(function () {
-        fetch(rows.dataset.refresh, { credentials: "same-origin" }).then(function (response) {
+        // Marked as a refresh: it does not count as the moderator's activity, so an abandoned
+        // page does not keep its session alive; once the session ends, the page goes to sign-in.
+        fetch(rows.dataset.refresh, { credentials: "same-origin", headers: { "X-Vigil-Refresh": "1" } }).then(function (response) {
           if (response.ok && response.redirected === false) return response.text();
+          if (response.redirected) window.location.assign("/console/signin");
           return null;
         }).then(function (html) { if (html !== null) rows.innerHTML = html; }).catch(function () {});
       }, 15000);
