@@ -13,7 +13,7 @@ def seed(worker):
     conn = http.client.HTTPConnection(host, port)
     for i in range(worker, count, workers):
         kind = "live" if i % 20 == 0 else "video"
-        conn.request("PUT", f"/v1/subjects/q-{i}", body=json.dumps({"kind": kind, "creator_id": f"c-{i % 1000}", "reach": {"views": i}}), headers=headers)
+        conn.request("PUT", f"/v1/subjects/q-{i}", body=json.dumps({"kind": kind, "creator_id": f"c-{i % 1000}", "reach": {"views": i}, "media": {"url": f"https://media.example.com/q-{i}.jpg"}}), headers=headers)
         r = conn.getresponse(); r.read()
         if r.status not in (200, 201):
             raise SystemExit(f"subject q-{i}: {r.status}")

@@ -5,10 +5,20 @@ Saves a screenshot of every page it visits into SHOTS.
 
 Then: the creator's statement of reasons exists (API), the creator appeals (API), an appeals
 moderator grants the appeal in the console, a privacy officer unseals a report with a reason and
-the audit page lists the unseal, and a moderator without the role is refused.
+the audit page lists the unseal, a moderator without the role is refused, and a session left idle
+past its timeout (the server runs with a short one) is sent to sign in.
 
-    browser_check.py BASE_URL ENROL_PATH API_KEY SHOTS APPEALS_ENROL_PATH OFFICER_ENROL_PATH
+The subject's media is served from MEDIA_DIR on MEDIA_PORT, as a platform's CDN would: it must load
+(the page's policy allows the media host), greyscale and blurred until the moderator reveals it.
+Every page is checked with axe-core (WCAG 2.1 A and AA: labels, contrast, names, structure), and on
+the queue and case pages every control must be reachable with the Tab key.
+
+    browser_check.py BASE_URL ENROL_PATH API_KEY SHOTS APPEALS_ENROL_PATH OFFICER_ENROL_PATH MEDIA_DIR MEDIA_PORT IDLE_SECONDS
 """
+import functools
+import http.server
+import importlib.resources
+import threading
 import base64
 import json
 import sys
@@ -25,7 +35,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-base, enrol_path, api_key, shots, appeals_enrol, officer_enrol = sys.argv[1:7]
+base, enrol_path, api_key, shots, appeals_enrol, officer_enrol, media_dir, media_port, idle_seconds = sys.argv[1:10]
+MEDIA_URL = f"http://127.0.0.1:{media_port}/q0003.jpg"
 REPORTERS = ["console-check-reporter-5f1e", "console-check-reporter-a9c2", "console-check-reporter-03bd"]
 failures = []
 
@@ -44,9 +55,18 @@ def api(method, path, body=None):
         return json.loads(text) if text else {}
 
 
-# A subject reported by three people, one note carrying markup.
+# The platform's media host: a plain file server.
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+media_server = http.server.ThreadingHTTPServer(("127.0.0.1", int(media_port)), functools.partial(QuietHandler, directory=media_dir))
+threading.Thread(target=media_server.serve_forever, daemon=True).start()
+
+# A subject with media, reported by three people, one note carrying markup.
 api("PUT", "/v1/subjects/console-clip", {"kind": "video", "creator_id": "console-creator", "title": "Skate clip <b>bold?</b>",
-                                         "reach": {"views": 50000, "live_viewers": 0}})
+                                         "reach": {"views": 50000, "live_viewers": 0}, "media": {"url": MEDIA_URL, "type": "image"}})
 report_ids = []
 for index, reporter in enumerate(REPORTERS):
     note = "<script>alert('x')</script> at 0:14" if index == 0 else None
@@ -91,9 +111,54 @@ def enrol_and_sign_in(path, name, password):
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "header .who")))
 
 
+AXE = (importlib.resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+def accessible(name):
+    """axe-core's WCAG 2.1 A and AA rules on the page as it stands; every violation is a failure."""
+    driver.execute_script(AXE)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(done, e => done({error: String(e)}));")
+    if "error" in result:
+        check(False, f"axe ran on the {name} page: {result['error']}")
+        return
+    for violation in result["violations"]:
+        targets = [" ".join(node["target"]) for node in violation["nodes"]][:3]
+        print(f"     {violation['id']}: {violation['help']} at {targets}")
+    check(not result["violations"], f"axe: no WCAG 2.1 AA violation on the {name} page ({len(result['passes'])} rules passed)")
+
+
+def reachable_by_keyboard(name):
+    """Tabs through the page: every visible link, button and form control must take the focus."""
+    controls = driver.execute_script(
+        "return [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]"
+        ".filter(e => e.offsetParent !== null && !e.disabled);")
+    driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+    body = driver.find_element(By.TAG_NAME, "body")
+    seen = []
+    for _ in range(len(controls) + 40):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        seen.append(driver.switch_to.active_element)
+    missed = [c.get_attribute("outerHTML")[:80] for c in controls if c not in seen]
+    # Radio buttons take the focus as a group: one of each name is enough.
+    names = {}
+    for c in controls:
+        if c.get_attribute("type") == "radio":
+            names.setdefault(c.get_attribute("name"), []).append(c)
+    for group in names.values():
+        if any(c in seen for c in group):
+            missed = [m for m in missed if not any(m == c.get_attribute("outerHTML")[:80] for c in group)]
+    for m in missed:
+        print("     not reached:", m)
+    check(controls and not missed, f"every control on the {name} page is reachable with Tab ({len(controls)} controls)")
+    body.send_keys(Keys.ESCAPE)
+
+
 def shot(name):
     driver.save_screenshot(f"{shots}/{name}.png")
     pages[name] = driver.page_source
+    accessible(name)
 
 
 try:
@@ -122,6 +187,7 @@ try:
     check(driver.current_url.rstrip("/").endswith("/console"), "signed in with the code: the queue")
     check("child_safety" in driver.page_source and "urgent" in driver.page_source, "the queue lists the urgent case")
     shot("queue")
+    reachable_by_keyboard("queue")
     cookie = driver.get_cookie("vigil_console")
     check(cookie is not None and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict", "session cookie HttpOnly, SameSite=Strict")
 
@@ -141,7 +207,19 @@ try:
     notes = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "td.note")]
     check(any("<script>alert('x')</script> at 0:14" in note for note in notes), "a note with markup shows as text")
     check(len(driver.find_elements(By.CSS_SELECTOR, "main script")) == 0, "no script element from the note")
+    media = driver.find_element(By.ID, "subject-media")
+    wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0;", media))
+    check(True, "the media loads from the platform's host (the page's policy allows it)")
+    hidden_filter = driver.execute_script("return getComputedStyle(arguments[0]).filter;", media)
+    check("grayscale(1)" in hidden_filter and "blur(16px)" in hidden_filter, f"the media is greyscale and blurred until revealed ({hidden_filter})")
     shot("case")
+    reachable_by_keyboard("case")
+    driver.find_element(By.TAG_NAME, "body").send_keys("m")
+    shown_filter = driver.execute_script("return getComputedStyle(arguments[0]).filter;", media)
+    check(shown_filter == "none", f"m reveals the media ({shown_filter})")
+    driver.save_screenshot(f"{shots}/case-media-revealed.png")
+    driver.find_element(By.TAG_NAME, "body").send_keys("m")
+    check("blur" in driver.execute_script("return getComputedStyle(arguments[0]).filter;", media), "m blurs it again")
     driver.find_element(By.TAG_NAME, "body").send_keys("?")
     check(driver.find_element(By.ID, "shortcuts").is_displayed(), "? shows the shortcuts")
     shot("shortcuts")
@@ -160,6 +238,14 @@ try:
         raise
     check("done=case_" in driver.current_url, "Ctrl+Enter decides")
     shot("after-decision")
+
+    # The moderator's own blur strength.
+    driver.get(base + "/console/preferences")
+    driver.find_element(By.ID, "blur-3").click()
+    driver.find_element(By.CSS_SELECTOR, "form[action='/console/preferences'] button[type=submit]").click()
+    wait.until(lambda d: "saved=1" in d.current_url)
+    check(driver.find_element(By.ID, "blur-3").is_selected(), "the moderator chooses a strong blur")
+    shot("preferences")
 
     # The dashboard draws its charts.
     driver.get(base + "/console/dashboard?period=24h")
@@ -213,11 +299,18 @@ try:
     driver.get(base + "/console/unseal")
     shot("unseal")
 
+    # Left idle past the timeout, the session ends: the next page is the sign-in form.
+    time.sleep(float(idle_seconds) + 2)
+    driver.get(base + "/console/audit")
+    check(driver.current_url.endswith("/console/signin") and driver.find_elements(By.ID, "name"), "a session idle past its timeout is sent to sign in")
+    shot("idle-signed-out")
+
     for name, html in pages.items():
         for reporter in REPORTERS:
             check(reporter not in html, f"no reporter id on the {name} page")
 finally:
     driver.quit()
+    media_server.shutdown()
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
