@@ -26,11 +26,13 @@ ENROL=$(grep -o '/console/enrol/[0-9a-f]*' "$DATA/enrol.txt")
 "$BIN" moderators add console-officer --role privacy_officer --data-dir "$DATA" >/dev/null 2>"$DATA/officer.txt"
 APPEALS_ENROL=$(grep -o '/console/enrol/[0-9a-f]*' "$DATA/appeals.txt")
 OFFICER_ENROL=$(grep -o '/console/enrol/[0-9a-f]*' "$DATA/officer.txt")
+"$BIN" moderators add console-admin --role admin --data-dir "$DATA" >/dev/null 2>"$DATA/admin.txt"
+ADMIN_ENROL=$(grep -o '/console/enrol/[0-9a-f]*' "$DATA/admin.txt")
 # A short idle timeout, so the suite can see a session end; the media host the suite serves.
 VIGIL_CONSOLE_IDLE_MINUTES=$(python3 -c "print($IDLE_SECONDS / 60)") VIGIL_CONSOLE_MEDIA_SOURCES="http://127.0.0.1:$MEDIA_PORT" \
   "$BIN" serve --data-dir "$DATA" --port "$PORT" --log-level warning &
 SERVER=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
 "$VENV/bin/python" scripts/console/browser_check.py "http://127.0.0.1:$PORT" "$ENROL" "$KEY" "$SHOTS" "$APPEALS_ENROL" "$OFFICER_ENROL" \
-  "$MEDIA_DIR" "$MEDIA_PORT" "$IDLE_SECONDS"
+  "$MEDIA_DIR" "$MEDIA_PORT" "$IDLE_SECONDS" "$ADMIN_ENROL"
 echo "screenshots: $SHOTS"

@@ -13,7 +13,7 @@ The subject's media is served from MEDIA_DIR on MEDIA_PORT, as a platform's CDN 
 Every page is checked with axe-core (WCAG 2.1 A and AA: labels, contrast, names, structure), and on
 the queue and case pages every control must be reachable with the Tab key.
 
-    browser_check.py BASE_URL ENROL_PATH API_KEY SHOTS APPEALS_ENROL_PATH OFFICER_ENROL_PATH MEDIA_DIR MEDIA_PORT IDLE_SECONDS
+    browser_check.py BASE_URL ENROL_PATH API_KEY SHOTS APPEALS_ENROL_PATH OFFICER_ENROL_PATH MEDIA_DIR MEDIA_PORT IDLE_SECONDS ADMIN_ENROL_PATH
 """
 import functools
 import http.server
@@ -35,7 +35,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-base, enrol_path, api_key, shots, appeals_enrol, officer_enrol, media_dir, media_port, idle_seconds = sys.argv[1:10]
+base, enrol_path, api_key, shots, appeals_enrol, officer_enrol, media_dir, media_port, idle_seconds, admin_enrol = sys.argv[1:11]
 MEDIA_URL = f"http://127.0.0.1:{media_port}/q0003.jpg"
 REPORTERS = ["console-check-reporter-5f1e", "console-check-reporter-a9c2", "console-check-reporter-03bd"]
 failures = []
@@ -281,6 +281,14 @@ try:
     wait.until(lambda d: "This appeal is decided" in d.page_source)
     check(api("GET", "/v1/subjects/console-clip").get("state") == "visible", "the granted appeal reinstated the clip")
     shot("appeal-decided")
+    sign_out()
+
+    # The admin desk: moderators, keys, versions in force.
+    enrol_and_sign_in(admin_enrol, "console-admin", "admin desk password")
+    driver.get(base + "/console/admin")
+    check("console-officer" in driver.page_source and "privacy_officer" in driver.page_source, "the admin desk lists the moderators")
+    shot("admin")
+    reachable_by_keyboard("admin")
     sign_out()
 
     # A privacy officer unseals one report, with a reason and a legal reference.
