@@ -39,7 +39,7 @@ struct StoreTests {
                     VALUES ('apl1', 'dec1', 'creator', 'c1', 'please', 'open', 4)
                     """).run()
             }
-            #expect(try await store.migrate() == [4, 5, 6, 7, 8, 9, 10])
+            #expect(try await store.migrate() == [4, 5, 6, 7, 8, 9, 10, 11])
             let kept = try await store.read { try await $0.appeal(id: "apl1") }
             #expect(kept?.target == .decision("dec1"))
             #expect(kept?.statement == "please")
