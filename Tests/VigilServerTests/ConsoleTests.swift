@@ -488,6 +488,29 @@ struct ConsoleMediaTests {
             #expect(limited.status == .tooManyRequests)
             #expect(limited.headers[.retryAfter] != nil)
             #expect(String(buffer: limited.body).contains("Too many sign-in attempts from this address"))
+            // Without a configured proxy header, a client cannot pick a fresh address for itself.
+            var spoofed: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            spoofed[HTTPField.Name("X-Forwarded-For")!] = "203.0.113.9"
+            let tried = try await client.execute(uri: "/console/signin", method: .post, headers: spoofed, body: ByteBuffer(string: "name=x&password=y"))
+            #expect(tried.status == .tooManyRequests)
+        }
+    }
+
+    @Test("behind a proxy, sign-ins are limited per client address from the proxy's header (its last entry)")
+    func signInRateLimitBehindProxy() async throws {
+        var settings = ConsoleSettings()
+        settings.signInsPerMinutePerAddress = 2
+        settings.clientAddressHeader = "X-Forwarded-For"
+        try await withHarness(console: settings) { client, h async throws in
+            func attempt(_ forwarded: String) async throws -> HTTPResponse.Status {
+                var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+                headers[HTTPField.Name("X-Forwarded-For")!] = forwarded
+                return try await client.execute(uri: "/console/signin", method: .post, headers: headers, body: ByteBuffer(string: "name=x&password=y")).status
+            }
+            #expect(try await attempt("198.51.100.1") == .unauthorized)
+            #expect(try await attempt("10.0.0.1, 198.51.100.1") == .unauthorized, "the proxy's entry is the last")
+            #expect(try await attempt("10.0.0.2, 198.51.100.1") == .tooManyRequests, "a client-written first entry changes nothing")
+            #expect(try await attempt("198.51.100.2") == .unauthorized, "another client has its own allowance")
         }
     }
 }
@@ -499,7 +522,9 @@ extension ConsoleMediaTests {
             "VIGIL_CONSOLE_IDLE_MINUTES": "10", "VIGIL_CONSOLE_SESSION_HOURS": "8", "VIGIL_CONSOLE_LOCK_AFTER": "3",
             "VIGIL_CONSOLE_LOCK_MINUTES": "30", "VIGIL_CONSOLE_SECOND_FACTOR_ROLES": "moderator, appeals",
             "VIGIL_CONSOLE_SIGNIN_RATE_LIMIT": "12", "VIGIL_CONSOLE_MEDIA_SOURCES": "https://media.example.com https://*.cdn.example.com:8443",
+            "VIGIL_CONSOLE_CLIENT_ADDRESS_HEADER": "X-Real-IP",
         ])
+        #expect(configuration.console.clientAddressHeader == "X-Real-IP")
         let console = configuration.console
         #expect(console.rules.idleTimeoutSeconds == 600 && console.rules.absoluteTimeoutSeconds == 28_800)
         #expect(console.rules.lockAfterFailures == 3 && console.rules.lockSeconds == 1_800)
@@ -512,7 +537,8 @@ extension ConsoleMediaTests {
         }
         for (name, value) in [("VIGIL_CONSOLE_MEDIA_SOURCES", "https://a.example; script-src *"), ("VIGIL_CONSOLE_MEDIA_SOURCES", "'unsafe-inline'"),
                               ("VIGIL_CONSOLE_MEDIA_SOURCES", "https://a.example/path"), ("VIGIL_CONSOLE_SECOND_FACTOR_ROLES", "moderator,root"),
-                              ("VIGIL_CONSOLE_SIGNIN_RATE_LIMIT", "0"), ("VIGIL_CONSOLE_LOCK_AFTER", "1e99")] {
+                              ("VIGIL_CONSOLE_SIGNIN_RATE_LIMIT", "0"), ("VIGIL_CONSOLE_LOCK_AFTER", "1e99"),
+                              ("VIGIL_CONSOLE_CLIENT_ADDRESS_HEADER", "X Forwarded")] {
             do {
                 _ = try ServerConfiguration.resolve(flags: .init(dataDirectory: "/tmp/x"), environment: [name: value])
                 Issue.record("\(name)=\(value) was accepted")

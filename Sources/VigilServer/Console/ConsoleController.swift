@@ -14,6 +14,7 @@ struct ConsoleController {
     let pages: ConsolePages
     /// Sign-in attempts per client address.
     let signInLimiter: RateLimiter
+    let settings: ConsoleSettings
 
     func addRoutes(to router: Router<VigilRequestContext>) {
         let console = router.group("console").add(middleware: ConsoleMiddleware(accounts: accounts, pages: pages))
@@ -49,8 +50,9 @@ struct ConsoleController {
     @Sendable func signIn(_ request: Request, context: VigilRequestContext) async throws -> Response {
         let form = context.consoleForm ?? FormQuery(encoded: "")
         let name = try form.get("name") ?? ""
+        let forwarded = settings.clientAddressHeader.flatMap { HTTPField.Name($0) }.flatMap { request.headers[$0] }
         do {
-            try signInLimiter.admit(context.remoteAddress ?? "unknown")
+            try signInLimiter.admit(settings.clientAddress(headerValue: forwarded, connection: context.remoteAddress))
         } catch {
             guard case .rateLimited(let seconds) = error else { throw error }
             var response = pages.render("signin", title: "Sign in", signedIn: nil, [

@@ -1,3 +1,4 @@
+import Foundation
 import VigilCore
 
 /// How the console runs: its sign-in rules, where media previews may load from, and how many
@@ -11,8 +12,21 @@ public struct ConsoleSettings: Sendable {
     /// Sign-in attempts one client address may make a minute, over all names: lockout stops
     /// guessing one account's password, this stops trying one password on every account.
     public var signInsPerMinutePerAddress = 20
+    /// The header a reverse proxy in front of Vigil puts the client's address in (`X-Forwarded-For`,
+    /// `X-Real-IP`), for the sign-in limit; its last entry is the one the proxy added. Nil: the
+    /// connection's address. Set it only behind a proxy that sets the header, or clients choose their own.
+    public var clientAddressHeader: String?
 
     public init() {}
+
+    /// The client's address for per-address limits: the last entry of the proxy's header when one
+    /// is configured and present, else the connection's.
+    func clientAddress(headerValue: String?, connection: String?) -> String {
+        if clientAddressHeader != nil, let last = headerValue?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return String(last.prefix(64))
+        }
+        return connection ?? "unknown"
+    }
 
     /// Why `source` cannot be a media source, or nil: a scheme (`https:`, `http:`) or an origin
     /// (`https://host[:port]`, the host possibly starting with `*.`), nothing that could end the

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import NIOCore
 import VigilCore
@@ -207,7 +208,8 @@ public struct ServerConfiguration: Sendable {
     /// Console settings from `VIGIL_CONSOLE_IDLE_MINUTES`, `VIGIL_CONSOLE_SESSION_HOURS`,
     /// `VIGIL_CONSOLE_LOCK_AFTER`, `VIGIL_CONSOLE_LOCK_MINUTES`, `VIGIL_CONSOLE_ENROLMENT_HOURS`,
     /// `VIGIL_CONSOLE_SECOND_FACTOR_ROLES` (comma-separated; admin and privacy_officer always need one),
-    /// `VIGIL_CONSOLE_SIGNIN_RATE_LIMIT` (attempts a minute per address) and `VIGIL_CONSOLE_MEDIA_SOURCES`
+    /// `VIGIL_CONSOLE_SIGNIN_RATE_LIMIT` (attempts a minute per address), `VIGIL_CONSOLE_CLIENT_ADDRESS_HEADER`
+    /// (the proxy's header with the client's address) and `VIGIL_CONSOLE_MEDIA_SOURCES`
     /// (space-separated Content-Security-Policy sources media previews may load from).
     static func consoleSettings(_ environment: [String: String], problems: inout [String]) -> ConsoleSettings {
         var settings = ConsoleSettings()
@@ -234,6 +236,11 @@ public struct ServerConfiguration: Sendable {
         }
         settings.rules = rules
         settings.signInsPerMinutePerAddress = Int(number("VIGIL_CONSOLE_SIGNIN_RATE_LIMIT", Double(settings.signInsPerMinutePerAddress), range: 1...10_000))
+        if let text = environment["VIGIL_CONSOLE_CLIENT_ADDRESS_HEADER"] {
+            if HTTPField.Name(text) != nil, !text.isEmpty { settings.clientAddressHeader = text } else {
+                problems.append("VIGIL_CONSOLE_CLIENT_ADDRESS_HEADER: '\(text)' is not a header name")
+            }
+        }
         if let text = environment["VIGIL_CONSOLE_MEDIA_SOURCES"] {
             let sources = text.split(whereSeparator: \.isWhitespace).map(String.init)
             let bad = sources.compactMap(ConsoleSettings.problem(withMediaSource:))

@@ -111,7 +111,7 @@ public struct VigilApp: Sendable {
         let pages = try ConsolePages(mediaSources: consoleSettings.mediaSources)
         ConsoleController(
             accounts: console, review: review, policy: policy, credibility: rules.credibility, pages: pages,
-            signInLimiter: RateLimiter(perMinute: consoleSettings.signInsPerMinutePerAddress)).addRoutes(to: router)
+            signInLimiter: RateLimiter(perMinute: consoleSettings.signInsPerMinutePerAddress), settings: consoleSettings).addRoutes(to: router)
         ConsoleOversightController(
             accounts: console, appeals: appeals, privacy: PrivacyWorkflow(store: store, keyring: keyring, clock: clock),
             audit: AuditLogBrowsing(store: store), pages: pages,
