@@ -210,7 +210,8 @@ struct ConsoleTests {
             h.time.advance(seconds: 31 * 60)
             let expired = try await browser.get("/console")
             #expect(expired.status == .seeOther)
-            #expect(expired.headers[.location] == "/console/signin")
+            #expect(expired.headers[.location] == "/console/signin?ended=1")
+            #expect(String(buffer: try await browser.get("/console/signin?ended=1").body).contains("Your session has ended"))
             let events = try await h.app.store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
             #expect(events.contains { $0.type == "console.signed_out" && $0.payload.contains("idle") })
         }
@@ -470,7 +471,7 @@ struct ConsoleMediaTests {
             h.time.advance(seconds: 50)
             // 150 seconds since the moderator last did anything: the refreshes did not count.
             let after = try await client.execute(uri: "/console/queue/rows", method: .get, headers: refresh, body: nil)
-            #expect(after.status == .seeOther && after.headers[.location] == "/console/signin")
+            #expect(after.status == .seeOther && after.headers[.location] == "/console/signin?ended=1")
             #expect(try await active.get("/console").status == .ok, "a moderator who keeps working stays signed in")
         }
     }

@@ -310,7 +310,8 @@ try:
     # Left idle past the timeout, the session ends: the next page is the sign-in form.
     time.sleep(float(idle_seconds) + 2)
     driver.get(base + "/console/audit")
-    check(driver.current_url.endswith("/console/signin") and driver.find_elements(By.ID, "name"), "a session idle past its timeout is sent to sign in")
+    check("/console/signin" in driver.current_url and driver.find_elements(By.ID, "name") and "Your session has ended" in driver.page_source,
+          "a session idle past its timeout is sent to sign in, told why")
     shot("idle-signed-out")
 
     for name, html in pages.items():

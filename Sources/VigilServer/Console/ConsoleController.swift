@@ -44,7 +44,9 @@ struct ConsoleController {
 
     @Sendable func signInForm(_ request: Request, context: VigilRequestContext) async throws -> Response {
         if context.console != nil { return ConsolePages.redirect(to: "/console") }
-        return pages.render("signin", title: "Sign in", signedIn: nil)
+        let ended = try FormQuery(request).get("ended") != nil
+        return pages.render("signin", title: "Sign in", signedIn: nil,
+                            ended ? ["notice": "Your session has ended: it was idle too long, reached its time limit, or was signed out. Sign in again."] : [:])
     }
 
     @Sendable func signIn(_ request: Request, context: VigilRequestContext) async throws -> Response {

@@ -24,7 +24,10 @@ struct ConsoleMiddleware: RouterMiddleware {
         var context = context
         do {
             let path = request.uri.path
-            if let cookie = request.cookies[ConsoleAccounts.cookieName]?.value {
+            let cookie = request.cookies[ConsoleAccounts.cookieName]?.value
+            // A cookie whose session no longer holds: the sign-in page says the session ended.
+            let signInPath = cookie == nil ? "/console/signin" : "/console/signin?ended=1"
+            if let cookie {
                 context.console = try await accounts.session(cookie: cookie, activity: request.headers[Self.refreshHeader] == nil)
             }
             if request.method == .post {
@@ -34,14 +37,14 @@ struct ConsoleMiddleware: RouterMiddleware {
                 let body = try await request.body.collect(upTo: Self.formLimit)
                 let form = FormQuery(encoded: String(buffer: body))
                 if !Self.isPublic(path) {
-                    guard let signedIn = context.console else { return ConsolePages.redirect(to: "/console/signin") }
+                    guard let signedIn = context.console else { return ConsolePages.redirect(to: signInPath) }
                     guard let sent = try form.get("csrf"), SecretToken.constantTimeEqual(sent, signedIn.csrfToken) else {
                         throw VigilError.forbidden(detail: "the form's security token is missing or stale: reload the page and try again")
                     }
                 }
                 context.consoleForm = form
             } else if !Self.isPublic(path), context.console == nil {
-                return ConsolePages.redirect(to: "/console/signin")
+                return ConsolePages.redirect(to: signInPath)
             }
             return try await next(request, context)
         } catch let error as VigilError {

@@ -47,7 +47,7 @@
         // page does not keep its session alive; once the session ends, the page goes to sign-in.
         fetch(rows.dataset.refresh, { credentials: "same-origin", headers: { "X-Vigil-Refresh": "1" } }).then(function (response) {
           if (response.ok && response.redirected === false) return response.text();
-          if (response.redirected) window.location.assign("/console/signin");
+          if (response.redirected) window.location.assign("/console/signin?ended=1");
           return null;
         }).then(function (html) { if (html !== null) rows.innerHTML = html; }).catch(function () {});
       }, 15000);
