@@ -57,7 +57,7 @@ struct ConsolePages: Sendable {
     }
 
     /// No inline script or style, no plugin, no frame, forms only to the console; images and video
-    /// from the sources given. Media is loaded without credentials or referrer (see the templates).
+    /// from the sources given. No referrer goes with media requests (`Referrer-Policy: same-origin`).
     static func policy(images: String, media: String) -> String {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src \(images); media-src \(media); connect-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
