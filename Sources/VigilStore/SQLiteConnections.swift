@@ -10,10 +10,11 @@ import SQLiteNIO
 /// and survives power loss, not only a crash of the process. Group commit in the intake workflow
 /// amortises that fsync over many reports.
 ///
-/// Tuning, each measured with `scripts/bench-intake.sh`: a 64 MiB page cache (reports touch index
-/// pages at random, and a miss is a read from the OS); statement journals in memory (multi-row
-/// inserts and upserts keep one); and a checkpoint every 4,000 WAL pages rather than 1,000, so a
-/// page rewritten by several transactions is copied back once. Checkpoints stay with the writer: a
+/// Tuning, each measured with `scripts/bench-intake.sh`: a page cache of up to 256 MiB (reports
+/// touch index pages at random, and a miss is a read from the OS; a benchmark's database outgrew
+/// 64 MiB within seconds); statement journals in memory (multi-row inserts and upserts keep one);
+/// and a checkpoint every 16,000 WAL pages rather than 1,000, so a page rewritten by several
+/// transactions is copied back once. Checkpoints stay with the writer: a
 /// checkpointer on another connection never caught up with a writer that never pauses, and the
 /// WAL grew without bound (1.4 GB in a 10 s benchmark when tried).
 struct SQLiteConnections: Sendable {
@@ -38,7 +39,7 @@ struct SQLiteConnections: Sendable {
             let writer = try await connect(on: writerPool)
             for pragma in [
                 "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-                "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 4000",
+                "PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 16000",
             ] {
                 _ = try await writer.query(pragma).get()
             }
