@@ -351,6 +351,15 @@ enum Migrations {
                 """,
             ]
         },
+        // The independence review follows the reports in the audit log: how far it has read. An
+        // existing database starts at its newest event, its subjects' earlier reports having been
+        // assessed by intake as they arrived.
+        Migration(version: 12, name: "independence review") { _ in
+            [
+                "CREATE TABLE independence_review (id BIGINT PRIMARY KEY, after_seq BIGINT NOT NULL)",
+                "INSERT INTO independence_review (id, after_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM audit_events",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

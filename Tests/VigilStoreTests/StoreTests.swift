@@ -39,7 +39,7 @@ struct StoreTests {
                     VALUES ('apl1', 'dec1', 'creator', 'c1', 'please', 'open', 4)
                     """).run()
             }
-            #expect(try await store.migrate() == [4, 5, 6, 7, 8, 9, 10, 11])
+            #expect(try await store.migrate() == [4, 5, 6, 7, 8, 9, 10, 11, 12])
             let kept = try await store.read { try await $0.appeal(id: "apl1") }
             #expect(kept?.target == .decision("dec1"))
             #expect(kept?.statement == "please")
@@ -89,6 +89,27 @@ struct StoreTests {
             }
             #expect(existing == [ReporterSubjectKey(reporterHash: "h1", subjectID: "video-1"): "rpt_1"])
             #expect(try await store.read { try await $0.reportCount() } == 1)
+        }
+    }
+
+    @Test("version 12: the independence review of an upgraded database starts after its newest event", arguments: TestDatabase.all)
+    func independenceReviewUpgrade(database: TestDatabase) async throws {
+        try await withFreshStore(database, migrated: false) { store, _ async throws in
+            _ = try await store.migrate(through: 11)
+            let earlier = (0..<3).map { i in
+                AuditEventDraft(type: .reportReceived, subjectID: "s\(i)", payload: "{}", occurredAt: testTime)
+            }
+            _ = try await store.write { try await $0.appendEvents(earlier) }
+            #expect(try await store.migrate() == [12])
+            let cursor = try await store.read { try await $0.independenceReviewCursor(locking: false) }
+            #expect(cursor == 3, "the reports before the upgrade were assessed by intake as they arrived")
+            _ = try await store.write { try await $0.appendEvents([AuditEventDraft(type: .reportReceived, subjectID: "s9", payload: "{}", occurredAt: testTime)]) }
+            let next = try await store.read { try await $0.reportedSubjects(afterEvent: cursor, limit: 10) }
+            #expect(next.subjectIDs == ["s9"])
+            #expect(next.lastEvent == 4)
+            #expect(try await store.read { try await $0.eventsAwaitingIndependenceReview() })
+            try await store.write { try await $0.setIndependenceReviewCursor(4) }
+            #expect(try await store.read { try await $0.eventsAwaitingIndependenceReview() } == false)
         }
     }
 
