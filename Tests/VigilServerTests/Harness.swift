@@ -49,12 +49,19 @@ struct Harness {
         }
     }
 
-    /// Lets the settle period of every waiting takedown pass and settles them, as the maintenance
+    /// Reviews the reports' independence (cases for review, coordination flags, shields), then
+    /// lets the settle period of every waiting takedown pass and settles them, as the maintenance
     /// service does every few seconds: corroborated ordinary reports take a subject down then.
     func settleTakedowns() async throws {
+        try await reviewIndependence()
         let rules = app.rules.independence
         time.advance(seconds: max(rules.settleMinutes, rules.liveSettleMinutes) * 60 + 1)
         try await app.maintenance.settling?.settleDue(at: app.clock.now())
+    }
+
+    /// Runs the independence review's pass, as the maintenance service does every few seconds.
+    func reviewIndependence() async throws {
+        try await app.maintenance.review?.reviewNew(at: app.clock.now())
     }
 
     /// Adds a moderator and returns their token.

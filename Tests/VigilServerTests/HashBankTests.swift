@@ -198,6 +198,7 @@ struct HashBankTests {
             let first = try await upload(client, h, subject: "img", bytes: original, type: "image/jpeg")
             #expect(hashing(first)["type"] as? String == "pdq" && hashing(first)["quality"] as? Int == 100)
             for i in 0..<3 { _ = try await client.report(h, reporter: "img-reporter-\(i)", subject: "img", reason: "hate_speech") }
+            try await h.reviewIndependence()
             _ = try await client.decideNext(moderator, #"{"outcome":"violation","policy_ids":["hate_speech"],"action":"remove","strike":false,"note":"x"}"#)
 
             try await client.register(h, id: "img-2", creator: "creator-B", kind: "account")

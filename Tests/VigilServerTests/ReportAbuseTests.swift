@@ -253,6 +253,33 @@ struct ReportAbuseTests {
         }
     }
 
+    @Test("below the threshold the independence review queues a wave, flagged, and credible voices, unflagged; each once", arguments: TestDatabase.all)
+    func reviewBelowThreshold(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            // Three established accounts at once: past half of harassment's threshold (5), short of it.
+            try await register(client, h, "small", creator: "c1", views: 300)
+            try await register(client, h, "wide", creator: "c2", views: 1_000_000)
+            for subject in ["small", "wide"] {
+                for i in 0..<3 { _ = try await client.report(h, reporter: "\(subject)-\(i)", subject: subject, reason: "harassment", extra: Self.aged) }
+            }
+            try await h.reviewIndependence()
+            try await h.reviewIndependence()
+            let triage = try await h.moderator("tia", role: .triage)
+            let small = try await caseDetail(client, token: triage, subject: "small")
+            #expect((small.body["case"] as? [String: Any])?["coordination_suspected"] as? Bool == true, "three at once on 300 views is a wave")
+            let wide = try await caseDetail(client, token: triage, subject: "wide")
+            #expect((wide.body["case"] as? [String: Any])?["coordination_suspected"] as? Bool == false, "three independent voices are worth a look")
+            #expect(try await client.state(h, of: "small") == "visible")
+            #expect(try await client.state(h, of: "wide") == "visible")
+            let events = try await h.app.store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
+            #expect(events.filter { $0.type == AuditEventType.caseOpened.rawValue }.compactMap(\.subjectID).sorted() == ["small", "wide"], "one case each, however many passes")
+            #expect(events.filter { $0.type == AuditEventType.coordinationSuspected.rawValue }.compactMap(\.subjectID) == ["small"])
+            try await h.reviewIndependence()
+            #expect(try await h.app.store.read { try await $0.eventsAwaitingIndependenceReview() } == false, "a pass reads to the newest event")
+            try await h.expectAuditIntact()
+        }
+    }
+
     @Test("organic independent reporters take content down; the case is not flagged", arguments: TestDatabase.all)
     func organic(database: TestDatabase) async throws {
         try await withHarness(database: database) { client, h async throws in

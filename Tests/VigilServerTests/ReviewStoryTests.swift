@@ -156,6 +156,7 @@ struct ReviewStoryTests {
             h.time.advance(seconds: h.app.rules.independence.burstWindowMinutes * 60)
             for i in 0..<2 { _ = try await client.report(h, reporter: "second-\(i)", subject: "v", reason: "hate_speech") }
             #expect(try await client.state(h, of: "v") == "visible", "old weight is spent: two new reports are not enough to take it down")
+            try await h.reviewIndependence()
             #expect(try await h.app.store.read { try await $0.openCaseCount() } == 1, "but two credible voices are worth a look")
             _ = try await client.report(h, reporter: "third", subject: "v", reason: "spam")
             #expect(try await h.app.store.read { try await $0.openCaseCount() } == 1, "one case per subject")

@@ -3,27 +3,31 @@ import ServiceLifecycle
 import VigilCore
 import VigilStore
 
-/// Keeps time-driven state current: carries out or withholds takedowns whose settle period is over,
-/// marks cases past their deadline as overdue (they rise in the queue), and ends misuse suspensions
-/// and timed account measures, each lifting an event and a notice. Runs every `interval`;
-/// `sweep(at:)` does one pass of the deadlines and lapses, `settling` the takedowns.
+/// Keeps time-driven state current: reviews the independence of the reports that arrived since its
+/// last pass (cases for review, coordination flags, shields), carries out or withholds takedowns
+/// whose settle period is over, marks cases past their deadline as overdue (they rise in the
+/// queue), and ends misuse suspensions and timed account measures, each lifting an event and a
+/// notice. Runs every `interval`; `sweep(at:)` does one pass of the deadlines and lapses,
+/// `review` the reports, `settling` the takedowns.
 public struct MaintenanceService: Service {
     let store: Store
     let clock: VigilClock
     let interval: Duration
     let logger: Logger
     let settling: TakedownSettling?
+    let review: IndependenceReview?
 
     public init(store: Store, interval: Duration = .seconds(5), logger: Logger, clock: VigilClock = .system) {
-        self.init(store: store, settling: nil, interval: interval, logger: logger, clock: clock)
+        self.init(store: store, settling: nil, review: nil, interval: interval, logger: logger, clock: clock)
     }
 
-    init(store: Store, settling: TakedownSettling?, interval: Duration = .seconds(5), logger: Logger, clock: VigilClock = .system) {
+    init(store: Store, settling: TakedownSettling?, review: IndependenceReview?, interval: Duration = .seconds(5), logger: Logger, clock: VigilClock = .system) {
         self.clock = clock
         self.store = store
         self.interval = interval
         self.logger = logger
         self.settling = settling
+        self.review = review
     }
 
     public func run() async throws {
@@ -31,6 +35,14 @@ public struct MaintenanceService: Service {
             while !Task.isCancelled {
                 let now = clock.now()
                 // Each on its own: a failing settle pass must not stop deadlines and lapses, nor the reverse.
+                // The review first, so a takedown settled now sees the shields it raised.
+                do {
+                    if let review, try await store.read({ try await $0.eventsAwaitingIndependenceReview() }) {
+                        try await review.reviewNew(at: now)
+                    }
+                } catch {
+                    logger.warning("independence review failed", metadata: ["error_type": "\(type(of: error))"])
+                }
                 do {
                     try await settling?.settleDue(at: now)
                 } catch {

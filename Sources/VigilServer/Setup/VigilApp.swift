@@ -52,7 +52,8 @@ public struct VigilApp: Sendable {
         self.classifiers = ExternalClassifiers(settings: detectionSettings, clock: clock)
         self.detection = DetectionWorkflow(store: store, policy: policy, ruleSet: ruleSet, textClassifier: textClassifier, clock: clock, metrics: metrics)
         self.maintenance = MaintenanceService(
-            store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
+            store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules),
+            review: IndependenceReview(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
         self.rateLimiter = RateLimiter(perMinute: reportsPerMinutePerReporter)
         self.webhookDispatcher = WebhookDispatcher(store: store, keyring: keyring, settings: webhooks, metrics: metrics, logger: logger, clock: clock)
     }

@@ -38,6 +38,7 @@ struct VigilTriageRun {
         let review = ReviewWorkflow(store: store, policy: policy, rules: rules, clock: clock)
         let maintenance = MaintenanceService(store: store, logger: Logger(label: "vigil.simulate"), clock: clock)
         let settling = TakedownSettling(store: store, policy: policy, rules: rules)
+        let independenceReview = IndependenceReview(store: store, policy: policy, rules: rules)
         let moderators = (0..<scenario.moderators).map { AuthenticatedModerator(id: "mod-\($0)", name: "sim-\($0)", role: .moderator) }
         let index = Dictionary(traffic.subjects.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -78,7 +79,9 @@ struct VigilTriageRun {
                     outcome.provisional.insert(s)
                 }
             }
-            // Takedowns whose settle period is over, as the maintenance service settles them every few seconds.
+            // The reports' independence review, then takedowns whose settle period is over, as the
+            // maintenance service does them every few seconds.
+            try await independenceReview.reviewNew(at: at(hour))
             for id in try await settling.settleDue(at: at(hour)) {
                 guard let s = index[id], outcome.downAt[s] == nil else { continue }
                 outcome.downAt[s] = hour

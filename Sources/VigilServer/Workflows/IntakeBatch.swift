@@ -17,6 +17,9 @@ struct IntakeBatch {
     var openCases: [String: CaseRecord] = [:]
     /// Each subject's counted, undecided reports as voices, oldest first.
     var voices: [String: [ReportVoice]] = [:]
+    /// The subjects whose reports are assessed for independence in this batch (``subjectsToAssess(_:)``);
+    /// the others' reports cannot reach a decision that depends on it.
+    var assessed: Set<String> = []
     var ties = CoReportGraph()
     var shields: [String: CreatorShield] = [:]
     var pressure: [String: CreatorPressure] = [:]
@@ -41,6 +44,45 @@ struct IntakeBatch {
         self.now = now
         self.stored = stored
         self.subjects = subjects
+    }
+
+    /// The subjects of `requests` whose independence assessment can change what intake does with
+    /// this batch; the others' stored reports are not read.
+    /// - Below a category's threshold no report can take the subject down or have it wait for a
+    ///   takedown: the independent score never exceeds the raw one (a group counts as its strongest
+    ///   member plus a bonus, at most its sum). Opening a case for review there (independent weight
+    ///   past ``IndependenceRules/reviewShare`` of the threshold, or coordinated reports) and
+    ///   shielding the creator from a coordinated group are the independence review's, once per
+    ///   subject over many batches (``IndependenceReview``).
+    /// - Below the raised threshold of a shielded creator, once the subject's case is open and
+    ///   flagged as coordinated, an assessment has nothing left to decide.
+    /// The bounds are the stored raw score plus every report of the batch at full weight, and the
+    /// lowest threshold that could apply, so they can only assess too many.
+    func subjectsToAssess(_ requests: [IntakeRequest]) -> Set<String> {
+        var added: [CategoryScoreKey: Double] = [:]
+        for request in requests {
+            guard let subject = subjects[request.subjectID], let category = policy.category(request.reason) else { continue }
+            added[CategoryScoreKey(subjectID: subject.id, category: category.id), default: 0] += weight(of: request)
+        }
+        var assessed = Set<String>()
+        for (key, weight) in added where !assessed.contains(key.subjectID) {
+            guard let subject = subjects[key.subjectID], let category = policy.category(key.category) else { continue }
+            let raw = (scores[key]?.score ?? 0) + weight
+            let threshold = category.threshold(for: subject.kind)
+            guard raw >= threshold else { continue }
+            if let open = openCases[subject.id], open.coordinationSuspected, let shield = shields[subject.creatorID], shield.isActive(at: now),
+               raw < threshold * rules.independence.shieldThresholdFactor {
+                continue
+            }
+            assessed.insert(key.subjectID)
+        }
+        return assessed
+    }
+
+    /// The weight a report would carry if counted (as ``apply(_:)`` weighs it, before any suspension).
+    private func weight(of request: IntakeRequest) -> Double {
+        let record = (reporters[request.reporterHash]?.record ?? .newcomer(at: now)).decayed(to: now, halfLifeDays: rules.credibility.halfLifeDays)
+        return rules.credibility.reportWeight(channel: request.channel, record: record, accountAgeDays: request.accountAgeDays, at: now)
     }
 
     mutating func apply(_ request: IntakeRequest) -> Result<IntakeReceipt, any Error> {
@@ -78,14 +120,23 @@ struct IntakeBatch {
             reporterReportsFiled: (reporter?.reportsFiled ?? 0) + (reporterIncrements[request.reporterHash]?.filed ?? 0) + 1)
         let earlier = voices[subject.id] ?? []
         let mayCount = !suspended && weight > 0 && subject.state != .removed
+        let currentScore = scores[CategoryScoreKey(subjectID: subject.id, category: category.id)]?.score ?? 0
+        let isAssessed = assessed.contains(subject.id)
         // Co-reports with the subject's earlier reporters, as the stored ones are read (``StoreSession/coReportTies``).
-        if mayCount { for pair in coReporters(of: voice, with: earlier) { ties.addOpen(pair) } }
-        let assessment = Independence.assess(voices: mayCount ? earlier + [voice] : earlier, ties: ties, reach: subject.reach, rules: rules.independence)
+        if mayCount && isAssessed { for pair in coReporters(of: voice, with: earlier) { ties.addOpen(pair) } }
+        let assessment = isAssessed
+            ? Independence.assess(voices: mayCount ? earlier + [voice] : earlier, ties: ties, reach: subject.reach, rules: rules.independence)
+            : Independence.assess(voices: [], ties: CoReportGraph(), reach: subject.reach, rules: rules.independence)
+        // Unassessed, the reports cannot carry a takedown (``subjectsToAssess(_:)``), and review
+        // and coordination are left to the independence review.
+        let corroboration = isAssessed
+            ? Corroboration(assessment, category: category.id, detected: subject.detectedCategories.contains(category.id))
+            : Corroboration(independentScore: 0, voices: 0, vetted: false)
         let shield = shields[subject.creatorID].flatMap { $0.isActive(at: now) ? $0 : nil }
         let outcome = Triage.assess(
             subject: TriageSubject(state: subject.state, kind: subject.kind, hasOpenCase: openCases[subject.id] != nil, reviewedReasons: subject.reviewedReasons),
-            category: category, currentScore: (scores[CategoryScoreKey(subjectID: subject.id, category: category.id)]?.score ?? 0), weight: weight,
-            channel: request.channel, corroboration: Corroboration(assessment, category: category.id, detected: subject.detectedCategories.contains(category.id)),
+            category: category, currentScore: currentScore, weight: weight,
+            channel: request.channel, corroboration: corroboration,
             thresholdFactor: shield == nil ? 1 : rules.independence.shieldThresholdFactor,
             reporterSuspended: suspended, newReasonMinWeight: rules.newReasonMinWeight, reviewShare: rules.independence.reviewShare,
             settleSeconds: rules.independence.settleSeconds(subject.kind))
@@ -174,11 +225,7 @@ struct IntakeBatch {
         if var open = openCases[subject.id], !open.coordinationSuspected, assessment.coordinationSuspected {
             open.coordinationSuspected = true
             save(open)
-            let signals = Set(assessment.groups.filter(\.isSuspect).flatMap(\.signals))
-            events.append(AuditEventDraft(
-                type: .coordinationSuspected, subjectID: subject.id,
-                payload: CoordinationSuspected(caseId: open.id, signals: signals.sorted(), largestGroup: assessment.largestSuspectGroup),
-                occurredAt: now))
+            events.append(CoordinationFindings.flagEvent(caseID: open.id, subjectID: subject.id, assessment: assessment, at: now))
         }
         return .success(remember(IntakeReceipt(reportID: reportID, status: .received, counted: outcome.counted), for: request))
     }
@@ -211,32 +258,17 @@ struct IntakeBatch {
     private mutating func shieldIfPiledOn(_ subject: Subject, _ assessment: IndependenceAssessment) {
         let independence = rules.independence
         if let current = shields[subject.creatorID], current.isActive(at: now) { return }
-        var signals = Set<CoordinationSignal>()
-        var size = 0
-        let piling = assessment.groups.filter { group in
-            group.isSuspect && (group.members.count >= independence.shieldMinGroup
-                || (group.signals.contains(.coReporting) && group.members.count >= independence.shieldMinCoReportingGroup))
-        }
-        if !piling.isEmpty {
-            signals = Set(piling.flatMap(\.signals))
-            size = piling.map(\.members.count).max() ?? 0
-        }
+        var (signals, size) = CoordinationFindings.shieldingGroups(assessment, rules: independence)
         if let pressure = pressure[subject.creatorID], independence.isPileOn(pressure) {
             signals.insert(.pileOn)
             size = max(size, pressure.reports)
         }
         guard !signals.isEmpty else { return }
-        let shield = CreatorShield(
-            id: Identifier.make(prefix: "shd", at: now), creatorID: subject.creatorID, subjectID: subject.id, since: now,
-            until: now.adding(seconds: independence.shieldDays * 86_400), signals: signals, groupSize: size)
+        let (shield, event) = CoordinationFindings.shield(
+            creatorID: subject.creatorID, subjectID: subject.id, signals: signals, size: size, rules: independence, at: now)
         shields[subject.creatorID] = shield
         newShields.append(shield)
-        events.append(AuditEventDraft(
-            type: .creatorShielded, subjectID: subject.id,
-            payload: CreatorShielded(
-                shieldId: shield.id, creatorId: subject.creatorID, subjectId: subject.id, signals: signals.sorted(), groupSize: size,
-                until: shield.until.milliseconds, thresholdFactor: independence.shieldThresholdFactor),
-            occurredAt: now))
+        events.append(event)
         // The creator's open cases rise in the queue.
         for (subjectID, var open) in openCases where subjects[subjectID]?.creatorID == subject.creatorID {
             open.priority += independence.shieldPriorityBoost

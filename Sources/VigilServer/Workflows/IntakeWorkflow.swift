@@ -159,17 +159,18 @@ final class IntakeTransactions: Sendable {
             let subjectIDs = Set(known.map(\.subjectID))
             batch.scores = try await tx.categoryScores(subjectIDs: subjectIDs)
             batch.openCases = try await tx.openCases(subjectIDs: subjectIDs)
-            let independence = rules.independence
-            batch.voices = try await tx.openVoices(
-                subjectIDs: subjectIDs, spentSince: now.adding(seconds: -independence.burstWindowMinutes * 60), limitPerSubject: IntakeWorkflow.voicesPerSubject)
-            batch.ties = try await tx.coReportTies(
-                among: IntakeWorkflow.linkableReporters(known, voices: batch.voices, reporters: batch.reporters, rules: independence),
-                rules: independence, at: now)
             let creators = Set(known.compactMap { batch.subjects[$0.subjectID]?.creatorID })
             batch.shields = try await self.shields.values(creators, now: now) { missing in
                 let found = try await tx.activeShields(creatorIDs: missing, at: now)
                 return Dictionary(uniqueKeysWithValues: missing.map { ($0, found[$0]) })
             }.compactMapValues { $0 }
+            let independence = rules.independence
+            batch.assessed = batch.subjectsToAssess(known)
+            batch.voices = try await tx.openVoices(
+                subjectIDs: batch.assessed, spentSince: now.adding(seconds: -independence.burstWindowMinutes * 60), limitPerSubject: IntakeWorkflow.voicesPerSubject)
+            batch.ties = try await tx.coReportTies(
+                among: IntakeWorkflow.linkableReporters(known.filter { batch.assessed.contains($0.subjectID) }, voices: batch.voices, reporters: batch.reporters, rules: independence),
+                rules: independence, at: now)
             var pressure = try await self.reach.values(creators, now: now) { try await tx.creatorReach(creatorIDs: $0) }
             let counts = try await self.pileOnCounts.values(creators, now: now) { missing in
                 let found = try await tx.creatorReportCounts(creatorIDs: missing, since: now.adding(seconds: -IntakeWorkflow.pressureWindowHours * 3_600))
