@@ -4,7 +4,14 @@ import NIOPosix
 import SQLiteNIO
 
 /// The SQLite side of ``Store``: one writer connection on a thread of its own (see
-/// ``WriterExecutor``) and reader connections on a shared pool.
+/// ``WriterExecutor``), and reader connections, each on a thread of its own too.
+///
+/// A reader runs one statement at a time, so each statement reads the database as last committed.
+/// SQLite keeps one read transaction per connection while any of its statements is active, so a
+/// statement started beside another on the same connection reads that one's older snapshot. With
+/// the readers on a shared pool of threads that could happen: the webhook dispatcher, reading the
+/// sources of messages it had just claimed, once found six missing (they were committed with the
+/// messages) and failed those deliveries for good.
 ///
 /// Durability: WAL with `synchronous = FULL`, so every commit is fsynced before it is acknowledged
 /// and survives power loss, not only a crash of the process. Group commit in the intake workflow
@@ -18,14 +25,14 @@ import SQLiteNIO
 /// checkpointer on another connection never caught up with a writer that never pauses, and the
 /// WAL grew without bound (1.4 GB in a 10 s benchmark when tried).
 struct SQLiteConnections: Sendable {
-    let readerPool: NIOThreadPool
+    let readerPools: [NIOThreadPool]
     let writerPool: NIOThreadPool
     let writer: SQLiteConnection
     let readers: [SQLiteConnection]
 
     static func open(path: String, readerCount: Int, logger: Logger) async throws -> SQLiteConnections {
-        let readerPool = NIOThreadPool(numberOfThreads: readerCount)
-        readerPool.start()
+        let readerPools = (0..<readerCount).map { _ in NIOThreadPool(numberOfThreads: 1) }
+        for pool in readerPools { pool.start() }
         let writerPool = NIOThreadPool(numberOfThreads: 1)
         writerPool.start()
         let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
@@ -44,12 +51,12 @@ struct SQLiteConnections: Sendable {
                 _ = try await writer.query(pragma).get()
             }
             var readers: [SQLiteConnection] = []
-            for _ in 0..<readerCount { readers.append(try await connect(on: readerPool)) }
+            for pool in readerPools { readers.append(try await connect(on: pool)) }
             return SQLiteConnections(
-                readerPool: readerPool, writerPool: writerPool, writer: writer, readers: readers)
+                readerPools: readerPools, writerPool: writerPool, writer: writer, readers: readers)
         } catch {
             for connection in opened { try? await connection.close().get() }
-            try? await readerPool.shutdownGracefully()
+            for pool in readerPools { try? await pool.shutdownGracefully() }
             try? await writerPool.shutdownGracefully()
             throw error
         }
@@ -59,7 +66,7 @@ struct SQLiteConnections: Sendable {
     func close() async {
         for reader in readers { try? await reader.close().get() }
         try? await writer.close().get()
-        try? await readerPool.shutdownGracefully()
+        for pool in readerPools { try? await pool.shutdownGracefully() }
         try? await writerPool.shutdownGracefully()
     }
 }

@@ -14,8 +14,8 @@ import VigilCore
 ///
 /// Writes run as transactions via ``write(_:)``; a write is acknowledged to its caller only after
 /// its transaction committed. On SQLite, writes go through one writer connection and reads use
-/// separate connections (WAL lets them run beside the writer), taken in turn; SQLiteNIO opens them
-/// in serialized mode, so concurrent single-statement reads on one connection are safe. On
+/// separate connections (WAL lets them run beside the writer), taken in turn, each running one
+/// statement at a time so that every statement sees the latest commit (``SQLiteConnections``). On
 /// PostgreSQL, connections come from PostgresNIO's pool, and every write transaction first locks
 /// the audit-chain head, so writers on several nodes take turns and the chain stays one chain.
 public final class Store: Sendable {
