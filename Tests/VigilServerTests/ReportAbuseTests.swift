@@ -280,6 +280,37 @@ struct ReportAbuseTests {
         }
     }
 
+    @Test("two independence review passes that read the same reports write once, over several transactions; a case intake opened meanwhile is not doubled", arguments: TestDatabase.all)
+    func reviewPassesInTurn(database: TestDatabase) async throws {
+        try await withHarness(database: database) { client, h async throws in
+            // A subject to a write, so a pass is two transactions, and the second pass is stopped at its first.
+            let review = IndependenceReview(store: h.app.store, policy: h.app.policy, rules: h.app.rules, subjectsPerWrite: 1)
+            try await register(client, h, "small", creator: "c1", views: 300)
+            try await register(client, h, "wide", creator: "c2", views: 1_000_000)
+            for subject in ["small", "wide"] {
+                for i in 0..<3 { _ = try await client.report(h, reporter: "\(subject)-\(i)", subject: subject, reason: "harassment", extra: Self.aged) }
+            }
+            let now = h.app.clock.now()
+            // Two nodes' passes read the same reports before either writes.
+            let first = try #require(try await review.pending(at: now))
+            let second = try #require(try await review.pending(at: now))
+            #expect(first.subjects.map(\.id) == ["small", "wide"] && second.subjects.map(\.id) == ["small", "wide"])
+            #expect(first.writes(of: 1).map { $0.map(\.id) } == [["small"], ["wide"]])
+            // Meanwhile two more reports bring "wide" to harassment's threshold, and intake opens its case itself.
+            for i in 3..<5 { _ = try await client.report(h, reporter: "wide-\(i)", subject: "wide", reason: "harassment", extra: Self.aged) }
+            #expect(try await h.app.store.read { try await $0.openCaseCount() } == 1)
+            #expect(try await review.apply(first, at: now), "the first pass writes")
+            #expect(try await review.apply(second, at: now) == false, "the second read from a cursor the first has moved: it writes nothing")
+            try await h.reviewIndependence()
+            let events = try await h.app.store.read { try await $0.auditEvents(after: 0, limit: 1_000) }
+            #expect(events.filter { $0.type == AuditEventType.caseOpened.rawValue }.compactMap(\.subjectID).sorted() == ["small", "wide"], "one case each")
+            #expect(events.filter { $0.type == AuditEventType.coordinationSuspected.rawValue }.compactMap(\.subjectID) == ["small"], "flagged once")
+            #expect(try await h.app.store.read { try await $0.openCaseCount() } == 2)
+            #expect(try await h.app.store.read { try await $0.eventsAwaitingIndependenceReview() } == false)
+            try await h.expectAuditIntact()
+        }
+    }
+
     @Test("organic independent reporters take content down; the case is not flagged", arguments: TestDatabase.all)
     func organic(database: TestDatabase) async throws {
         try await withHarness(database: database) { client, h async throws in

@@ -21,12 +21,15 @@ struct IndependenceReview: Sendable {
     let policy: Policy
     let rules: ModerationRules
 
-    /// Audit events read per transaction; a pass goes on until it has read them all. Each pass
-    /// reloads its subjects, so smaller passes cost intake throughput, while a larger write holds
-    /// intake back longer: on `scripts/bench-intake.sh`, 2,000 kept intake within a few percent of
-    /// the code before the review and raised its p99 to 110–158 ms (from about 42); 500 gave a
-    /// p99 of 59 ms and about 9% less throughput.
-    static let eventsPerTransaction = 2_000
+    /// Audit events read and assessed per pass; a review goes on until it has read them all. Each
+    /// pass reloads its subjects, so smaller passes cost intake throughput: on
+    /// `scripts/bench-intake.sh`, passes of 500 events gave about 9% less than passes of 2,000.
+    static let eventsPerPass = 2_000
+
+    /// Subjects written per transaction within a pass (a creator's subjects stay together, so a
+    /// shield raises the priority of their cases as in one). Each write holds intake back while it
+    /// runs: with the whole pass in one transaction intake's p99 rose from about 42 ms to 110–158 ms.
+    var subjectsPerWrite = 100
 
     /// Reviews every subject reported since the last pass, until no event is left after the
     /// cursor. A pass that found the cursor moved by another (another node's, or this node's
@@ -46,7 +49,7 @@ struct IndependenceReview: Sendable {
                 if overtaken > 3 { return assessed }
             case .reviewed(let read, let count):
                 assessed += count
-                if read < Self.eventsPerTransaction { return assessed }
+                if read < Self.eventsPerPass { return assessed }
             }
         }
     }
@@ -61,33 +64,83 @@ struct IndependenceReview: Sendable {
     }
 
     /// What a pass read and assessed, before it writes.
-    private struct Assessed: Sendable {
+    struct Assessed: Sendable {
         var cursor: Int64
         var lastEvent: Int64
         var eventsRead: Int
-        /// The assessed subjects in the order of their reports, with their voices and assessments.
-        var subjects: [(id: String, voices: [ReportVoice], assessment: IndependenceAssessment)]
+        /// The assessed subjects in the order of their reports.
+        var subjects: [Entry]
+
+        /// One assessed subject: its creator, its voices as read, and what the assessment found.
+        struct Entry: Sendable {
+            var id: String
+            var creatorID: String
+            var voices: [ReportVoice]
+            var assessment: IndependenceAssessment
+        }
+
+        /// The subjects in writes of at most about `size`, a creator's subjects in the same one,
+        /// in the order of their creators' first reports; one empty write when there is none, to move the cursor.
+        func writes(of size: Int) -> [[Entry]] {
+            var byCreator: [String: [Entry]] = [:]
+            var creators: [String] = []
+            for entry in subjects {
+                if byCreator[entry.creatorID] == nil { creators.append(entry.creatorID) }
+                byCreator[entry.creatorID, default: []].append(entry)
+            }
+            var writes: [[Entry]] = [[]]
+            for creator in creators {
+                let entries = byCreator[creator] ?? []
+                if let last = writes.last, !last.isEmpty, last.count + entries.count > size { writes.append([]) }
+                writes[writes.count - 1].append(contentsOf: entries)
+            }
+            return writes
+        }
     }
 
-    /// One pass over up to ``eventsPerTransaction`` events. The reading and assessing is done on
-    /// a reader, beside intake; the write transaction then reads afresh only what it acts on (the
-    /// subjects' state, cases, scores and shields), so nothing intake committed meanwhile is
-    /// overwritten. Reports committed after the reads are reviewed in the next pass.
+    /// One pass over up to ``eventsPerPass`` events: ``pending(at:)``, then ``apply(_:at:)``.
     private func reviewBatch(at time: Timestamp) async throws -> PassResult {
-        guard let assessed = try await store.read({ try await self.assess($0, at: time) }) else { return .caughtUp }
+        guard let assessed = try await pending(at: time) else { return .caughtUp }
+        return try await apply(assessed, at: time) ? .reviewed(eventsRead: assessed.eventsRead, assessed: assessed.subjects.count) : .overtaken
+    }
+
+    /// Reads and assesses, on a reader beside intake, the subjects reported after the cursor; nil
+    /// when no event follows it.
+    func pending(at time: Timestamp) async throws -> Assessed? {
+        try await store.read { try await self.assess($0, at: time) }
+    }
+
+    /// Writes what `assessed` found, ``subjectsPerWrite`` subjects to a transaction, each of
+    /// which locks the cursor and reads afresh only what it acts on (the subjects' state, cases,
+    /// scores and shields), so nothing intake committed meanwhile is overwritten; reports committed
+    /// after the reads are reviewed in the next pass. The last write moves the cursor. Returns
+    /// false when the cursor is no longer where `assessed` read from: another pass reviewed those
+    /// events meanwhile, and the writes left are not made. Writes made before that stand, and are
+    /// not repeated by the other pass, which acts only on what its own transactions read (no
+    /// second case for a subject, no second flag or shield).
+    func apply(_ assessed: Assessed, at time: Timestamp) async throws -> Bool {
+        let writes = assessed.writes(of: subjectsPerWrite)
+        for (index, entries) in writes.enumerated() {
+            let last = index == writes.count - 1
+            guard try await write(entries, from: assessed.cursor, movingTo: last ? assessed.lastEvent : nil, at: time) else { return false }
+        }
+        return true
+    }
+
+    /// One write of a pass: the cases, flags and shields of `entries`, if the cursor is still at `cursor`.
+    private func write(_ entries: [Assessed.Entry], from cursor: Int64, movingTo next: Int64?, at time: Timestamp) async throws -> Bool {
         let policy = self.policy
         let rules = self.rules
-        let applied = try await store.write { tx -> Bool in
-            // Another node reviewed these events meanwhile.
-            guard try await tx.independenceReviewCursor(locking: true) == assessed.cursor else { return false }
-            let ids = assessed.subjects.map(\.id)
+        return try await store.write { tx -> Bool in
+            guard try await tx.independenceReviewCursor(locking: true) == cursor else { return false }
+            let ids = entries.map(\.id)
             var pass = IndependenceReviewPass(policy: policy, rules: rules, now: time, subjects: try await tx.subjects(ids: ids))
             pass.scores = try await tx.categoryScores(subjectIDs: ids)
             pass.openCases = try await tx.openCases(subjectIDs: ids)
             pass.shields = try await tx.activeShields(creatorIDs: Set(pass.subjects.values.map(\.creatorID)), at: time)
             let stillDue = pass.needsAssessment()
             let counted = pass.scores.reduce(into: [String: Int]()) { $0[$1.key.subjectID, default: 0] += $1.value.countedReports }
-            for entry in assessed.subjects where stillDue.contains(entry.id) {
+            for entry in entries where stillDue.contains(entry.id) {
                 // A decision spent some of the voices read: the case was decided on them, and a later report is reviewed in a later pass.
                 guard let subject = pass.subjects[entry.id], counted[entry.id, default: 0] >= entry.voices.filter({ !$0.spent }).count else { continue }
                 pass.review(subject, entry.voices, entry.assessment)
@@ -96,16 +149,15 @@ struct IndependenceReview: Sendable {
             try await tx.updateOpenCases(pass.caseUpdates.sorted(by: { $0.key < $1.key }).map(\.value))
             try await tx.insertShields(pass.newShields)
             try await tx.appendEvents(pass.events)
-            try await tx.setIndependenceReviewCursor(assessed.lastEvent)
+            if let next { try await tx.setIndependenceReviewCursor(next) }
             return true
         }
-        return applied ? .reviewed(eventsRead: assessed.eventsRead, assessed: assessed.subjects.count) : .overtaken
     }
 
     /// Reads the events after the cursor and assesses the subjects whose reports came near to mattering.
     private func assess(_ session: StoreSession, at time: Timestamp) async throws -> Assessed? {
         let cursor = try await session.independenceReviewCursor(locking: false)
-        let (subjectIDs, read, last) = try await session.reportedSubjects(afterEvent: cursor, limit: Self.eventsPerTransaction)
+        let (subjectIDs, read, last) = try await session.reportedSubjects(afterEvent: cursor, limit: Self.eventsPerPass)
         guard let last else { return nil }
         // Scores first: most subjects' reports are short of review share, and need nothing more read.
         let scores = try await session.categoryScores(subjectIDs: subjectIDs)
@@ -136,8 +188,9 @@ struct IndependenceReview: Sendable {
         for subjectID in due {
             guard let subject = pass.subjects[subjectID], let assessment = untied[subjectID] else { continue }
             let subjectVoices = voices[subjectID] ?? []
-            assessed.subjects.append((subjectID, subjectVoices,
-                tied[subjectID] == nil ? assessment : Independence.assess(voices: subjectVoices, ties: ties, reach: subject.reach, rules: independence)))
+            assessed.subjects.append(Assessed.Entry(
+                id: subjectID, creatorID: subject.creatorID, voices: subjectVoices,
+                assessment: tied[subjectID] == nil ? assessment : Independence.assess(voices: subjectVoices, ties: ties, reach: subject.reach, rules: independence)))
         }
         return assessed
     }
