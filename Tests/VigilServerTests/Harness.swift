@@ -76,6 +76,7 @@ func withHarness(
     database: TestDatabase = .sqlite, policy: Policy = .builtIn, rules: ModerationRules = .standard, reportsPerMinute: Int = 1_000,
     live: Bool = false, timeouts: ConnectionTimeouts = .standard, webhooks: WebhookDispatcher.Settings = .init(),
     ruleSet: RuleSet = .empty, textClassifier: Bool = false, detectionSettings: DetectionSettings = .init(), console: ConsoleSettings = .init(),
+    maintenanceInterval: Duration = .seconds(5),
     _ body: @escaping @Sendable (any TestClientProtocol, Harness) async throws -> Void
 ) async throws {
     try await withTemporaryDirectory("vigil-server") { directory in
@@ -87,7 +88,8 @@ func withHarness(
         do {
             let app = VigilApp(store: store, policy: policy, keyring: keyring, rules: rules, reportsPerMinutePerReporter: reportsPerMinute,
                                webhooks: webhooks, ruleSet: ruleSet, textClassifier: textClassifier ? try BuiltInClassifiers.text() : nil,
-                               detectionSettings: detectionSettings, console: console, bcryptCost: 4, logger: logger, clock: time.clock)
+                               detectionSettings: detectionSettings, maintenanceInterval: maintenanceInterval, console: console, bcryptCost: 4,
+                               logger: logger, clock: time.clock)
             // The router is enough for most tests; `live` runs a real server on a free port, for what
             // only real connections show (timeouts, malformed HTTP). Either way the application's
             // service group runs the store, intake and maintenance, and migrates before the test begins.

@@ -31,7 +31,8 @@ public struct VigilApp: Sendable {
 
     public init(store: Store, policy: Policy, keyring: ReporterKeyring, rules: ModerationRules = .standard, reportsPerMinutePerReporter: Int = 30,
                 webhooks: WebhookDispatcher.Settings = .init(), ruleSet: RuleSet = .empty, textClassifier: LinearTextClassifier? = nil,
-                detectionSettings: DetectionSettings = .init(), bankRefreshInterval: Duration = .seconds(1), console: ConsoleSettings = .init(),
+                detectionSettings: DetectionSettings = .init(), bankRefreshInterval: Duration = .seconds(1), maintenanceInterval: Duration = .seconds(5),
+                console: ConsoleSettings = .init(),
                 bcryptCost: UInt8 = 12, logger: Logger, clock: VigilClock = .system) {
         self.store = store
         self.clock = clock
@@ -53,7 +54,7 @@ public struct VigilApp: Sendable {
         self.detection = DetectionWorkflow(store: store, policy: policy, ruleSet: ruleSet, textClassifier: textClassifier, clock: clock, metrics: metrics)
         self.maintenance = MaintenanceService(
             store: store, settling: TakedownSettling(store: store, policy: policy, rules: rules),
-            review: IndependenceReview(store: store, policy: policy, rules: rules), logger: logger, clock: clock)
+            review: IndependenceReview(store: store, policy: policy, rules: rules), interval: maintenanceInterval, logger: logger, clock: clock)
         self.rateLimiter = RateLimiter(perMinute: reportsPerMinutePerReporter)
         self.webhookDispatcher = WebhookDispatcher(store: store, keyring: keyring, settings: webhooks, metrics: metrics, logger: logger, clock: clock)
     }
