@@ -56,7 +56,6 @@ public struct IndependenceRules: Sendable, Equatable {
 
     /// A subject is queued for review, without a takedown, once its independent score reaches this
     /// share of the takedown threshold: a credible report gets a human look before it is corroborated.
-    /// Coordination is looked for from this share of the raw score on, where reports come near to mattering.
     public var reviewShare: Double = 0.5
 
     /// Review deadline, in hours, of a case opened by a lone report in a critical category.

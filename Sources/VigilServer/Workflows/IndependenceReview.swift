@@ -7,9 +7,9 @@ import VigilStore
 ///
 /// Intake assesses a subject's reports only where they can take it down (``IntakeBatch``); below
 /// the threshold what an assessment decides is for moderators: a case for review when credible
-/// independent weight reaches ``IndependenceRules/reviewShare`` of the threshold or reports past
-/// that share in raw weight look coordinated, the flag *coordinated reporting suspected*, and a shield for the creator of
-/// content a coordinated group went after. Done here, each subject is assessed once per pass
+/// independent weight reaches ``IndependenceRules/reviewShare`` of the threshold or the reports
+/// look coordinated (from the second), the flag *coordinated reporting suspected*, and a shield
+/// for the creator of content a coordinated group went after. Done here, each subject is assessed once per pass
 /// however many of its reports arrived, with every stored report, and the cases and flags are
 /// written together rather than one intake batch at a time.
 ///
@@ -21,10 +21,14 @@ struct IndependenceReview: Sendable {
     let policy: Policy
     let rules: ModerationRules
 
-    /// Audit events read and assessed per pass; a review goes on until it has read them all. Each
-    /// pass reloads its subjects, so smaller passes cost intake throughput: on
-    /// `scripts/bench-intake.sh`, passes of 500 events gave about 9% less than passes of 2,000.
-    static let eventsPerPass = 2_000
+    /// Audit events read and assessed per pass; a review goes on until it has read them all. A
+    /// subject is assessed once per pass however many of its reports the pass holds, so larger
+    /// passes do less work: on `scripts/bench-intake.sh` (10,000 subjects, a few thousand reports
+    /// a second), intake ran about 17% below the code before issue 10 with passes of 2,000 events
+    /// and about 5% below with 20,000. Writes stay small
+    /// (``subjectsPerWrite``) whatever the size of the pass. A pass's reads bind each of its
+    /// subjects once, at most 20,001 values, within SQLite's 32,766 and PostgreSQL's 65,535.
+    static let eventsPerPass = 20_000
 
     /// Subjects written per transaction within a pass (a creator's subjects stay together, so a
     /// shield raises the priority of their cases as in one). Each write holds intake back while it
@@ -139,7 +143,7 @@ struct IndependenceReview: Sendable {
             pass.openCases = try await tx.openCases(subjectIDs: ids)
             pass.shields = try await tx.activeShields(creatorIDs: Set(pass.subjects.values.map(\.creatorID)), at: time)
             let stillDue = pass.needsAssessment()
-            let counted = pass.scores.reduce(into: [String: Int]()) { $0[$1.key.subjectID, default: 0] += $1.value.countedReports }
+            let counted = IndependenceReviewPass.countedReports(pass.scores)
             for entry in entries where stillDue.contains(entry.id) {
                 // A decision spent some of the voices read: the case was decided on them, and a later report is reviewed in a later pass.
                 guard let subject = pass.subjects[entry.id], counted[entry.id, default: 0] >= entry.voices.filter({ !$0.spent }).count else { continue }
@@ -159,9 +163,11 @@ struct IndependenceReview: Sendable {
         let cursor = try await session.independenceReviewCursor(locking: false)
         let (subjectIDs, read, last) = try await session.reportedSubjects(afterEvent: cursor, limit: Self.eventsPerPass)
         guard let last else { return nil }
-        // Scores first: most subjects' reports are short of review share, and need nothing more read.
+        // Scores first: a subject with one report and short of review share needs nothing more read.
         let scores = try await session.categoryScores(subjectIDs: subjectIDs)
+        let reports = IndependenceReviewPass.countedReports(scores)
         let nearing = Set(scores.filter { key, score in
+            guard reports[key.subjectID, default: 0] < 2 else { return true }
             guard let category = policy.category(key.category) else { return false }
             let lowest = SubjectKind.allCases.map(category.threshold(for:)).min() ?? .infinity
             return score.score >= lowest * rules.independence.reviewShare
@@ -219,18 +225,26 @@ struct IndependenceReviewPass {
         self.subjects = subjects
     }
 
-    /// The subjects an assessment could open, flag or shield anything for: some category's raw
-    /// weight has reached review share of its threshold (the independent weight never exceeds the
-    /// raw one), and the subject is not already in review, flagged, with its creator shielded.
+    /// The subjects an assessment could open, flag or shield anything for: two counted reports
+    /// (coordination takes two voices), or one category's raw weight at review share of its
+    /// threshold (the independent weight never exceeds the raw one); and the subject is not
+    /// already in review, flagged, with its creator shielded.
     func needsAssessment() -> Set<String> {
         var due = Set<String>()
+        let reports = Self.countedReports(scores)
         for (key, score) in scores where !due.contains(key.subjectID) {
             guard let subject = subjects[key.subjectID], subject.state != .removed, let category = policy.category(key.category),
-                  score.score >= category.threshold(for: subject.kind) * rules.independence.reviewShare else { continue }
+                  reports[key.subjectID, default: 0] >= 2 || score.score >= category.threshold(for: subject.kind) * rules.independence.reviewShare
+            else { continue }
             if let open = openCases[key.subjectID], open.coordinationSuspected, isShielded(subject.creatorID) { continue }
             due.insert(key.subjectID)
         }
         return due
+    }
+
+    /// Each subject's counted reports, over its categories.
+    static func countedReports(_ scores: [CategoryScoreKey: CategoryScore]) -> [String: Int] {
+        scores.reduce(into: [:]) { $0[$1.key.subjectID, default: 0] += $1.value.countedReports }
     }
 
     /// Whether co-reporting ties can change what an assessment of `voices` decides here (`untied`:
