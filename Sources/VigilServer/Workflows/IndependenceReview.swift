@@ -331,13 +331,7 @@ struct IndependenceReviewPass {
         shields[creatorID]?.isActive(at: now) ?? false
     }
 
-    /// Keeps a changed open case: one opened in this pass is still to be inserted, so its row is replaced.
     private mutating func save(_ record: CaseRecord) {
-        openCases[record.subjectID] = record
-        if let index = newCases.firstIndex(where: { $0.id == record.id }) {
-            newCases[index] = record
-        } else {
-            caseUpdates[record.id] = record
-        }
+        CaseChanges.save(record, openCases: &openCases, newCases: &newCases, updates: &caseUpdates)
     }
 }

@@ -283,14 +283,8 @@ struct IntakeBatch {
             + (shielded ? rules.independence.shieldPriorityBoost : 0)
     }
 
-    /// Keeps a changed open case: a case opened in this batch is still to be inserted, so its row is replaced.
     private mutating func save(_ record: CaseRecord) {
-        openCases[record.subjectID] = record
-        if let index = newCases.firstIndex(where: { $0.id == record.id }) {
-            newCases[index] = record
-        } else {
-            caseUpdates[record.id] = record
-        }
+        CaseChanges.save(record, openCases: &openCases, newCases: &newCases, updates: &caseUpdates)
     }
 
     /// A subject's weighted score over all categories, derived from the scores loaded and updated so far.
